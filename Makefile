@@ -1,0 +1,49 @@
+# One entry point for everything. `make test` is what CI runs (.ci/run) and needs nothing
+# but Python 3.11+ and network access to PyPI on a fresh machine.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt | cksum | cut -d' ' -f1)
+
+export SAM_CLI_TELEMETRY := 0
+export AWS_DEFAULT_REGION ?= us-east-1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help venv lint typecheck test pytest bench events clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+venv: $(STAMP) ## Create .venv from requirements-dev.txt
+
+lint: venv ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: venv ## mypy (strict) over functions, tests and tools
+	$(BIN)/mypy
+
+pytest: venv ## Only the pytest suite
+	$(BIN)/pytest
+
+test: lint typecheck pytest ## Everything CI runs: lint, types, all tests
+
+bench: venv ## Edge authorizer benchmark (numbers go in README.md)
+	$(BIN)/python bench/edge_bench.py
+
+events: venv ## Regenerate the signed sample events in events/ from the test-only key
+	$(BIN)/python -m tests.support.make_events
+
+clean: ## Remove build output and caches (keeps .venv)
+	rm -rf .aws-sam .mypy_cache .ruff_cache .pytest_cache .hypothesis test-artifacts

@@ -1,0 +1,1 @@
+"""Lambda@Edge viewer-request authorizer for Cognito JWTs (see app.py)."""

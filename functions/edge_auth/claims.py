@@ -1,0 +1,85 @@
+"""Cognito claim rules, applied to the payload of a token whose signature already verified.
+
+The rules are the ones Cognito documents for verifying a user pool token: a future ``exp``,
+``iss`` equal to the pool, ``token_use`` of an accepted kind, and the app client in ``aud``
+(ID tokens) or ``client_id`` (access tokens). ``nbf`` and ``iat`` are checked when present.
+Group membership is a separate step because its failure is a 403, not a 401.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from .errors import (
+    ExpiredTokenError,
+    ImmatureTokenError,
+    InvalidAudienceError,
+    InvalidClaimError,
+    InvalidIssuerError,
+    InvalidTokenUseError,
+    MissingGroupError,
+)
+
+#: Where Cognito names the app client: ``aud`` in ID tokens, ``client_id`` in access tokens.
+_CLIENT_CLAIM = {"id": "aud", "access": "client_id"}
+
+#: Tolerated clock skew, in seconds, for ``nbf`` and ``iat`` between Cognito and the edge.
+CLOCK_SKEW_SECONDS = 60
+
+
+def _numeric_date(claims: Mapping[str, Any], name: str) -> float | None:
+    """A NumericDate claim (RFC 7519): a finite JSON number; ``bool`` is not a number."""
+    value = claims.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InvalidClaimError(f"{name} must be a number")
+    if not math.isfinite(value):
+        raise InvalidClaimError(f"{name} must be finite")
+    return float(value)
+
+
+def check_claims(
+    claims: Mapping[str, Any],
+    *,
+    issuer: str,
+    client_ids: frozenset[str],
+    token_uses: frozenset[str],
+    now: float,
+) -> float:
+    """Apply the token rules and return ``exp``, the moment the token stops being valid."""
+    exp = _numeric_date(claims, "exp")
+    if exp is None:
+        raise ExpiredTokenError("exp is required")
+    if now >= exp:
+        raise ExpiredTokenError("token expired")
+    for name in ("nbf", "iat"):
+        moment = _numeric_date(claims, name)
+        if moment is not None and moment > now + CLOCK_SKEW_SECONDS:
+            raise ImmatureTokenError(f"{name} is in the future")
+
+    if claims.get("iss") != issuer:
+        raise InvalidIssuerError("iss is not the configured user pool")
+    token_use = claims.get("token_use")
+    if not isinstance(token_use, str) or token_use not in token_uses:
+        raise InvalidTokenUseError("token_use is not accepted")
+    client = claims.get(_CLIENT_CLAIM[token_use])
+    if not isinstance(client, str) or client not in client_ids:
+        raise InvalidAudienceError("token was not issued to an accepted app client")
+    return exp
+
+
+def check_groups(claims: Mapping[str, Any], required_groups: frozenset[str]) -> None:
+    """Require one of ``required_groups`` in ``cognito:groups`` (exact match, list only).
+
+    An empty ``required_groups`` admits every signed-in user of the pool.
+    """
+    if not required_groups:
+        return
+    groups = claims.get("cognito:groups")
+    if not isinstance(groups, list):
+        raise MissingGroupError("token carries no groups")
+    if not any(isinstance(group, str) and group in required_groups for group in groups):
+        raise MissingGroupError("token is in none of the required groups")

@@ -1,0 +1,121 @@
+"""A Cognito user pool in moto shaped like the one template.yaml declares, with demo users."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+
+CONTENT_GROUP = "students"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    password: str
+    in_group: bool
+
+
+@dataclass(frozen=True)
+class CognitoPool:
+    pool_id: str
+    client_id: str
+    issuer: str
+    jwks_url: str
+    group: str
+    users: tuple[DemoUser, ...]
+
+    def member(self) -> DemoUser:
+        return next(user for user in self.users if user.in_group)
+
+    def outsider(self) -> DemoUser:
+        return next(user for user in self.users if not user.in_group)
+
+
+DEMO_USERS = (
+    DemoUser("student@example.com", "Student-Passw0rd!", in_group=True),
+    DemoUser("visitor@example.com", "Visitor-Passw0rd!", in_group=False),
+)
+
+
+def create_cognito_pool(
+    cognito: CognitoIdentityProviderClient,
+    endpoint_url: str,
+    *,
+    name: str = "private-content-local",
+    group: str = CONTENT_GROUP,
+    users: tuple[DemoUser, ...] = DEMO_USERS,
+) -> CognitoPool:
+    """Create the pool, its web client and content group, and users with permanent passwords.
+
+    Email is the sign-in name and only administrators create users, as in template.yaml. The
+    client also allows USER_PASSWORD_AUTH so the plain-JavaScript demo page can sign in
+    without an SRP library; the deployed client allows SRP and refresh only.
+    """
+    pool = cognito.create_user_pool(
+        PoolName=name,
+        UsernameAttributes=["email"],
+        AdminCreateUserConfig={"AllowAdminCreateUserOnly": True},
+        Policies={
+            "PasswordPolicy": {
+                "MinimumLength": 12,
+                "RequireUppercase": True,
+                "RequireLowercase": True,
+                "RequireNumbers": True,
+                "RequireSymbols": True,
+            }
+        },
+    )["UserPool"]
+    pool_id = pool["Id"]
+    client = cognito.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="web",
+        GenerateSecret=False,
+        ExplicitAuthFlows=[
+            "ALLOW_USER_SRP_AUTH",
+            "ALLOW_USER_PASSWORD_AUTH",
+            "ALLOW_REFRESH_TOKEN_AUTH",
+        ],
+        ReadAttributes=["email"],
+    )["UserPoolClient"]
+    cognito.create_group(GroupName=group, UserPoolId=pool_id)
+    for user in users:
+        cognito.admin_create_user(
+            UserPoolId=pool_id,
+            Username=user.username,
+            UserAttributes=[
+                {"Name": "email", "Value": user.username},
+                {"Name": "email_verified", "Value": "true"},
+            ],
+            MessageAction="SUPPRESS",
+        )
+        cognito.admin_set_user_password(
+            UserPoolId=pool_id, Username=user.username, Password=user.password, Permanent=True
+        )
+        if user.in_group:
+            cognito.admin_add_user_to_group(
+                UserPoolId=pool_id, Username=user.username, GroupName=group
+            )
+    region = pool_id.split("_", 1)[0]
+    return CognitoPool(
+        pool_id=pool_id,
+        client_id=client["ClientId"],
+        issuer=f"https://cognito-idp.{region}.amazonaws.com/{pool_id}",
+        jwks_url=f"{endpoint_url}/{pool_id}/.well-known/jwks.json",
+        group=group,
+        users=users,
+    )
+
+
+def sign_in(
+    cognito: CognitoIdentityProviderClient, client_id: str, user: DemoUser
+) -> dict[str, Any]:
+    """USER_PASSWORD_AUTH sign-in; returns Cognito's AuthenticationResult (IdToken, ...)."""
+    result = cognito.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": user.username, "PASSWORD": user.password},
+    )
+    return dict(result["AuthenticationResult"])

@@ -1,0 +1,65 @@
+"""Fixtures shared by every test layer: real RSA keys, Cognito-shaped tokens, sample events."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.tokens import ROOT, TEST_CONFIG_PATH, SigningKey, edge_config
+
+# edge_auth.app loads its configuration at import; in tests it is the test-only one.
+os.environ.setdefault("EDGE_AUTH_CONFIG", str(TEST_CONFIG_PATH))
+
+EVENTS_DIR = ROOT / "events"
+
+
+@pytest.fixture(scope="session")
+def test_key() -> SigningKey:
+    """The committed TEST-ONLY key that signs the sample events."""
+    return SigningKey.test_only()
+
+
+@pytest.fixture(scope="session")
+def attacker_key() -> SigningKey:
+    """A key nobody trusts, published under the trusted key's ``kid``."""
+    return SigningKey.generate(kid=SigningKey.test_only().kid)
+
+
+@pytest.fixture(scope="session")
+def rotated_key() -> SigningKey:
+    """A second pool key under a new ``kid``, as after a Cognito key rotation."""
+    return SigningKey.generate(kid="rotated-key-2")
+
+
+@pytest.fixture
+def config_dict(test_key: SigningKey) -> dict[str, Any]:
+    """A valid edge config.json trusting the test key (a fresh copy per test)."""
+    return edge_config(test_key)
+
+
+@pytest.fixture
+def write_config(tmp_path: Path) -> Callable[[object], Path]:
+    """Write any JSON value as a config file and return its path."""
+
+    def write(value: object) -> Path:
+        path = tmp_path / "config.json"
+        path.write_text(json.dumps(value), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def load_event() -> Callable[[str], dict[str, Any]]:
+    """A fresh copy of a sample event from events/, by scenario name."""
+
+    def load(name: str) -> dict[str, Any]:
+        event: dict[str, Any] = json.loads((EVENTS_DIR / f"{name}.json").read_text())
+        return event
+
+    return load

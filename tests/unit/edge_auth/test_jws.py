@@ -1,0 +1,233 @@
+"""jws.decode_and_verify: the token's form, its header rules and its signature."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import jwt
+import pytest
+
+from edge_auth import jws
+from edge_auth.errors import (
+    InvalidSignatureError,
+    MalformedTokenError,
+    UnknownKeyError,
+    UnsupportedAlgorithmError,
+)
+from tests.support.tokens import SigningKey, b64url, cognito_claims
+
+
+def keys_of(*keys: SigningKey) -> Any:
+    table = {key.kid: key.public_jwk() for key in keys}
+
+    def key_for(kid: str) -> Mapping[str, Any]:
+        if kid not in table:
+            raise UnknownKeyError(kid)
+        return table[kid]
+
+    return key_for
+
+
+def test_a_token_signed_by_a_trusted_key_yields_its_claims(test_key: SigningKey) -> None:
+    claims = cognito_claims()
+    verified = jws.decode_and_verify(test_key.sign(claims), keys_of(test_key))
+    assert verified.claims == claims
+    assert verified.header["kid"] == test_key.kid
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "",
+        "abc",
+        "a.b",
+        "a.b.c.d",
+        "a.b.c.d.e",  # JWE compact form
+        "..",
+        "eyJhbGciOiJSUzI1NiJ9..sig",
+    ],
+)
+def test_a_token_without_three_non_empty_parts_is_malformed(
+    token: str, test_key: SigningKey
+) -> None:
+    with pytest.raises(MalformedTokenError):
+        jws.decode_and_verify(token, keys_of(test_key))
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        pytest.param(lambda h, p, s: f"{h}=.{p}.{s}", id="padding-in-header"),
+        pytest.param(lambda h, p, s: f"{h}.{p}.{s}==", id="padding-in-signature"),
+        pytest.param(
+            lambda h, p, s: f"{h}.{p.replace('-', '+').replace('_', '/')}+.{s}",
+            id="standard-alphabet",
+        ),
+        pytest.param(lambda h, p, s: f"{h}.{p}.{s[:-1]}", id="truncated-signature"),
+        pytest.param(lambda h, p, s: f" {h}.{p}.{s}", id="leading-space"),
+        pytest.param(lambda h, p, s: f"{h}.{p}.{s}\n", id="trailing-newline"),
+        pytest.param(lambda h, p, s: f"{h}.{p}é.{s}", id="non-ascii"),
+    ],
+)
+def test_a_token_that_is_not_strict_base64url_is_malformed(
+    mutate: Any, test_key: SigningKey
+) -> None:
+    header, payload, signature = test_key.sign(cognito_claims()).split(".")
+    with pytest.raises((MalformedTokenError, InvalidSignatureError)):
+        jws.decode_and_verify(mutate(header, payload, signature), keys_of(test_key))
+
+
+def test_a_non_canonical_base64url_signature_is_malformed(test_key: SigningKey) -> None:
+    """Two spellings of the same bytes would be two cache keys for one token; refuse the odd one."""
+    header, payload, signature = test_key.sign(cognito_claims()).split(".")
+    last = signature[-1]
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    sibling = alphabet[alphabet.index(last) ^ 1]  # same leading bits, differs in an unused bit
+    with pytest.raises(MalformedTokenError, match="non-canonical"):
+        jws.decode_and_verify(f"{header}.{payload}.{signature[:-1]}{sibling}", keys_of(test_key))
+
+
+@pytest.mark.parametrize(
+    "header_json",
+    [b"[]", b'"RS256"', b"null", b"{", b'{"alg":"RS256","kid":"k"} trailing', b"\xff\xfe"],
+)
+def test_a_header_that_is_not_a_json_object_is_malformed(
+    header_json: bytes, test_key: SigningKey
+) -> None:
+    token = f"{b64url(header_json)}.{b64url(b'{}')}.{b64url(b'x' * 256)}"
+    with pytest.raises(MalformedTokenError):
+        jws.decode_and_verify(token, keys_of(test_key))
+
+
+def test_a_deeply_nested_header_is_malformed_not_a_crash(test_key: SigningKey) -> None:
+    header = b"[" * 100_000 + b"]" * 100_000
+    token = f"{b64url(header)}.{b64url(b'{}')}.{b64url(b'x' * 256)}"
+    with pytest.raises(MalformedTokenError):
+        jws.decode_and_verify(token, keys_of(test_key))
+
+
+def test_an_oversized_token_is_malformed(test_key: SigningKey) -> None:
+    claims = cognito_claims(groups=["g" * 100] * 200)
+    with pytest.raises(MalformedTokenError, match="too long"):
+        jws.decode_and_verify(test_key.sign(claims), keys_of(test_key))
+
+
+@pytest.mark.parametrize(
+    "alg", ["none", "None", "HS256", "RS384", "RS512", "PS256", "ES256", "rs256", "", None]
+)
+def test_any_alg_other_than_rs256_is_refused(alg: Any, test_key: SigningKey) -> None:
+    token = test_key.sign_compact({"alg": alg, "kid": test_key.kid}, cognito_claims())
+    with pytest.raises(UnsupportedAlgorithmError):
+        jws.decode_and_verify(token, keys_of(test_key))
+
+
+def test_an_unsigned_alg_none_token_is_refused(test_key: SigningKey) -> None:
+    header = b64url(json.dumps({"alg": "none", "kid": test_key.kid}).encode())
+    token = f"{header}.{b64url(json.dumps(cognito_claims()).encode())}."
+    with pytest.raises((UnsupportedAlgorithmError, MalformedTokenError)):
+        jws.decode_and_verify(token, keys_of(test_key))
+
+
+def test_an_hs256_token_keyed_with_the_public_key_is_refused(test_key: SigningKey) -> None:
+    """Algorithm confusion: the RSA public key used as an HMAC secret."""
+    secret = json.dumps(test_key.public_jwk()).encode()
+    header = b64url(json.dumps({"alg": "HS256", "kid": test_key.kid}).encode())
+    payload = b64url(json.dumps(cognito_claims()).encode())
+    mac = hmac.new(secret, f"{header}.{payload}".encode(), hashlib.sha256).digest()
+    with pytest.raises(UnsupportedAlgorithmError):
+        jws.decode_and_verify(f"{header}.{payload}.{b64url(mac)}", keys_of(test_key))
+
+
+def test_a_crit_header_is_refused_even_when_signed(test_key: SigningKey) -> None:
+    token = test_key.sign_compact(
+        {"alg": "RS256", "kid": test_key.kid, "crit": ["exp"], "exp": 1}, cognito_claims()
+    )
+    with pytest.raises(UnsupportedAlgorithmError, match="crit"):
+        jws.decode_and_verify(token, keys_of(test_key))
+
+
+@pytest.mark.parametrize("kid", [None, "", 7, ["k"]])
+def test_a_kid_that_is_not_a_non_empty_string_is_malformed(kid: Any, test_key: SigningKey) -> None:
+    token = test_key.sign_compact({"alg": "RS256", "kid": kid}, cognito_claims())
+    with pytest.raises(MalformedTokenError, match="kid"):
+        jws.decode_and_verify(token, keys_of(test_key))
+
+
+def test_an_unknown_kid_is_refused(test_key: SigningKey, rotated_key: SigningKey) -> None:
+    with pytest.raises(UnknownKeyError):
+        jws.decode_and_verify(rotated_key.sign(cognito_claims()), keys_of(test_key))
+
+
+def test_a_token_signed_by_another_key_under_a_trusted_kid_is_refused(
+    test_key: SigningKey, attacker_key: SigningKey
+) -> None:
+    with pytest.raises(InvalidSignatureError):
+        jws.decode_and_verify(attacker_key.sign(cognito_claims()), keys_of(test_key))
+
+
+@pytest.mark.parametrize("param", ["jwk", "jku", "x5u", "x5c"])
+def test_keys_named_in_the_header_are_ignored(
+    param: str, test_key: SigningKey, attacker_key: SigningKey
+) -> None:
+    """An attacker-supplied key or key URL must never be used to verify."""
+    embedded: dict[str, Any] = {
+        "jwk": attacker_key.public_jwk(),
+        "jku": "https://attacker.example/jwks.json",
+        "x5u": "https://attacker.example/cert.pem",
+        "x5c": ["MIIB"],
+    }
+    token = attacker_key.sign_compact(
+        {"alg": "RS256", "kid": test_key.kid, param: embedded[param]}, cognito_claims()
+    )
+    with pytest.raises(InvalidSignatureError):
+        jws.decode_and_verify(token, keys_of(test_key))
+
+
+def test_a_payload_changed_after_signing_is_refused(test_key: SigningKey) -> None:
+    header, _, signature = test_key.sign(cognito_claims(groups=["teachers"])).split(".")
+    forged = b64url(json.dumps(cognito_claims(groups=["students"])).encode())
+    with pytest.raises(InvalidSignatureError):
+        jws.decode_and_verify(f"{header}.{forged}.{signature}", keys_of(test_key))
+
+
+def test_a_signed_payload_that_is_not_an_object_is_malformed(test_key: SigningKey) -> None:
+    header = b64url(json.dumps({"alg": "RS256", "kid": test_key.kid}).encode())
+    payload = b64url(b"[1, 2]")
+    token = f"{header}.{payload}"
+    signature = test_key.private_key.sign(token.encode(), *_pkcs1_sha256())
+    with pytest.raises(MalformedTokenError, match="object"):
+        jws.decode_and_verify(f"{token}.{b64url(signature)}", keys_of(test_key))
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_a_payload_with_non_json_constants_is_malformed(
+    constant: str, test_key: SigningKey
+) -> None:
+    header = b64url(json.dumps({"alg": "RS256", "kid": test_key.kid}).encode())
+    payload = b64url(f'{{"exp": {constant}}}'.encode())
+    token = f"{header}.{payload}"
+    signature = test_key.private_key.sign(token.encode(), *_pkcs1_sha256())
+    with pytest.raises(MalformedTokenError):
+        jws.decode_and_verify(f"{token}.{b64url(signature)}", keys_of(test_key))
+
+
+def test_pyjwt_and_the_edge_agree_on_a_cognito_token(test_key: SigningKey) -> None:
+    token = test_key.sign(cognito_claims())
+    expected = jwt.decode(
+        token,
+        key=jwt.PyJWK(test_key.public_jwk()).key,
+        algorithms=["RS256"],
+        audience="testonlyappclient",
+    )
+    assert jws.decode_and_verify(token, keys_of(test_key)).claims == expected
+
+
+def _pkcs1_sha256() -> tuple[Any, Any]:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    return padding.PKCS1v15(), hashes.SHA256()

@@ -1,0 +1,178 @@
+"""rs256.verify: Wycheproof vectors, cross-checks against cryptography, and key policy."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
+
+from edge_auth import rs256
+from tests.support.tokens import SigningKey
+
+VECTOR_DIR = Path(__file__).resolve().parents[2] / "vectors" / "wycheproof"
+VECTOR_FILES = sorted(VECTOR_DIR.glob("rsa_signature_*_sha256_test.json"))
+
+
+def _b64url(n: int) -> str:
+    raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _wycheproof_cases() -> list[Any]:
+    cases = []
+    for path in VECTOR_FILES:
+        suite = json.loads(path.read_text())
+        assert suite["algorithm"] == "RSASSA-PKCS1-v1_5"
+        for group in suite["testGroups"]:
+            assert group["sha"] == "SHA-256"
+            jwk = group["keyJwk"]
+            for test in group["tests"]:
+                case_id = f"{path.stem.split('_')[2]}-tc{test['tcId']}-{test['result']}"
+                cases.append(pytest.param(jwk, test, id=case_id))
+    return cases
+
+
+WYCHEPROOF = _wycheproof_cases()
+
+
+def test_all_three_wycheproof_sets_are_present() -> None:
+    assert [p.name for p in VECTOR_FILES] == [
+        "rsa_signature_2048_sha256_test.json",
+        "rsa_signature_3072_sha256_test.json",
+        "rsa_signature_4096_sha256_test.json",
+    ]
+    assert len(WYCHEPROOF) == 259 + 259 + 258
+
+
+@pytest.mark.parametrize(("jwk", "test"), WYCHEPROOF)
+def test_verify_matches_wycheproof_verdict(jwk: dict[str, Any], test: dict[str, Any]) -> None:
+    message = bytes.fromhex(test["msg"])
+    signature = bytes.fromhex(test["sig"])
+    # "acceptable" here is only MissingNull (DigestInfo without NULL): rejected by design,
+    # because the encoded message is compared with the one DER encoding RFC 8017 allows.
+    expected = test["result"] == "valid"
+    assert rs256.verify(jwk, message, signature) is expected
+
+
+def test_verify_accepts_a_signature_made_by_cryptography(test_key: SigningKey) -> None:
+    message = b"header.payload"
+    signature = test_key.private_key.sign(message, padding.PKCS1v15(), hashes.SHA256())
+    assert rs256.verify(test_key.public_jwk(), message, signature)
+
+
+@pytest.mark.parametrize("bits", [3072, 4096])
+def test_verify_accepts_larger_keys(bits: int) -> None:
+    key = SigningKey.generate("big", bits)
+    signature = key.private_key.sign(b"m", padding.PKCS1v15(), hashes.SHA256())
+    assert rs256.verify(key.public_jwk(), b"m", signature)
+
+
+def test_verify_rejects_a_signature_of_another_message(test_key: SigningKey) -> None:
+    signature = test_key.private_key.sign(b"original", padding.PKCS1v15(), hashes.SHA256())
+    assert not rs256.verify(test_key.public_jwk(), b"0riginal", signature)
+
+
+@pytest.mark.parametrize("position", [0, 1, 128, 255])
+def test_verify_rejects_a_signature_with_one_flipped_bit(
+    test_key: SigningKey, position: int
+) -> None:
+    signature = bytearray(test_key.private_key.sign(b"m", padding.PKCS1v15(), hashes.SHA256()))
+    signature[position] ^= 0x01
+    assert not rs256.verify(test_key.public_jwk(), b"m", bytes(signature))
+
+
+def test_verify_rejects_a_signature_made_with_another_key(
+    test_key: SigningKey, attacker_key: SigningKey
+) -> None:
+    signature = attacker_key.private_key.sign(b"m", padding.PKCS1v15(), hashes.SHA256())
+    assert not rs256.verify(test_key.public_jwk(), b"m", signature)
+
+
+def test_verify_rejects_a_pss_signature(test_key: SigningKey) -> None:
+    pss = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32)
+    signature = test_key.private_key.sign(b"m", pss, hashes.SHA256())
+    assert not rs256.verify(test_key.public_jwk(), b"m", signature)
+
+
+def test_verify_rejects_a_sha512_signature(test_key: SigningKey) -> None:
+    signature = test_key.private_key.sign(b"m", padding.PKCS1v15(), hashes.SHA512())
+    assert not rs256.verify(test_key.public_jwk(), b"m", signature)
+
+
+@pytest.mark.parametrize(
+    "signature_bytes",
+    [
+        pytest.param(lambda sig, n: sig[1:], id="one-byte-short"),
+        pytest.param(lambda sig, n: b"\x00" + sig, id="leading-zero-byte-added"),
+        pytest.param(lambda sig, n: b"", id="empty"),
+        pytest.param(lambda sig, n: n.to_bytes(256, "big"), id="equal-to-modulus"),
+        pytest.param(
+            lambda sig, n: (int.from_bytes(sig, "big") + n).to_bytes(257, "big")[1:],
+            id="plus-modulus-truncated",
+        ),
+        pytest.param(lambda sig, n: (0).to_bytes(256, "big"), id="zero"),
+        pytest.param(lambda sig, n: (1).to_bytes(256, "big"), id="one"),
+        pytest.param(lambda sig, n: (n - 1).to_bytes(256, "big"), id="modulus-minus-one"),
+    ],
+)
+def test_verify_rejects_out_of_range_or_wrong_length_signatures(
+    test_key: SigningKey, signature_bytes: Any
+) -> None:
+    n = test_key.private_key.public_key().public_numbers().n
+    signature = test_key.private_key.sign(b"m", padding.PKCS1v15(), hashes.SHA256())
+    assert not rs256.verify(test_key.public_jwk(), b"m", signature_bytes(signature, n))
+
+
+def test_verify_rejects_a_signature_equal_to_its_value_plus_the_modulus(
+    test_key: SigningKey,
+) -> None:
+    """s and s + n are the same residue; only the canonical s < n may verify (malleability)."""
+    n = test_key.private_key.public_key().public_numbers().n
+    signature = test_key.private_key.sign(b"m", padding.PKCS1v15(), hashes.SHA256())
+    s = int.from_bytes(signature, "big")
+    if s + n < 1 << 2048:  # only representable in 256 bytes when s + n fits
+        assert not rs256.verify(test_key.public_jwk(), b"m", (s + n).to_bytes(256, "big"))
+    assert rs256.verify(test_key.public_jwk(), b"m", signature)
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"kty": "EC"}, "kty"),
+        ({"kty": None}, "kty"),
+        ({"alg": "RS512"}, "alg"),
+        ({"alg": "HS256"}, "alg"),
+        ({"use": "enc"}, "use"),
+        ({"n": None}, "n and e"),
+        ({"e": 65537}, "n and e"),
+        ({"e": "AQAB=="}, "base64url"),
+        ({"e": "AQ+B"}, "base64url"),
+        ({"e": ""}, "base64url"),
+        ({"e": "Ag"}, "exponent"),  # e = 2 (even)
+        ({"e": "AQ"}, "exponent"),  # e = 1
+        ({"n": _b64url((1 << 1023) + 1)}, "modulus"),  # 1024-bit modulus
+        ({"n": _b64url(1 << 2047)}, "modulus"),  # even modulus
+    ],
+)
+def test_public_key_refuses_unsuitable_jwks(
+    test_key: SigningKey, change: dict[str, Any], reason: str
+) -> None:
+    jwk = {**test_key.public_jwk(), **change}
+    with pytest.raises(ValueError, match=reason):
+        rs256.public_key(jwk)
+
+
+def test_verify_returns_false_for_an_unsuitable_key(test_key: SigningKey) -> None:
+    signature = test_key.private_key.sign(b"m", padding.PKCS1v15(), hashes.SHA256())
+    assert not rs256.verify({**test_key.public_jwk(), "alg": "RS384"}, b"m", signature)
+
+
+def test_public_key_reports_the_modulus_size_in_bytes(test_key: SigningKey) -> None:
+    key = rs256.public_key(test_key.public_jwk())
+    assert key.size == 256
+    assert key.e == 65537

@@ -14,6 +14,7 @@ from tests.support.tokens import ROOT, TEST_CONFIG_PATH, SigningKey, edge_config
 
 # edge_auth.app loads its configuration at import; in tests it is the test-only one.
 os.environ.setdefault("EDGE_AUTH_CONFIG", str(TEST_CONFIG_PATH))
+os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 
 EVENTS_DIR = ROOT / "events"
 

@@ -65,6 +65,10 @@ def test_nbf_and_iat_beyond_the_clock_skew_are_immature(name: str) -> None:
         check({**cognito_claims(now=NOW), name: NOW + claims.CLOCK_SKEW_SECONDS + 1})
 
 
+def test_the_tolerated_clock_skew_is_one_minute() -> None:
+    assert claims.CLOCK_SKEW_SECONDS == 60
+
+
 @pytest.mark.parametrize("name", ["nbf", "iat"])
 def test_nbf_and_iat_within_the_clock_skew_are_accepted(name: str) -> None:
     check({**cognito_claims(now=NOW), name: NOW + claims.CLOCK_SKEW_SECONDS})

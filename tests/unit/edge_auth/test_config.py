@@ -110,11 +110,13 @@ def test_an_empty_required_groups_list_is_allowed(config_dict: dict[str, Any]) -
 
 
 def test_jwks_keeps_only_rs256_signing_keys(test_key: SigningKey) -> None:
+    other = SigningKey.generate("other").public_jwk()
     jwks = {
         "keys": [
             test_key.public_jwk(),
             {"kty": "EC", "kid": "ec", "crv": "P-256", "x": "AA", "y": "AA"},
-            {**SigningKey.generate("enc").public_jwk(), "use": "enc"},
+            {**other, "kid": "enc", "use": "enc"},
+            {**other, "kid": "rs512", "alg": "RS512"},
         ]
     }
     assert set(config.parse_jwks(jwks)) == {test_key.kid}
@@ -128,6 +130,7 @@ def test_jwks_keeps_only_rs256_signing_keys(test_key: SigningKey) -> None:
         {"keys": {}},
         {"keys": []},
         {"keys": ["not-an-object"]},
+        {"keys": [7, SigningKey.test_only().public_jwk()]},
         {"keys": [{"kty": "EC"}]},
     ],
 )

@@ -171,12 +171,30 @@ def test_two_different_token_cookies_are_refused(
     assert status(app.decide(gate, event)) == 401
 
 
+@pytest.mark.parametrize("name", [f"x{TEST_COOKIE}", f"{TEST_COOKIE}_old", TEST_COOKIE.upper()])
 def test_a_cookie_with_a_similar_name_is_not_the_token_cookie(
-    gate: app.Gate, load_event: LoadEvent, test_key: SigningKey
+    gate: app.Gate, load_event: LoadEvent, test_key: SigningKey, name: str
 ) -> None:
     event = with_header(
-        load_event("edge_no_token"), "Cookie", f"x{TEST_COOKIE}={test_key.sign(cognito_claims())}"
+        load_event("edge_no_token"), "Cookie", f"{name}={test_key.sign(cognito_claims())}"
     )
+    assert status(app.decide(gate, event)) == 401
+
+
+def test_a_valid_header_is_used_whatever_the_cookie_holds(
+    gate: app.Gate, load_event: LoadEvent, test_key: SigningKey
+) -> None:
+    event = token_event(load_event, test_key.sign(cognito_claims()))
+    event = with_header(event, "Cookie", f"{TEST_COOKIE}=garbage")
+    assert status(app.decide(gate, event)) is None
+
+
+@pytest.mark.parametrize("method", ["options", "Options", "HEAD"])
+def test_only_an_exact_options_method_passes_without_a_token(
+    gate: app.Gate, load_event: LoadEvent, method: str
+) -> None:
+    event = copy.deepcopy(load_event("edge_no_token"))
+    event["Records"][0]["cf"]["request"]["method"] = method
     assert status(app.decide(gate, event)) == 401
 
 
@@ -331,6 +349,19 @@ def test_start_survives_an_unexpected_error_while_loading(
     assert status(app.decide(gate, load_event("edge_valid_token"))) == 401
 
 
+def test_an_unexpected_start_up_error_is_logged_by_type_only(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    def explode(path: str) -> Any:
+        raise ValueError("secret-marker")
+
+    monkeypatch.setattr(app, "load_config", explode)
+    app.start(str(tmp_path / "config.json"))
+    [record] = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert record.__dict__["detail"] == "ValueError at start-up"
+    assert "secret-marker" not in caplog.text
+
+
 # --- never raises ----------------------------------------------------------------------
 
 
@@ -353,8 +384,20 @@ MALFORMED_EVENTS: list[Any] = [
 
 
 @pytest.mark.parametrize("event", MALFORMED_EVENTS)
-def test_a_malformed_event_is_denied_not_raised(gate: app.Gate, event: Any) -> None:
+def test_a_malformed_event_is_denied_not_raised(
+    gate: app.Gate, event: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     assert status(app.decide(gate, copy.deepcopy(event))) == 401
+    assert [r.__dict__.get("reason") for r in caplog.records] == ["malformed_event"]
+
+
+def test_an_origin_request_event_is_refused_even_with_a_valid_token(
+    gate: app.Gate, load_event: LoadEvent
+) -> None:
+    """This function is for viewer requests only; any other trigger is a deployment mistake."""
+    event = load_event("edge_valid_token")
+    event["Records"][0]["cf"]["config"]["eventType"] = "origin-request"
+    assert status(app.decide(gate, event)) == 401
 
 
 @pytest.mark.parametrize(

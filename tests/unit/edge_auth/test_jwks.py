@@ -94,3 +94,13 @@ def test_a_successful_refresh_replaces_the_key_set(
     keys.key_for(rotated_key.kid)
     with pytest.raises(UnknownKeyError):
         keys.key_for(test_key.kid)
+
+
+def test_a_failed_fetch_counts_toward_the_rate_limit(test_key: SigningKey) -> None:
+    """While Cognito is unreachable, a flood of unknown kids still costs one fetch."""
+    fetcher = FakeFetcher(JwksFetchError("down"), test_key.jwks())
+    keys = store({}, fetcher, FakeClock(1000.0))
+    for kid in ("a", "b", "c"):
+        with pytest.raises(UnknownKeyError):
+            keys.key_for(kid)
+    assert len(fetcher.calls) == 1

@@ -231,3 +231,25 @@ def _pkcs1_sha256() -> tuple[Any, Any]:
     from cryptography.hazmat.primitives.asymmetric import padding
 
     return padding.PKCS1v15(), hashes.SHA256()
+
+
+def test_an_empty_signature_part_is_malformed(test_key: SigningKey) -> None:
+    header, payload, _ = test_key.sign(cognito_claims()).split(".")
+    with pytest.raises(MalformedTokenError):
+        jws.decode_and_verify(f"{header}.{payload}.", keys_of(test_key))
+
+
+def test_a_signed_token_with_an_extra_part_is_malformed(test_key: SigningKey) -> None:
+    with pytest.raises(MalformedTokenError, match="three parts"):
+        jws.decode_and_verify(test_key.sign(cognito_claims()) + ".x", keys_of(test_key))
+
+
+def test_an_unsigned_payload_is_never_parsed(
+    test_key: SigningKey, attacker_key: SigningKey
+) -> None:
+    """A bad signature is reported as such, whatever the payload holds."""
+    header = b64url(json.dumps({"alg": "RS256", "kid": test_key.kid}).encode())
+    payload = b64url(b"not json at all")
+    signature = attacker_key.private_key.sign(f"{header}.{payload}".encode(), *_pkcs1_sha256())
+    with pytest.raises(InvalidSignatureError):
+        jws.decode_and_verify(f"{header}.{payload}.{b64url(signature)}", keys_of(test_key))

@@ -155,8 +155,10 @@ def test_verify_rejects_a_signature_equal_to_its_value_plus_the_modulus(
         ({"e": ""}, "base64url"),
         ({"e": "Ag"}, "exponent"),  # e = 2 (even)
         ({"e": "AQ"}, "exponent"),  # e = 1
+        ({"e": "BA"}, "exponent"),  # e = 4 (even, above 3)
         ({"n": _b64url((1 << 1023) + 1)}, "modulus"),  # 1024-bit modulus
         ({"n": _b64url(1 << 2047)}, "modulus"),  # even modulus
+        ({"n": _b64url((1 << 8200) + 1)}, "modulus"),  # beyond 8192 bits: pow() would crawl
     ],
 )
 def test_public_key_refuses_unsuitable_jwks(
@@ -176,3 +178,9 @@ def test_public_key_reports_the_modulus_size_in_bytes(test_key: SigningKey) -> N
     key = rs256.public_key(test_key.public_jwk())
     assert key.size == 256
     assert key.e == 65537
+
+
+def test_an_exponent_not_below_the_modulus_is_refused(test_key: SigningKey) -> None:
+    n = test_key.private_key.public_key().public_numbers().n
+    with pytest.raises(ValueError, match="exponent"):
+        rs256.public_key({**test_key.public_jwk(), "e": _b64url(n + 2)})

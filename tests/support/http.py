@@ -16,6 +16,7 @@ class Answer:
     body: bytes = b""
     content_type: str = "application/json"
     delay: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -28,10 +29,13 @@ class Recorded:
 
 @dataclass
 class ScriptedServer:
-    """Serves ``routes[path]`` for any method and records every request."""
+    """Serves ``routes[path]`` (or ``routes["METHOD path"]``) and records every request.
+
+    A route may hold a list of answers, given one per request (the last one repeats).
+    """
 
     url: str
-    routes: dict[str, Answer] = field(default_factory=dict)
+    routes: dict[str, Answer | list[Answer]] = field(default_factory=dict)
     requests: list[Recorded] = field(default_factory=list)
 
 
@@ -44,15 +48,23 @@ def scripted_server() -> Iterator[ScriptedServer]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             state.requests.append(Recorded(self.command, self.path, dict(self.headers), body))
-            answer = state.routes.get(self.path, Answer(status=404, body=b"not found"))
+            path = self.path.split("?", 1)[0]
+            answer = state.routes.get(
+                f"{self.command} {path}",
+                state.routes.get(path, Answer(status=404, body=b"not found")),
+            )
+            if isinstance(answer, list):  # a script: one answer per request, the last repeats
+                answer = answer.pop(0) if len(answer) > 1 else answer[0]
             time.sleep(answer.delay)
             self.send_response(answer.status)
             self.send_header("Content-Type", answer.content_type)
             self.send_header("Content-Length", str(len(answer.body)))
+            for name, value in answer.headers.items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(answer.body)
 
-        do_GET = do_PUT = do_POST = _answer  # noqa: N815 - http.server's naming
+        do_GET = do_PUT = do_POST = do_DELETE = _answer  # noqa: N815 - http.server's naming
 
         def log_message(self, format: str, *args: object) -> None:
             return

@@ -1,0 +1,1 @@
+"""Custom resource for CloudFront configuration objects SAR cannot publish natively."""

@@ -1,0 +1,1 @@
+"""The CloudFormation custom resource protocol, shared by every custom resource function."""

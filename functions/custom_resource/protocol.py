@@ -1,0 +1,174 @@
+"""CloudFormation custom resources: read the request, always answer, never let a stack hang.
+
+CloudFormation waits up to an hour for a custom resource that does not answer. ``run`` makes
+sure it always gets one: the resource's work runs in a worker thread with a deadline a little
+shorter than the Lambda timeout; whatever happens (an answer, an exception, the deadline) a
+SUCCESS or FAILED response is PUT to the pre-signed ``ResponseURL`` with a readable reason.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+#: Seconds kept in reserve before the Lambda timeout to send a FAILED answer.
+DEADLINE_MARGIN_SECONDS = 10.0
+#: CloudFormation shows at most about 4 KB of reason; keep it well inside.
+MAX_REASON_LENGTH = 1000
+SEND_ATTEMPTS = 3
+#: Physical ID reported for a Create that failed before anything existed.
+FAILED_CREATE_PREFIX = "failed-create-"
+
+Status = Literal["SUCCESS", "FAILED"]
+
+
+class CustomResourceError(Exception):
+    """A failure whose message is written for the person reading the stack's events."""
+
+
+@dataclass(frozen=True)
+class Request:
+    """The parts of a custom resource event that resource code needs."""
+
+    request_type: Literal["Create", "Update", "Delete"]
+    properties: Mapping[str, Any]
+    old_properties: Mapping[str, Any]
+    physical_resource_id: str | None
+    logical_resource_id: str
+    stack_id: str
+    request_id: str
+    response_url: str
+
+    @classmethod
+    def from_event(cls, event: Mapping[str, Any]) -> Request:
+        try:
+            request_type = event["RequestType"]
+            if request_type not in ("Create", "Update", "Delete"):
+                raise CustomResourceError(f"unknown RequestType {request_type!r}")
+            properties = dict(event.get("ResourceProperties") or {})
+            properties.pop("ServiceToken", None)
+            return cls(
+                request_type=request_type,
+                properties=properties,
+                old_properties=dict(event.get("OldResourceProperties") or {}),
+                physical_resource_id=event.get("PhysicalResourceId"),
+                logical_resource_id=str(event["LogicalResourceId"]),
+                stack_id=str(event["StackId"]),
+                request_id=str(event["RequestId"]),
+                response_url=str(event["ResponseURL"]),
+            )
+        except KeyError as exc:
+            raise CustomResourceError(f"not a CloudFormation custom resource event: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a resource handler reports: its physical ID and attributes for ``Fn::GetAtt``."""
+
+    physical_resource_id: str
+    data: Mapping[str, str] = field(default_factory=dict)
+
+
+Handler = Callable[[Request], Outcome]
+
+
+class InfoLogger(Protocol):
+    """What ``run`` needs of a logger (Powertools' ``Logger`` fits)."""
+
+    def info(self, msg: str, *, extra: Mapping[str, Any]) -> None: ...
+
+
+def response_body(request: Request, status: Status, outcome: Outcome | None, reason: str) -> bytes:
+    # A failed Create has no resource yet; a stable placeholder lets the rollback's Delete
+    # be recognised and skipped.
+    physical_id = (
+        outcome.physical_resource_id
+        if outcome
+        else request.physical_resource_id or f"{FAILED_CREATE_PREFIX}{request.request_id}"
+    )
+    return json.dumps(
+        {
+            "Status": status,
+            "Reason": reason[:MAX_REASON_LENGTH],
+            "PhysicalResourceId": physical_id,
+            "StackId": request.stack_id,
+            "RequestId": request.request_id,
+            "LogicalResourceId": request.logical_resource_id,
+            "Data": dict(outcome.data) if outcome else {},
+        }
+    ).encode("utf-8")
+
+
+def send(url: str, body: bytes, *, timeout: float = 10.0) -> None:
+    """PUT the response to the pre-signed S3 URL, retrying transient failures."""
+    # The pre-signed URL is signed for an empty Content-Type.
+    request = urllib.request.Request(  # noqa: S310 - URL comes from CloudFormation
+        url, data=body, method="PUT", headers={"Content-Type": ""}
+    )
+    for attempt in range(1, SEND_ATTEMPTS + 1):
+        try:
+            with urllib.request.urlopen(request, timeout=timeout):  # noqa: S310
+                return
+        except (urllib.error.URLError, OSError):
+            if attempt == SEND_ATTEMPTS:
+                raise
+            time.sleep(attempt)
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, CustomResourceError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def run(
+    event: Mapping[str, Any],
+    handler: Handler,
+    remaining_seconds: float,
+    logger: InfoLogger,
+) -> Status:
+    """Run ``handler`` for ``event`` and send CloudFormation its answer; returns the status.
+
+    ``remaining_seconds`` is the time left before Lambda stops the function. A request that
+    cannot even be parsed cannot be answered (there is no URL); it is logged and dropped.
+    """
+    request = Request.from_event(event)
+    if request.request_type == "Delete" and (request.physical_resource_id or "").startswith(
+        FAILED_CREATE_PREFIX
+    ):
+        # The rollback of a Create that failed: nothing was created, nothing to delete.
+        send(request.response_url, response_body(request, "SUCCESS", None, "nothing to delete"))
+        return "SUCCESS"
+    result: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            result["outcome"] = handler(request)
+        except BaseException as exc:  # noqa: BLE001 - every failure becomes a FAILED answer
+            result["error"] = exc
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    budget = max(remaining_seconds - DEADLINE_MARGIN_SECONDS, 1.0)
+    worker.join(budget)
+
+    outcome: Outcome | None = result.get("outcome")
+    status: Status
+    if worker.is_alive():
+        status, reason = "FAILED", f"timed out after {budget:.0f} s; see the function's log"
+    elif "error" in result:
+        status, reason = "FAILED", _describe(result["error"])
+    else:
+        status, reason = "SUCCESS", "OK"
+    logger.info(
+        "custom resource answered",
+        extra={"status": status, "reason": reason, "request_type": request.request_type},
+    )
+    send(request.response_url, response_body(request, status, outcome, reason))
+    return status

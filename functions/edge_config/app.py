@@ -1,0 +1,69 @@
+"""Custom resource: render the edge config and publish the edge version CloudFront uses.
+
+Create and Update publish a new version (the distribution picks it up from ``Fn::GetAtt
+EdgeConfig.FunctionVersionArn``); Delete does nothing, because replicated Lambda@Edge versions
+cannot be deleted while CloudFront still holds replicas, and old versions cost nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from aws_lambda_powertools import Logger
+from custom_resource import properties as props
+from custom_resource.protocol import CustomResourceError, Outcome, Request, run
+
+from edge_auth.errors import ConfigError, JwksFetchError
+
+from .package import PackageError
+from .publisher import CodeFetcher, fetch_code, publish_with_config
+from .render import config_bytes, config_digest, pool_jwks, render_edge_config
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mypy_boto3_lambda import LambdaClient
+
+logger = Logger()
+
+
+def apply(
+    request: Request, *, lambda_client: LambdaClient | None = None, fetch: CodeFetcher = fetch_code
+) -> Outcome:
+    """Handle one custom resource request (the protocol layer answers CloudFormation)."""
+    if request.request_type == "Delete":
+        return Outcome(request.physical_resource_id or "none")
+    p = request.properties
+    version_arn = props.required_str(p, "FunctionVersionArn")
+    issuer = props.required_str(p, "Issuer")
+    jwks_url = props.optional_str(p, "JwksUrl")
+    try:
+        config = render_edge_config(
+            issuer=issuer,
+            client_ids=props.string_list(p, "ClientIds"),
+            token_use=props.string_list(p, "TokenUse"),
+            required_groups=props.string_list(p, "RequiredGroups"),
+            jwks=pool_jwks(issuer, jwks_url),
+            cookie_name=props.optional_str(p, "CookieName"),
+            cors_allowed_origins=props.string_list(p, "CorsAllowedOrigins"),
+            jwks_url=jwks_url,
+            service=props.optional_str(p, "ServiceName"),
+            metrics_namespace=props.optional_str(p, "MetricsNamespace"),
+            log_level=props.optional_str(p, "LogLevel"),
+        )
+        digest = config_digest(config)
+        new_version = publish_with_config(
+            lambda_client or boto3.client("lambda"),
+            version_arn,
+            config_bytes(config),
+            description=f"edge config {digest[:12]} on {version_arn.rsplit(':', 1)[-1]}",
+            fetch=fetch,
+        )
+    except (ConfigError, JwksFetchError, PackageError) as exc:
+        raise CustomResourceError(str(exc)) from exc
+    logger.info("published edge version", extra={"version_arn": new_version, "config": digest})
+    return Outcome(new_version, {"FunctionVersionArn": new_version, "ConfigSha256": digest})
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: Any) -> None:
+    run(event, apply, context.get_remaining_time_in_millis() / 1000, logger)

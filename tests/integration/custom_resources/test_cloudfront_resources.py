@@ -1,0 +1,193 @@
+"""The CloudFront custom resource: origin access controls against moto's CloudFront API, and
+response headers policies (which moto does not implement) against a local endpoint speaking
+CloudFront's REST-XML, so that botocore's real serialization and validation run."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from cloudfront_resources.resources import apply
+from custom_resource.protocol import CustomResourceError, Request
+
+from tests.support.custom_resource import cfn_event
+from tests.support.http import Answer, ScriptedServer, scripted_server
+
+OAC = {
+    "OriginAccessControlConfig": {
+        "Name": "content",
+        "Description": "signs requests",
+        "OriginAccessControlOriginType": "s3",
+        "SigningBehavior": "always",
+        "SigningProtocol": "sigv4",
+    }
+}
+RHP = {
+    "ResponseHeadersPolicyConfig": {
+        "Name": "content",
+        "CorsConfig": {
+            "AccessControlAllowCredentials": "false",
+            "AccessControlAllowHeaders": {"Items": ["authorization", "range"]},
+            "AccessControlAllowMethods": {"Items": ["GET", "HEAD", "OPTIONS"]},
+            "AccessControlAllowOrigins": {"Items": ["https://learn.example.com"]},
+            "AccessControlMaxAgeSec": "600",
+            "OriginOverride": "true",
+        },
+        "SecurityHeadersConfig": {"ContentTypeOptions": {"Override": "true"}},
+    }
+}
+
+
+def request(request_type: str, properties: dict[str, Any], **kw: Any) -> Request:
+    return Request.from_event(cfn_event(request_type, properties, "https://unused.example/", **kw))
+
+
+@pytest.fixture
+def cloudfront(session: boto3.Session, moto_url: str) -> Any:
+    return session.client("cloudfront", endpoint_url=moto_url)
+
+
+def test_an_oac_is_created_with_the_template_s_settings(cloudfront: Any) -> None:
+    outcome = apply(cloudfront, request("Create", OAC))
+    assert outcome.data == {"Id": outcome.physical_resource_id}
+    config = cloudfront.get_origin_access_control(Id=outcome.physical_resource_id)[
+        "OriginAccessControl"
+    ]["OriginAccessControlConfig"]
+    assert config["SigningBehavior"] == "always"
+    assert config["SigningProtocol"] == "sigv4"
+    assert config["OriginAccessControlOriginType"] == "s3"
+
+
+def test_an_oac_is_updated_in_place(cloudfront: Any) -> None:
+    created = apply(cloudfront, request("Create", OAC))
+    changed = {
+        "OriginAccessControlConfig": {**OAC["OriginAccessControlConfig"], "Description": "new"}
+    }
+    updated = apply(
+        cloudfront,
+        request("Update", changed, physical_id=created.physical_resource_id, old_properties=OAC),
+    )
+    assert updated.physical_resource_id == created.physical_resource_id
+    config = cloudfront.get_origin_access_control(Id=created.physical_resource_id)[
+        "OriginAccessControl"
+    ]["OriginAccessControlConfig"]
+    assert config["Description"] == "new"
+
+
+def test_an_oac_is_deleted_and_deleting_it_again_succeeds(cloudfront: Any) -> None:
+    created = apply(cloudfront, request("Create", OAC))
+    for _ in range(2):
+        apply(cloudfront, request("Delete", OAC, physical_id=created.physical_resource_id))
+    with pytest.raises(ClientError, match="NoSuchOriginAccessControl"):
+        cloudfront.get_origin_access_control(Id=created.physical_resource_id)
+
+
+def test_updating_an_unknown_oac_fails_with_cloudfront_s_reason(cloudfront: Any) -> None:
+    with pytest.raises(CustomResourceError, match="NoSuchOriginAccessControl"):
+        apply(cloudfront, request("Update", OAC, physical_id="E0000000000000", old_properties=OAC))
+
+
+# --- response headers policies, over CloudFront's REST-XML ------------------------------------
+
+NS = "http://cloudfront.amazonaws.com/doc/2020-05-31/"
+BASE = "/2020-05-31/response-headers-policy"
+
+
+def policy_xml(policy_id: str) -> bytes:
+    return (
+        f'<?xml version="1.0"?><ResponseHeadersPolicy xmlns="{NS}"><Id>{policy_id}</Id>'
+        "<LastModifiedTime>2026-01-01T00:00:00Z</LastModifiedTime>"
+        "<ResponseHeadersPolicyConfig><Name>content</Name></ResponseHeadersPolicyConfig>"
+        "</ResponseHeadersPolicy>"
+    ).encode()
+
+
+def error_xml(code: str) -> bytes:
+    return (
+        f'<?xml version="1.0"?><ErrorResponse xmlns="{NS}"><Error><Type>Sender</Type>'
+        f"<Code>{code}</Code><Message>{code}</Message></Error><RequestId>r</RequestId></ErrorResponse>"
+    ).encode()
+
+
+@pytest.fixture
+def endpoint() -> Iterator[ScriptedServer]:
+    with scripted_server() as server:
+        xml, etag = "text/xml", {"ETag": "E2QWRUHEXAMPLE"}
+        policy = policy_xml("RHP1")
+        server.routes[f"POST {BASE}"] = Answer(201, policy, xml, headers=etag)
+        server.routes[f"GET {BASE}/RHP1"] = Answer(200, policy, xml, headers=etag)
+        server.routes[f"PUT {BASE}/RHP1"] = Answer(200, policy, xml, headers=etag)
+        server.routes[f"DELETE {BASE}/RHP1"] = Answer(status=204, content_type="text/xml")
+        yield server
+
+
+@pytest.fixture
+def xml_cloudfront(endpoint: ScriptedServer) -> Any:
+    return boto3.client("cloudfront", endpoint_url=endpoint.url, region_name="us-east-1")
+
+
+def sent(endpoint: ScriptedServer, method: str) -> Any:
+    return next(r for r in endpoint.requests if r.method == method)
+
+
+def test_a_policy_is_created_in_the_api_s_shape(
+    endpoint: ScriptedServer, xml_cloudfront: Any
+) -> None:
+    outcome = apply(xml_cloudfront, request("Create", RHP))
+    assert outcome.physical_resource_id == "RHP1"
+    body = sent(endpoint, "POST").body.decode()
+    methods = re.search(r"<AccessControlAllowMethods>(.*?)</AccessControlAllowMethods>", body)
+    assert methods is not None
+    assert "<Quantity>3</Quantity>" in methods.group(1)
+    assert "<OriginOverride>true</OriginOverride>" in body
+    assert "<AccessControlMaxAgeSec>600</AccessControlMaxAgeSec>" in body
+
+
+def test_a_policy_update_sends_the_current_etag(
+    endpoint: ScriptedServer, xml_cloudfront: Any
+) -> None:
+    apply(xml_cloudfront, request("Update", RHP, physical_id="RHP1", old_properties=RHP))
+    put = sent(endpoint, "PUT")
+    assert put.path == f"{BASE}/RHP1"
+    assert put.headers["If-Match"] == "E2QWRUHEXAMPLE"
+
+
+def test_a_policy_delete_sends_the_current_etag(
+    endpoint: ScriptedServer, xml_cloudfront: Any
+) -> None:
+    apply(xml_cloudfront, request("Delete", RHP, physical_id="RHP1"))
+    assert sent(endpoint, "DELETE").headers["If-Match"] == "E2QWRUHEXAMPLE"
+
+
+def test_deleting_a_policy_that_is_already_gone_succeeds(
+    endpoint: ScriptedServer, xml_cloudfront: Any
+) -> None:
+    endpoint.routes[f"GET {BASE}/RHP1"] = Answer(
+        status=404, body=error_xml("NoSuchResponseHeadersPolicy"), content_type="text/xml"
+    )
+    assert (
+        apply(xml_cloudfront, request("Delete", RHP, physical_id="RHP1")).physical_resource_id
+        == "RHP1"
+    )
+
+
+def test_a_policy_still_in_use_fails_the_delete_with_cloudfront_s_reason(
+    endpoint: ScriptedServer, xml_cloudfront: Any
+) -> None:
+    endpoint.routes[f"DELETE {BASE}/RHP1"] = Answer(
+        status=409, body=error_xml("ResponseHeadersPolicyInUse"), content_type="text/xml"
+    )
+    with pytest.raises(CustomResourceError, match="ResponseHeadersPolicyInUse"):
+        apply(xml_cloudfront, request("Delete", RHP, physical_id="RHP1"))
+
+
+def test_switching_kind_on_update_creates_a_new_object(
+    endpoint: ScriptedServer, xml_cloudfront: Any
+) -> None:
+    outcome = apply(xml_cloudfront, request("Update", RHP, physical_id="E-OAC", old_properties=OAC))
+    assert outcome.physical_resource_id == "RHP1"
+    assert sent(endpoint, "POST")

@@ -1,0 +1,294 @@
+"""The deploy-time edge config resource against a moto server: a real Cognito pool and JWKS,
+a real Lambda function created from the built edge package, real versions.
+
+moto cannot serve the pre-signed ``Code.Location`` GetFunction returns, so the code fetch is
+the one substitution here: it returns the package the test created the function from.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from custom_resource.protocol import CustomResourceError, Request, run
+
+from edge_auth.jwks_fetch import fetch_jwks
+from edge_config.app import apply
+from edge_config.package import with_config
+from edge_config.publisher import code_sha256, fetch_code
+from edge_config.render import config_bytes
+from local.cognito import CognitoPool, sign_in
+from tests.support.build import ensure_built, zipped
+from tests.support.custom_resource import cfn_event
+from tests.support.http import Answer, ScriptedServer, scripted_server
+from tests.support.make_events import viewer_request
+
+APP_ORIGIN = "https://learn.example.com"
+
+
+@pytest.fixture(scope="module")
+def edge_package() -> bytes:
+    return zipped(ensure_built() / "EdgeAuthFunction")
+
+
+@pytest.fixture
+def edge_function(
+    session: boto3.Session, moto_url: str, edge_package: bytes
+) -> Iterator[dict[str, Any]]:
+    iam = session.client("iam", endpoint_url=moto_url)
+    lam = session.client("lambda", endpoint_url=moto_url)
+    name = f"edge-auth-{os.urandom(4).hex()}"
+    role = iam.create_role(
+        RoleName=name,
+        AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}),
+    )
+    lam.create_function(
+        FunctionName=name,
+        Runtime="python3.13",
+        Role=role["Role"]["Arn"],
+        Handler="edge_auth.app.handler",
+        Code={"ZipFile": edge_package},
+        MemorySize=128,
+        Timeout=5,
+    )
+    version = lam.publish_version(FunctionName=name)
+    yield {"name": name, "version_arn": version["FunctionArn"], "client": lam}
+    lam.delete_function(FunctionName=name)
+
+
+def properties(pool: CognitoPool, version_arn: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "FunctionVersionArn": version_arn,
+        "Issuer": pool.issuer,
+        "JwksUrl": pool.jwks_url,
+        "ClientIds": [pool.client_id],
+        "TokenUse": ["id", "access"],
+        "RequiredGroups": [pool.group],
+        "CookieName": "content_token",
+        "CorsAllowedOrigins": [APP_ORIGIN],
+        "LogLevel": "INFO",
+        **overrides,
+    }
+
+
+def request(request_type: str, props: dict[str, Any], **kw: Any) -> Request:
+    return Request.from_event(cfn_event(request_type, props, "https://unused.example/", **kw))
+
+
+def publish(edge_function: dict[str, Any], edge_package: bytes, req: Request) -> Any:
+    return apply(req, lambda_client=edge_function["client"], fetch=lambda location: edge_package)
+
+
+def expected_config(pool: CognitoPool, **overrides: Any) -> dict[str, Any]:
+    config = {
+        "issuer": pool.issuer,
+        "client_ids": [pool.client_id],
+        "token_use": ["id", "access"],
+        "required_groups": [pool.group],
+        "jwks": fetch_jwks(pool.jwks_url, timeout=5),
+        "cookie_name": "content_token",
+        "cors_allowed_origins": [APP_ORIGIN],
+        "jwks_url": pool.jwks_url,
+        "log_level": "INFO",
+    }
+    config.update(overrides)
+    return config
+
+
+def test_create_publishes_a_new_version_carrying_the_rendered_config(
+    cognito_pool: CognitoPool, edge_function: dict[str, Any], edge_package: bytes
+) -> None:
+    outcome = publish(
+        edge_function,
+        edge_package,
+        request("Create", properties(cognito_pool, edge_function["version_arn"])),
+    )
+    assert outcome.physical_resource_id.endswith(":2")
+    assert outcome.data["FunctionVersionArn"] == outcome.physical_resource_id
+    published = edge_function["client"].get_function(
+        FunctionName=edge_function["name"], Qualifier="2"
+    )
+    expected_package = with_config(edge_package, config_bytes(expected_config(cognito_pool)))
+    assert published["Configuration"]["CodeSha256"] == code_sha256(expected_package)
+
+
+def test_the_published_package_admits_the_pool_s_members_and_no_one_else(
+    cognito_pool: CognitoPool,
+    edge_function: dict[str, Any],
+    edge_package: bytes,
+    session: boto3.Session,
+    moto_url: str,
+    tmp_path: Path,
+) -> None:
+    """The whole chain: Cognito token -> package with baked config (no EDGE_AUTH_CONFIG)."""
+    publish(
+        edge_function,
+        edge_package,
+        request("Create", properties(cognito_pool, edge_function["version_arn"])),
+    )
+    package = with_config(edge_package, config_bytes(expected_config(cognito_pool)))
+    zipfile.ZipFile(io.BytesIO(package)).extractall(tmp_path)
+    cognito = session.client("cognito-idp", endpoint_url=moto_url)
+    tokens = {
+        "member": sign_in(cognito, cognito_pool.client_id, cognito_pool.member())["IdToken"],
+        "outsider": sign_in(cognito, cognito_pool.client_id, cognito_pool.outsider())["IdToken"],
+    }
+    events = {
+        who: viewer_request("/v.mp4", {"Authorization": f"Bearer {t}"}) for who, t in tokens.items()
+    }
+    code = f"""
+import json, sys
+sys.path[:0] = [{str(tmp_path)!r}]
+from edge_auth import app
+events = json.loads({json.dumps(events)!r})
+answers = {{who: app.handler(event, None).get("status") for who, event in events.items()}}
+print("ANSWERS " + json.dumps(answers))
+"""
+    env = {k: v for k, v in os.environ.items() if k != "EDGE_AUTH_CONFIG"}
+    out = subprocess.run(
+        [sys.executable, "-B", "-I", "-S", "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    [line] = [line for line in out.splitlines() if line.startswith("ANSWERS ")]
+    assert json.loads(line.removeprefix("ANSWERS ")) == {"member": None, "outsider": "403"}
+
+
+def test_an_update_publishes_again_with_the_new_settings(
+    cognito_pool: CognitoPool, edge_function: dict[str, Any], edge_package: bytes
+) -> None:
+    first = properties(cognito_pool, edge_function["version_arn"])
+    publish(edge_function, edge_package, request("Create", first))
+    changed = properties(cognito_pool, edge_function["version_arn"], RequiredGroups=["teachers"])
+    outcome = publish(
+        edge_function,
+        edge_package,
+        request("Update", changed, physical_id="x:2", old_properties=first),
+    )
+    assert outcome.physical_resource_id.endswith(":3")
+    published = edge_function["client"].get_function(
+        FunctionName=edge_function["name"], Qualifier="3"
+    )
+    package = with_config(
+        edge_package, config_bytes(expected_config(cognito_pool, required_groups=["teachers"]))
+    )
+    assert published["Configuration"]["CodeSha256"] == code_sha256(package)
+
+
+def test_delete_does_nothing(
+    cognito_pool: CognitoPool, edge_function: dict[str, Any], edge_package: bytes
+) -> None:
+    outcome = publish(
+        edge_function,
+        edge_package,
+        request(
+            "Delete", properties(cognito_pool, edge_function["version_arn"]), physical_id="arn:v:2"
+        ),
+    )
+    assert outcome.physical_resource_id == "arn:v:2"
+    versions = edge_function["client"].list_versions_by_function(
+        FunctionName=edge_function["name"]
+    )["Versions"]
+    assert [v["Version"] for v in versions] == ["$LATEST", "1"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"Issuer": "https://evil.example/pool"}, "issuer must look like"),
+        ({"JwksUrl": "http://127.0.0.1:9/jwks.json"}, "cannot fetch JWKS"),
+        ({"ClientIds": []}, "client_ids must not be empty"),
+        ({"TokenUse": ["refresh"]}, "token_use may only hold"),
+        ({"FunctionVersionArn": ""}, "FunctionVersionArn is required"),
+    ],
+)
+def test_bad_inputs_fail_the_resource_with_a_readable_reason(
+    cognito_pool: CognitoPool,
+    edge_function: dict[str, Any],
+    edge_package: bytes,
+    overrides: dict[str, Any],
+    reason: str,
+) -> None:
+    with pytest.raises(CustomResourceError, match=reason):
+        publish(
+            edge_function,
+            edge_package,
+            request("Create", properties(cognito_pool, edge_function["version_arn"], **overrides)),
+        )
+
+
+def test_an_unqualified_function_arn_is_refused(
+    cognito_pool: CognitoPool, edge_function: dict[str, Any], edge_package: bytes
+) -> None:
+    unqualified = edge_function["version_arn"].rsplit(":", 1)[0]
+    with pytest.raises(CustomResourceError, match="not a numbered version"):
+        publish(
+            edge_function, edge_package, request("Create", properties(cognito_pool, unqualified))
+        )
+
+
+def test_cloudformation_hears_success_and_the_version_arn(
+    cognito_pool: CognitoPool, edge_function: dict[str, Any], edge_package: bytes
+) -> None:
+    with scripted_server() as listener:
+        listener.routes["/response"] = Answer()
+        event = cfn_event(
+            "Create",
+            properties(cognito_pool, edge_function["version_arn"]),
+            f"{listener.url}/response",
+        )
+        handler = functools.partial(
+            apply, lambda_client=edge_function["client"], fetch=lambda _: edge_package
+        )
+        assert run(event, handler, 60, _NullLogger()) == "SUCCESS"
+        body = json.loads(listener.requests[0].body)
+    assert body["Data"]["FunctionVersionArn"].endswith(":2")
+
+
+def test_cloudformation_hears_why_a_create_failed(
+    cognito_pool: CognitoPool,
+    edge_function: dict[str, Any],
+    edge_package: bytes,
+    listener_url: ScriptedServer,
+) -> None:
+    event = cfn_event(
+        "Create",
+        properties(cognito_pool, edge_function["version_arn"], Issuer="nope"),
+        f"{listener_url.url}/response",
+    )
+    handler = functools.partial(
+        apply, lambda_client=edge_function["client"], fetch=lambda _: edge_package
+    )
+    assert run(event, handler, 60, _NullLogger()) == "FAILED"
+    body = json.loads(listener_url.requests[0].body)
+    assert body["Status"] == "FAILED"
+    assert "issuer must look like" in body["Reason"]
+
+
+def test_code_is_only_fetched_over_https() -> None:
+    with pytest.raises(CustomResourceError, match="https"):
+        fetch_code("http://awslambda-us-east-1-tasks.s3.amazonaws.com/snapshot")
+
+
+class _NullLogger:
+    def info(self, msg: str, *, extra: Any) -> None:
+        return
+
+
+@pytest.fixture
+def listener_url() -> Iterator[ScriptedServer]:
+    with scripted_server() as server:
+        server.routes["/response"] = Answer()
+        yield server

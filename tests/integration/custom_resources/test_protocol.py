@@ -1,0 +1,133 @@
+"""The custom resource protocol against a local HTTP listener standing in for the pre-signed
+S3 response URL: CloudFormation always gets an answer, with a reason a person can read."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from custom_resource.protocol import CustomResourceError, Outcome, Request, run
+
+from tests.support.custom_resource import cfn_event
+from tests.support.http import Answer, ScriptedServer, scripted_server
+
+log = logging.getLogger("test-custom-resource")
+
+
+class Logger:
+    def info(self, msg: str, *, extra: Any) -> None:
+        log.info(msg, extra=dict(extra))
+
+
+@pytest.fixture
+def listener() -> Iterator[ScriptedServer]:
+    with scripted_server() as server:
+        server.routes["/response"] = Answer(status=200)
+        yield server
+
+
+def answer_of(server: ScriptedServer) -> dict[str, Any]:
+    [request] = server.requests
+    assert request.method == "PUT"
+    assert request.headers.get("Content-Type", "") == ""  # the URL is signed for no content type
+    body: dict[str, Any] = json.loads(request.body)
+    return body
+
+
+def event(server: ScriptedServer, request_type: str = "Create", **kw: Any) -> dict[str, Any]:
+    return cfn_event(request_type, {"Name": "x"}, f"{server.url}/response", **kw)
+
+
+def test_a_success_reports_the_physical_id_and_attributes(listener: ScriptedServer) -> None:
+    status = run(event(listener), lambda r: Outcome("res-1", {"Arn": "arn:1"}), 60, Logger())
+    body = answer_of(listener)
+    assert status == "SUCCESS"
+    assert body["Status"] == "SUCCESS"
+    assert body["PhysicalResourceId"] == "res-1"
+    assert body["Data"] == {"Arn": "arn:1"}
+    assert body["RequestId"] == "5d478078-13e9-baf0-464a-7ef285ecc786"
+    assert body["LogicalResourceId"] == "EdgeConfig"
+    assert body["StackId"].startswith("arn:aws:cloudformation:")
+
+
+def test_a_resource_error_fails_with_its_message(listener: ScriptedServer) -> None:
+    def fail(request: Request) -> Outcome:
+        raise CustomResourceError("property Issuer is required")
+
+    assert run(event(listener), fail, 60, Logger()) == "FAILED"
+    body = answer_of(listener)
+    assert body["Reason"] == "property Issuer is required"
+    assert body["PhysicalResourceId"].startswith("failed-create-")
+
+
+def test_an_unexpected_error_fails_with_its_type_and_message(listener: ScriptedServer) -> None:
+    def crash(request: Request) -> Outcome:
+        raise KeyError("Configuration")
+
+    run(event(listener), crash, 60, Logger())
+    assert answer_of(listener)["Reason"] == "KeyError: 'Configuration'"
+
+
+def test_a_failed_update_keeps_the_old_physical_id(listener: ScriptedServer) -> None:
+    def fail(request: Request) -> Outcome:
+        raise CustomResourceError("nope")
+
+    run(event(listener, "Update", physical_id="res-1", old_properties={}), fail, 60, Logger())
+    assert answer_of(listener)["PhysicalResourceId"] == "res-1"
+
+
+def test_a_hanging_resource_is_answered_before_lambda_times_out(listener: ScriptedServer) -> None:
+    def hang(request: Request) -> Outcome:
+        time.sleep(30)
+        raise AssertionError("unreachable")
+
+    start = time.monotonic()
+    assert run(event(listener), hang, remaining_seconds=11.5, logger=Logger()) == "FAILED"
+    assert time.monotonic() - start < 10
+    assert "timed out" in answer_of(listener)["Reason"]
+
+
+def test_the_rollback_delete_of_a_failed_create_does_nothing(listener: ScriptedServer) -> None:
+    def must_not_run(request: Request) -> Outcome:
+        raise AssertionError("handler called")
+
+    failed_id = "failed-create-5d478078-13e9-baf0-464a-7ef285ecc786"
+    assert (
+        run(event(listener, "Delete", physical_id=failed_id), must_not_run, 60, Logger())
+        == "SUCCESS"
+    )
+    assert answer_of(listener)["PhysicalResourceId"] == failed_id
+
+
+def test_a_long_reason_is_truncated(listener: ScriptedServer) -> None:
+    def fail(request: Request) -> Outcome:
+        raise CustomResourceError("x" * 10_000)
+
+    run(event(listener), fail, 60, Logger())
+    assert len(answer_of(listener)["Reason"]) <= 1000
+
+
+def test_the_answer_is_retried_when_the_url_fails_transiently(listener: ScriptedServer) -> None:
+    listener.routes["/response"] = [Answer(status=503), Answer(status=200)]
+    assert run(event(listener), lambda r: Outcome("res-1"), 60, Logger()) == "SUCCESS"
+    assert [r.method for r in listener.requests] == ["PUT", "PUT"]
+
+
+def test_properties_arrive_without_the_service_token(listener: ScriptedServer) -> None:
+    seen: list[Request] = []
+
+    def record(request: Request) -> Outcome:
+        seen.append(request)
+        return Outcome("res-1")
+
+    run(event(listener), record, 60, Logger())
+    assert seen[0].properties == {"Name": "x"}
+
+
+def test_an_event_that_is_not_from_cloudformation_is_refused() -> None:
+    with pytest.raises(CustomResourceError, match="not a CloudFormation"):
+        run({"RequestType": "Create"}, lambda r: Outcome("x"), 60, Logger())

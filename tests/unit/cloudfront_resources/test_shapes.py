@@ -1,0 +1,118 @@
+"""CloudFormation-shaped properties become CloudFront API shapes (botocore's model, offline)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+import pytest
+from cloudfront_resources.resources import KINDS, api_config, kind_of
+from custom_resource.protocol import CustomResourceError
+
+from tests.support.template import source_template
+
+
+@pytest.fixture(scope="module")
+def cloudfront() -> Any:
+    return boto3.client(
+        "cloudfront", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+
+
+def as_cloudformation_sends(value: Any) -> Any:
+    """CloudFormation passes custom resource scalars as strings."""
+    if isinstance(value, dict):
+        return {k: as_cloudformation_sends(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_cloudformation_sends(v) for v in value]
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value) if isinstance(value, int) else value
+
+
+def template_properties(name: str) -> dict[str, Any]:
+    properties = dict(source_template()["Resources"][name]["Properties"])
+    properties.pop("ServiceToken")
+    return as_cloudformation_sends(properties)  # type: ignore[no-any-return]
+
+
+def test_the_template_s_response_headers_policy_converts_to_the_api_shape(cloudfront: Any) -> None:
+    properties = template_properties("ResponseHeadersPolicy")
+    properties["ResponseHeadersPolicyConfig"]["Name"] = "policy"
+    properties["ResponseHeadersPolicyConfig"]["CorsConfig"]["AccessControlAllowOrigins"][
+        "Items"
+    ] = ["https://a.example"]
+    config = api_config(cloudfront, kind_of(properties), properties)
+    cors = config["CorsConfig"]
+    assert cors["AccessControlAllowOrigins"] == {"Quantity": 1, "Items": ["https://a.example"]}
+    assert cors["AccessControlAllowMethods"] == {"Quantity": 3, "Items": ["GET", "HEAD", "OPTIONS"]}
+    assert cors["AccessControlMaxAgeSec"] == 600
+    assert cors["OriginOverride"] is True
+    assert cors["AccessControlAllowCredentials"] is False
+    hsts = config["SecurityHeadersConfig"]["StrictTransportSecurity"]
+    assert hsts == {
+        "AccessControlMaxAgeSec": 63072000,
+        "IncludeSubdomains": True,
+        "Preload": False,
+        "Override": True,
+    }
+
+
+def test_the_template_s_origin_access_control_converts_to_the_api_shape(cloudfront: Any) -> None:
+    properties = template_properties("OriginAccessControl")
+    properties["OriginAccessControlConfig"]["Name"] = "oac"
+    config = api_config(cloudfront, kind_of(properties), properties)
+    assert config["SigningBehavior"] == "always"
+    assert config["OriginAccessControlOriginType"] == "s3"
+
+
+def test_lists_of_objects_get_their_quantity(cloudfront: Any) -> None:
+    properties = {
+        "ResponseHeadersPolicyConfig": {
+            "Name": "p",
+            "CustomHeadersConfig": {"Items": [{"Header": "X-A", "Value": "1", "Override": "true"}]},
+        }
+    }
+    config = api_config(cloudfront, kind_of(properties), properties)
+    assert config["CustomHeadersConfig"] == {
+        "Quantity": 1,
+        "Items": [{"Header": "X-A", "Value": "1", "Override": True}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"Name": "p", "Unknown": "x"}, "unknown properties"),
+        ({"Name": "p", "CorsConfig": {"OriginOverride": "yes"}}, "boolean"),
+        ({"Name": "p", "CorsConfig": {"AccessControlMaxAgeSec": "ten"}}, "integer"),
+        (
+            {"Name": "p", "CorsConfig": {"AccessControlAllowOrigins": {"Items": "https://a"}}},
+            "list",
+        ),
+        ({"Name": 7}, "string"),
+        ("policy", "object"),
+    ],
+)
+def test_malformed_properties_get_a_readable_error(
+    cloudfront: Any, config: Any, message: str
+) -> None:
+    properties = {"ResponseHeadersPolicyConfig": config}
+    with pytest.raises(CustomResourceError, match=message):
+        api_config(cloudfront, kind_of(properties), properties)
+
+
+@pytest.mark.parametrize(
+    "properties",
+    [{}, {"Other": 1}, {"OriginAccessControlConfig": {}, "ResponseHeadersPolicyConfig": {}}],
+)
+def test_exactly_one_kind_of_config_must_be_given(properties: dict[str, Any]) -> None:
+    with pytest.raises(CustomResourceError, match="exactly one"):
+        kind_of(properties)
+
+
+def test_both_kinds_are_supported() -> None:
+    assert [kind.config for kind in KINDS] == [
+        "OriginAccessControlConfig",
+        "ResponseHeadersPolicyConfig",
+    ]

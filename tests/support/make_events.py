@@ -1,4 +1,4 @@
-"""Write the signed sample events in ``events/`` and the test-only edge config that trusts them.
+"""Write the sample events in ``events/`` and the test-only edge config that trusts them.
 
 Run with ``make events``. Output is deterministic (fixed times, fixed key), so a diff after a
 run means the event shape or the key changed. The "valid" tokens expire in 2100 and are signed
@@ -15,6 +15,7 @@ from tests.support.tokens import (
     ROOT,
     TEST_CONFIG_PATH,
     TEST_COOKIE,
+    TEST_ISSUER,
     SigningKey,
     cognito_claims,
     edge_config,
@@ -85,6 +86,79 @@ def sample_events(key: SigningKey) -> dict[str, dict[str, Any]]:
     }
 
 
+def api_request(
+    resource: str, path: str, path_parameters: dict[str, str], request_id: str
+) -> dict[str, Any]:
+    """An API Gateway REST proxy event after the Cognito authorizer accepted an ID token.
+
+    API Gateway passes the token's claims as strings in requestContext.authorizer.claims.
+    """
+    headers = {
+        "Accept": "application/json",
+        "Authorization": "Bearer eyJraWQiOiJ0ZXN0In0.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJl",
+        "Host": "abc123.execute-api.us-east-1.amazonaws.com",
+        "Origin": APP_ORIGIN,
+        "User-Agent": "Mozilla/5.0",
+    }
+    return {
+        "resource": resource,
+        "path": path,
+        "httpMethod": "GET",
+        "headers": headers,
+        "multiValueHeaders": {name: [value] for name, value in headers.items()},
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": path_parameters,
+        "stageVariables": None,
+        "body": None,
+        "isBase64Encoded": False,
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "abc123",
+            "authorizer": {
+                "claims": {
+                    "sub": "7d8ca528-4931-4254-9273-ea5ee853f271",
+                    "aud": "testonlyappclient",
+                    "email": "student@example.com",
+                    "cognito:groups": "students",
+                    "cognito:username": "7d8ca528-4931-4254-9273-ea5ee853f271",
+                    "token_use": "id",
+                    "iss": TEST_ISSUER,
+                    "exp": "Fri Jan 01 01:00:00 UTC 2100",
+                    "iat": "Thu Jan 01 00:00:00 UTC 2026",
+                }
+            },
+            "domainName": "abc123.execute-api.us-east-1.amazonaws.com",
+            "httpMethod": "GET",
+            "identity": {"sourceIp": "203.0.113.178", "userAgent": "Mozilla/5.0"},
+            "path": f"/v1{path}",
+            "protocol": "HTTP/1.1",
+            "requestId": f"{request_id}-3f0c8d1a-7b61-11e6-9a41-93e8deadbeef",
+            "requestTimeEpoch": ISSUED_AT * 1000,
+            "resourcePath": resource,
+            "stage": "v1",
+        },
+    }
+
+
+def api_events() -> dict[str, dict[str, Any]]:
+    content, course = "/content/{contentId}", "/courses/{courseId}/content"
+    return {
+        "api_get_content_found": api_request(
+            content, "/content/aws-101-intro", {"contentId": "aws-101-intro"}, "found"
+        ),
+        "api_get_content_not_found": api_request(
+            content, "/content/no-such-item", {"contentId": "no-such-item"}, "missing"
+        ),
+        "api_get_content_malformed_id": api_request(
+            content, "/content/intro$video", {"contentId": "intro$video"}, "malformed"
+        ),
+        "api_list_course_content": api_request(
+            course, "/courses/aws-101/content", {"courseId": "aws-101"}, "course"
+        ),
+    }
+
+
 def _write(path: Path, data: dict[str, Any]) -> None:
     path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
@@ -92,10 +166,11 @@ def _write(path: Path, data: dict[str, Any]) -> None:
 def main() -> None:
     key = SigningKey.test_only()
     EVENTS.mkdir(exist_ok=True)
-    for name, event in sample_events(key).items():
+    events = {**sample_events(key), **api_events()}
+    for name, event in events.items():
         _write(EVENTS / f"{name}.json", event)
     _write(TEST_CONFIG_PATH, edge_config(key, cors_allowed_origins=[APP_ORIGIN]))
-    print(f"wrote {len(sample_events(key))} events to {EVENTS} and {TEST_CONFIG_PATH}")
+    print(f"wrote {len(events)} events to {EVENTS} and {TEST_CONFIG_PATH}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""Content Delivery API: catalog lookups answered with CloudFront URLs (see app.py)."""

@@ -1,0 +1,37 @@
+"""The function's settings, read from its environment once at start-up."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .errors import SettingsError
+
+# https for any host; plain http only on loopback (the local stack of `make local`).
+_BASE_URL = re.compile(r"https://[A-Za-z0-9.-]+|http://(127\.0\.0\.1|localhost)(:[0-9]{1,5})?")
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+
+
+@dataclass(frozen=True)
+class Settings:
+    catalog_table: str
+    content_base_url: str
+    app_origin: str
+
+
+def load_settings(env: Mapping[str, str]) -> Settings:
+    """Validate the environment; raises ``SettingsError`` naming every problem at once."""
+    problems = []
+    table = env.get("CATALOG_TABLE", "")
+    base_url = env.get("CONTENT_BASE_URL", "")
+    origin = env.get("APP_ORIGIN", "")
+    if not table:
+        problems.append("CATALOG_TABLE is not set")
+    if not _BASE_URL.fullmatch(base_url):
+        problems.append(f"CONTENT_BASE_URL must be https://<host> (no path), got {base_url!r}")
+    if not _ORIGIN.fullmatch(origin):
+        problems.append(f"APP_ORIGIN must be scheme://host[:port], got {origin!r}")
+    if problems:
+        raise SettingsError("; ".join(problems))
+    return Settings(catalog_table=table, content_base_url=base_url, app_origin=origin)

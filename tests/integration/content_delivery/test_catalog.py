@@ -1,0 +1,107 @@
+"""The DynamoDB catalog and the deployed handler's wiring, against a moto DynamoDB table
+created with template.yaml's key schema and index."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from content_delivery.catalog import DynamoCatalog
+from content_delivery.errors import CatalogItemError
+from content_delivery.model import ContentItem
+from local.resources import create_catalog_table
+from local.samples import SAMPLE_COURSE, SAMPLE_ITEMS
+from tests.support.lambda_context import FakeLambdaContext
+
+
+@pytest.fixture
+def table_name(session: boto3.Session, moto_url: str) -> Iterator[str]:
+    dynamodb = session.client("dynamodb", endpoint_url=moto_url)
+    name = create_catalog_table(dynamodb, f"catalog-{uuid.uuid4().hex[:8]}")
+    table = session.resource("dynamodb", endpoint_url=moto_url).Table(name)
+    for item in SAMPLE_ITEMS:
+        table.put_item(Item=item.to_dynamo())
+    yield name
+    dynamodb.delete_table(TableName=name)
+
+
+@pytest.fixture
+def catalog(session: boto3.Session, moto_url: str, table_name: str) -> DynamoCatalog:
+    return DynamoCatalog(session.resource("dynamodb", endpoint_url=moto_url).Table(table_name))
+
+
+def test_an_item_is_read_back_as_written(catalog: DynamoCatalog) -> None:
+    assert catalog.get("aws-101-quiz-1") == SAMPLE_ITEMS[1]
+
+
+def test_an_unknown_item_is_none(catalog: DynamoCatalog) -> None:
+    assert catalog.get("nope") is None
+
+
+def test_a_course_is_listed_in_position_order_through_the_index(
+    catalog: DynamoCatalog, session: boto3.Session, moto_url: str, table_name: str
+) -> None:
+    table = session.resource("dynamodb", endpoint_url=moto_url).Table(table_name)
+    extra = ContentItem("aws-101-bonus", SAMPLE_COURSE, "Bonus", "video", "b.mp4", "video/mp4", 0)
+    table.put_item(Item=extra.to_dynamo())
+    listed = catalog.list_course(SAMPLE_COURSE)
+    assert [item.content_id for item in listed] == [
+        "aws-101-bonus",
+        *[i.content_id for i in SAMPLE_ITEMS],
+    ]
+
+
+def test_another_course_s_items_are_not_listed(catalog: DynamoCatalog) -> None:
+    assert catalog.list_course("aws-999") == []
+
+
+def test_a_hand_written_off_model_item_is_an_error(
+    catalog: DynamoCatalog, session: boto3.Session, moto_url: str, table_name: str
+) -> None:
+    table = session.resource("dynamodb", endpoint_url=moto_url).Table(table_name)
+    table.put_item(Item={"contentId": "broken", "courseId": "c", "position": 1})
+    with pytest.raises(CatalogItemError):
+        catalog.get("broken")
+
+
+@pytest.fixture
+def deployed_handler(
+    monkeypatch: pytest.MonkeyPatch, table_name: str, moto_url: str
+) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """content_delivery.app imported fresh with the environment template.yaml gives it."""
+    monkeypatch.setenv("CATALOG_TABLE", table_name)
+    monkeypatch.setenv("CONTENT_BASE_URL", "https://d111111abcdef8.cloudfront.net")
+    monkeypatch.setenv("APP_ORIGIN", "https://learn.example.com")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_url)
+    import content_delivery.app as module
+
+    module = importlib.reload(module)
+    return lambda event: module.handler(event, FakeLambdaContext())
+
+
+def test_the_deployed_handler_answers_from_dynamodb(
+    deployed_handler: Callable[[dict[str, Any]], dict[str, Any]],
+    load_event: Callable[[str], dict[str, Any]],
+) -> None:
+    answers = {
+        name: deployed_handler(load_event(name))["statusCode"]
+        for name in [
+            "api_get_content_found",
+            "api_get_content_not_found",
+            "api_get_content_malformed_id",
+            "api_list_course_content",
+        ]
+    }
+    assert answers == {
+        "api_get_content_found": 200,
+        "api_get_content_not_found": 404,
+        "api_get_content_malformed_id": 400,
+        "api_list_course_content": 200,
+    }
+    assert os.environ["AWS_ENDPOINT_URL"]

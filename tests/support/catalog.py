@@ -1,0 +1,38 @@
+"""An in-memory catalog with the same interface (and item parsing) as the DynamoDB one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from content_delivery.model import ContentItem
+
+
+class InMemoryCatalog:
+    """Stores items in their DynamoDB form and parses them on the way out, as DynamoCatalog does."""
+
+    def __init__(self, items: Iterable[ContentItem | dict[str, Any]] = ()) -> None:
+        self.items = {}
+        for item in items:
+            stored = item.to_dynamo() if isinstance(item, ContentItem) else item
+            self.items[stored["contentId"]] = stored
+
+    def get(self, content_id: str) -> ContentItem | None:
+        stored = self.items.get(content_id)
+        return None if stored is None else ContentItem.from_dynamo(stored)
+
+    def list_course(self, course_id: str) -> list[ContentItem]:
+        found = [
+            ContentItem.from_dynamo(i) for i in self.items.values() if i["courseId"] == course_id
+        ]
+        return sorted(found, key=lambda item: item.position)
+
+
+class BrokenCatalog:
+    """A catalog whose backend fails, as DynamoDB does when throttled or misconfigured."""
+
+    def get(self, content_id: str) -> ContentItem | None:
+        raise RuntimeError(f"DynamoDB is unavailable (secret detail for {content_id})")
+
+    def list_course(self, course_id: str) -> list[ContentItem]:
+        raise RuntimeError("DynamoDB is unavailable")

@@ -1,0 +1,71 @@
+"""Fixtures for the Content Delivery API: settings, sample catalog, in-process invocation."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from content_delivery.app import build_app
+from content_delivery.catalog import Catalog
+from content_delivery.observability import logger
+from content_delivery.settings import Settings
+from local.samples import SAMPLE_ITEMS
+from tests.support.catalog import InMemoryCatalog
+from tests.support.lambda_context import FakeLambdaContext
+
+APP_ORIGIN = "https://learn.example.com"
+CDN = "https://d111111abcdef8.cloudfront.net"
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(catalog_table="catalog", content_base_url=CDN, app_origin=APP_ORIGIN)
+
+
+Invoke = Callable[..., tuple[int, dict[str, str], Any]]
+
+
+@pytest.fixture
+def invoke(settings: Settings) -> Invoke:
+    """Resolve an API Gateway event in process; returns (status, headers, decoded JSON body)."""
+
+    def call(
+        event: dict[str, Any], catalog: Catalog | None = None
+    ) -> tuple[int, dict[str, str], Any]:
+        app = build_app(settings, catalog if catalog is not None else InMemoryCatalog(SAMPLE_ITEMS))
+        answer = app.resolve(event, FakeLambdaContext())  # type: ignore[arg-type]
+        headers = {
+            k: v[0] if isinstance(v, list) else v
+            for k, v in answer.get("multiValueHeaders", {}).items()
+        }
+        headers.update(answer.get("headers") or {})
+        return answer["statusCode"], headers, json.loads(answer["body"])
+
+    return call
+
+
+class _CurrentStdout:
+    """Writes to whatever ``sys.stdout`` is at the moment of writing (capsys swaps it late)."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
+
+
+@pytest.fixture
+def api_logs(capsys: pytest.CaptureFixture[str]) -> Iterator[pytest.CaptureFixture[str]]:
+    """capsys, with the function's Powertools logger writing into it for this test.
+
+    The logger is created once at import and keeps the stream it found then.
+    """
+    handler = logger.registered_handler
+    previous = handler.stream  # type: ignore[attr-defined]
+    handler.stream = _CurrentStdout()  # type: ignore[attr-defined]
+    yield capsys
+    handler.stream = previous  # type: ignore[attr-defined]

@@ -1,0 +1,173 @@
+"""The Content Delivery API's routes, in process, with the API Gateway events from events/."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from content_delivery import app as app_module
+from content_delivery.model import ContentItem
+from local.samples import SAMPLE_ITEMS
+from tests.support.catalog import BrokenCatalog, InMemoryCatalog
+from tests.support.fakes import json_lines
+from tests.support.lambda_context import FakeLambdaContext
+from tests.unit.content_delivery.conftest import APP_ORIGIN, CDN, Invoke
+
+LoadEvent = Callable[[str], dict[str, Any]]
+
+
+def content_event(load_event: LoadEvent, content_id: str) -> dict[str, Any]:
+    event = copy.deepcopy(load_event("api_get_content_found"))
+    event["path"] = f"/content/{content_id}"
+    event["pathParameters"] = {"contentId": content_id}
+    return event
+
+
+def test_a_known_item_is_answered_with_its_cloudfront_url(
+    invoke: Invoke, load_event: LoadEvent
+) -> None:
+    status, _, body = invoke(load_event("api_get_content_found"))
+    assert status == 200
+    assert body == {
+        "contentId": "aws-101-intro",
+        "courseId": "aws-101",
+        "title": "Welcome to AWS 101",
+        "type": "video",
+        "url": f"{CDN}/courses/aws-101/intro.mp4",
+        "contentType": "video/mp4",
+        "position": 1,
+    }
+
+
+def test_the_url_never_points_at_s3(invoke: Invoke, load_event: LoadEvent) -> None:
+    _, _, body = invoke(load_event("api_list_course_content"))
+    for item in body["items"]:
+        assert item["url"].startswith(CDN + "/")
+        assert "amazonaws.com" not in item["url"]
+
+
+def test_an_unknown_item_is_a_404(invoke: Invoke, load_event: LoadEvent) -> None:
+    status, _, body = invoke(load_event("api_get_content_not_found"))
+    assert (status, body) == (404, {"message": "content not found"})
+
+
+def test_the_malformed_id_sample_is_a_400(invoke: Invoke, load_event: LoadEvent) -> None:
+    status, _, body = invoke(load_event("api_get_content_malformed_id"))
+    assert status == 400
+    assert body["message"].startswith("invalid content ID")
+
+
+@pytest.mark.parametrize(
+    "content_id", ["a" * 65, "a b", "intro.mp4", "é", "..", "a%2Fb", "<script>", "a;b"]
+)
+def test_ids_outside_the_documented_set_are_a_400(
+    invoke: Invoke, load_event: LoadEvent, content_id: str
+) -> None:
+    status, _, _ = invoke(content_event(load_event, content_id))
+    assert status == 400
+
+
+@pytest.mark.parametrize("content_id", ["a", "A-z_0", "a" * 64])
+def test_ids_inside_the_documented_set_are_looked_up(
+    invoke: Invoke, load_event: LoadEvent, content_id: str
+) -> None:
+    status, _, _ = invoke(content_event(load_event, content_id))
+    assert status == 404  # well-formed, just not in the catalog
+
+
+def test_a_course_lists_its_items_in_order(invoke: Invoke, load_event: LoadEvent) -> None:
+    status, _, body = invoke(load_event("api_list_course_content"))
+    assert status == 200
+    assert body["courseId"] == "aws-101"
+    assert [item["contentId"] for item in body["items"]] == [i.content_id for i in SAMPLE_ITEMS]
+    assert [item["type"] for item in body["items"]] == ["video", "quiz", "assignment"]
+
+
+def test_an_unknown_course_is_a_404(invoke: Invoke, load_event: LoadEvent) -> None:
+    event = copy.deepcopy(load_event("api_list_course_content"))
+    event["path"] = "/courses/aws-999/content"
+    event["pathParameters"] = {"courseId": "aws-999"}
+    status, _, body = invoke(event)
+    assert (status, body) == (404, {"message": "course not found"})
+
+
+def test_an_unknown_route_is_a_404(invoke: Invoke, load_event: LoadEvent) -> None:
+    event = copy.deepcopy(load_event("api_get_content_found"))
+    event["path"] = "/elsewhere"
+    status, _, body = invoke(event)
+    assert (status, body) == (404, {"message": "not found"})
+
+
+def test_keys_are_percent_encoded_in_urls(invoke: Invoke, load_event: LoadEvent) -> None:
+    _, _, body = invoke(content_event(load_event, "aws-101-assignment-1"))
+    assert body["url"] == f"{CDN}/courses/aws-101/assignment%201%2Bnotes.pdf"
+
+
+def test_the_size_is_included_when_known(invoke: Invoke, load_event: LoadEvent) -> None:
+    item = ContentItem("sized", "c", "t", "quiz", "k.json", "application/json", 1, size=1234)
+    _, _, body = invoke(content_event(load_event, "sized"), InMemoryCatalog([item]))
+    assert body["size"] == 1234
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["api_get_content_found", "api_get_content_not_found", "api_get_content_malformed_id"],
+)
+def test_every_answer_carries_cors_for_the_app_origin(
+    invoke: Invoke, load_event: LoadEvent, name: str
+) -> None:
+    _, headers, _ = invoke(load_event(name))
+    assert headers["Access-Control-Allow-Origin"] == APP_ORIGIN
+
+
+def test_a_catalog_failure_is_a_generic_500(
+    invoke: Invoke, load_event: LoadEvent, api_logs: pytest.CaptureFixture[str]
+) -> None:
+    status, headers, body = invoke(load_event("api_get_content_found"), BrokenCatalog())
+    assert (status, body) == (500, {"message": "internal error"})
+    assert headers["Access-Control-Allow-Origin"] == APP_ORIGIN
+    assert "secret detail" in api_logs.readouterr().out  # the detail is in the log only
+
+
+def test_a_malformed_catalog_item_is_a_generic_500(invoke: Invoke, load_event: LoadEvent) -> None:
+    bad = {**SAMPLE_ITEMS[0].to_dynamo(), "type": "podcast"}
+    status, _, body = invoke(load_event("api_get_content_found"), InMemoryCatalog([bad]))
+    assert (status, body) == (500, {"message": "internal error"})
+
+
+def test_the_caller_is_logged_by_sub_and_never_by_token(
+    invoke: Invoke, load_event: LoadEvent, api_logs: pytest.CaptureFixture[str]
+) -> None:
+    event = load_event("api_get_content_found")
+    invoke(event)
+    out = api_logs.readouterr().out
+    assert event["requestContext"]["authorizer"]["claims"]["sub"] in out
+    assert event["headers"]["Authorization"].split()[1] not in out
+
+
+def test_the_handler_answers_500_when_its_settings_are_invalid(
+    monkeypatch: pytest.MonkeyPatch, load_event: LoadEvent
+) -> None:
+    monkeypatch.setattr(app_module, "APP", None)
+    answer = app_module.handler(load_event("api_get_content_found"), FakeLambdaContext())
+    assert answer["statusCode"] == 500
+    assert answer["body"] == '{"message":"internal error"}'
+
+
+def test_the_handler_uses_the_request_id_as_correlation_id(
+    monkeypatch: pytest.MonkeyPatch,
+    load_event: LoadEvent,
+    api_logs: pytest.CaptureFixture[str],
+    settings: Any,
+) -> None:
+    monkeypatch.setattr(
+        app_module, "APP", app_module.build_app(settings, InMemoryCatalog(SAMPLE_ITEMS))
+    )
+    event = load_event("api_get_content_found")
+    assert app_module.handler(event, FakeLambdaContext())["statusCode"] == 200
+    lines = [line for line in json_lines(api_logs.readouterr().out) if line.get("message")]
+    assert lines
+    assert all(line["correlation_id"] == event["requestContext"]["requestId"] for line in lines)

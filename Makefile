@@ -13,7 +13,7 @@ export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv lint typecheck test pytest bench events clean
+.PHONY: help venv lint typecheck template-check build test pytest bench events clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,10 +34,18 @@ lint: venv ## ruff lint and format check
 typecheck: venv ## mypy (strict) over functions, tests and tools
 	$(BIN)/mypy
 
-pytest: venv ## Only the pytest suite
+template-check: venv ## sam validate --lint, cfn-lint and checkov on template.yaml
+	$(BIN)/sam validate --lint
+	$(BIN)/cfn-lint template.yaml
+	$(BIN)/checkov --file template.yaml --framework cloudformation --quiet --compact --skip-download
+
+build: venv ## sam build (no Docker; dependencies installed for the Lambda platform)
+	PYTHON=$(abspath $(BIN)/python) $(BIN)/sam build --parallel
+
+pytest: venv ## Only the pytest suite (rebuilds .aws-sam when sources changed)
 	$(BIN)/pytest
 
-test: lint typecheck pytest ## Everything CI runs: lint, types, all tests
+test: lint typecheck template-check pytest ## Everything CI runs: lint, types, template checks, all tests
 
 bench: venv ## Edge authorizer benchmark (numbers go in README.md)
 	$(BIN)/python bench/edge_bench.py

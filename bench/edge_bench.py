@@ -4,7 +4,8 @@
 * the authorization decision alone for the same cached token, against PyJWT + cryptography
   decoding it (signature, exp, iss, aud) plus the same group check;
 * cold import of the handler module in a fresh interpreter, against a bare
-  ``python -c "import json, hashlib, logging"``, and what eager Powertools would cost.
+  ``python -c "import json, hashlib, logging"``, and what eager Powertools would cost;
+* the size of the zipped edge package ``sam build`` produces.
 
 Numbers are medians of repeated runs on this machine; the README quotes them.
 """
@@ -29,6 +30,7 @@ os.environ["EDGE_AUTH_CONFIG"] = str(ROOT / "tests" / "keys" / "test-only-edge-c
 import jwt  # noqa: E402
 
 from edge_auth import app  # noqa: E402
+from tests.support.build import ensure_built, zipped  # noqa: E402
 from tests.support.make_events import viewer_request  # noqa: E402
 from tests.support.tokens import (  # noqa: E402
     TEST_CLIENT_ID,
@@ -148,9 +150,12 @@ def main() -> None:
     ratio = imports["edge_auth.app (config + JWKS parsed)"] / bare
     eager = imports["edge_auth.app + eager Powertools"] / bare
     print(f"{'cold import ratio (edge / bare)':<45} {ratio:>10.2f} x   (target < 2.5 x)")
-    print(f"{'with eager Powertools (not shipped)':<45} {eager:>10.2f} x")
+    print(f"{'with eager Powertools (not shipped)':<45} {eager:>10.2f} x\n")
+
+    package = len(zipped(ensure_built() / "EdgeAuthFunction"))
+    print(f"{'edge package, zipped (sam build)':<45} {package / 1024:>10.1f} KB  (limit 1024 KB)")
     sys.stdout.flush()
-    ok = speedup >= 20 and ratio < 2.5
+    ok = speedup >= 20 and ratio < 2.5 and package < 300 * 1024
     sys.exit(0 if ok else 1)
 
 

@@ -1,0 +1,183 @@
+"""What `sam build` produces, tested as built: sizes, contents, and the edge code running alone."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from tests.support.build import FUNCTIONS, ensure_built, zipped
+from tests.support.tokens import ROOT, TEST_CONFIG_PATH
+
+ONE_MB = 1_048_576
+EDGE_BUDGET = 300 * 1024
+
+
+@pytest.fixture(scope="module")
+def build() -> Path:
+    return ensure_built()
+
+
+@pytest.fixture(scope="module")
+def edge(build: Path) -> Path:
+    return build / "EdgeAuthFunction"
+
+
+def test_every_function_was_built(build: Path) -> None:
+    for name in FUNCTIONS:
+        assert (build / name).is_dir(), name
+
+
+def test_the_zipped_edge_package_is_under_lambda_edge_s_1_mb_limit(edge: Path) -> None:
+    assert len(zipped(edge)) < ONE_MB
+
+
+def test_the_zipped_edge_package_stays_within_its_300_kb_budget(edge: Path) -> None:
+    assert len(zipped(edge)) < EDGE_BUDGET
+
+
+def test_the_edge_package_holds_only_what_the_edge_imports(edge: Path) -> None:
+    top_level = {p.name for p in edge.iterdir()}
+    assert top_level == {"edge_auth", "aws_lambda_powertools", "jmespath", "typing_extensions.py"}
+    assert not (edge / "aws_lambda_powertools" / "event_handler").exists()
+    assert not list(edge.rglob("__pycache__"))
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_no_package_carries_a_config_json(build: Path, name: str) -> None:
+    """A packaged config.json could trust a test key; only the deploy-time resource adds one."""
+    assert not list((build / name).rglob("config.json"))
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_no_package_bundles_the_sdk_or_cryptography(build: Path, name: str) -> None:
+    """boto3/botocore come from the Lambda runtime; a bundled botocore would shadow it."""
+    for heavy in ("boto3", "botocore", "cryptography", "s3transfer"):
+        assert not (build / name / heavy).exists(), heavy
+
+
+def test_compiled_extensions_target_the_lambda_runtime(build: Path) -> None:
+    extensions = list(build.rglob("*.so"))
+    assert extensions  # wrapt, for the X-Ray SDK
+    for extension in extensions:
+        assert "cpython-313-x86_64-linux-gnu" in extension.name or ".abi3." in extension.name
+
+
+def run_edge(edge: Path, events: list[str], config: Path | None) -> list[dict[str, Any]]:
+    """Handle sample events with the built package alone on sys.path (no venv, no site)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "EDGE_AUTH"))}
+    if config:
+        env["EDGE_AUTH_CONFIG"] = str(config)
+    paths = [str(ROOT / "events" / f"{name}.json") for name in events]
+    code = f"""
+import json, sys
+sys.path[:0] = [{str(edge)!r}]
+from edge_auth import app
+answers = [app.handler(json.load(open(path)), None) for path in {paths!r}]
+app._GATE.telemetry.flush()
+print("ANSWERS " + json.dumps(answers))
+"""
+    result = subprocess.run(
+        [sys.executable, "-B", "-I", "-S", "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    [line] = [line for line in result.stdout.splitlines() if line.startswith("ANSWERS ")]
+    answers: list[dict[str, Any]] = json.loads(line.removeprefix("ANSWERS "))
+    run_edge.stdout = result.stdout  # type: ignore[attr-defined]
+    return answers
+
+
+SAMPLES = {
+    "edge_valid_token": None,
+    "edge_valid_cookie": None,
+    "edge_preflight": None,
+    "edge_no_token": "401",
+    "edge_expired_token": "401",
+    "edge_wrong_group": "403",
+}
+
+
+def test_the_built_edge_package_decides_every_sample_alone(edge: Path) -> None:
+    answers = run_edge(edge, list(SAMPLES), TEST_CONFIG_PATH)
+    assert [a.get("status") for a in answers] == list(SAMPLES.values())
+
+
+def test_the_built_edge_package_logs_and_emits_metrics_with_its_trimmed_powertools(
+    edge: Path,
+) -> None:
+    run_edge(edge, ["edge_no_token", "edge_valid_token"], TEST_CONFIG_PATH)
+    out: str = run_edge.stdout  # type: ignore[attr-defined]
+    lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    assert any(line.get("reason") == "missing_token" for line in lines)
+    assert any("_aws" in line and line.get("Allowed") == [1.0] for line in lines)
+
+
+def test_the_built_edge_package_denies_everything_without_a_config(edge: Path) -> None:
+    answers = run_edge(edge, ["edge_valid_token", "edge_preflight"], None)
+    assert [a.get("status") for a in answers] == ["401", "401"]
+
+
+def lambda_python() -> str | None:
+    """A CPython 3.13 interpreter (Lambda's python3.13), if this machine has one."""
+    candidates = [os.environ.get("PYTHON313"), shutil.which("python3.13")]
+    candidates += [str(p) for p in sorted(Path.home().glob(".pyenv/versions/3.13*/bin/python3.13"))]
+    for candidate in filter(None, candidates):
+        probe = subprocess.run(
+            [candidate, "-c", "import sys; print(sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+        )
+        if probe.returncode == 0 and probe.stdout.strip() == "(3, 13)":
+            return candidate
+    return None
+
+
+PYTHON313 = lambda_python()
+
+
+@pytest.mark.skipif(
+    PYTHON313 is None, reason="no CPython 3.13 here (set PYTHON313): cannot import the cp313 build"
+)
+@pytest.mark.parametrize(
+    ("function", "module"),
+    [
+        ("ContentDeliveryFunction", "content_delivery.app"),
+        ("EdgeConfigFunction", "edge_config.app"),
+        ("CloudFrontResourcesFunction", "cloudfront_resources.app"),
+        ("EdgeAuthFunction", "edge_auth.app"),
+    ],
+)
+def test_regional_packages_import_on_the_lambda_python(
+    build: Path, function: str, module: str
+) -> None:
+    """Imported by CPython 3.13 with the runtime's SDK, as Lambda's python3.13 would."""
+    sdk = Path(boto3.__file__).parents[1]
+    env = {
+        "CATALOG_TABLE": "t",
+        "CONTENT_BASE_URL": "https://d1.cloudfront.net",
+        "APP_ORIGIN": "https://app.example",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "EDGE_AUTH_CONFIG": str(TEST_CONFIG_PATH),
+        "PATH": os.environ["PATH"],
+    }
+    extra = "import wrapt._wrappers; " if function == "ContentDeliveryFunction" else ""
+    code = (
+        f"import sys; sys.path[:0] = [{str(build / function)!r}]; sys.path.append({str(sdk)!r}); "
+        f"import {module}; {extra}print('ok', sys.version_info[:2])"
+    )
+    assert PYTHON313 is not None
+    result = subprocess.run(
+        [PYTHON313, "-B", "-I", "-S", "-c", code], env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "ok (3, 13)" in result.stdout

@@ -1,0 +1,1 @@
+"""Operator tools that run against a deployed stack (see README, "Publishing content")."""

@@ -29,7 +29,7 @@ os.environ["EDGE_AUTH_CONFIG"] = str(ROOT / "tests" / "keys" / "test-only-edge-c
 
 import jwt  # noqa: E402
 
-from edge_auth import app  # noqa: E402
+from edge_auth import gate as edge  # noqa: E402
 from tests.support.build import ensure_built, zipped  # noqa: E402
 from tests.support.make_events import viewer_request  # noqa: E402
 from tests.support.tokens import (  # noqa: E402
@@ -63,7 +63,7 @@ def events_for(tokens: list[str]) -> list[dict[str, Any]]:
 
 
 def handler_times(key: SigningKey) -> dict[str, float]:
-    gate = app.start(str(TEST_CONFIG_PATH))
+    gate = edge.start(str(TEST_CONFIG_PATH))
     n = 300
     fresh = events_for(
         [key.sign({**cognito_claims(), "jti": f"jti-{i}"}) for i in range(n * ROUNDS)]
@@ -71,17 +71,17 @@ def handler_times(key: SigningKey) -> dict[str, float]:
     first_seen = iter(fresh)
     cached_token = key.sign(cognito_claims())
     cached = events_for([cached_token])[0]
-    app.decide(gate, copy.deepcopy(cached))  # warm the cache
+    edge.decide(gate, copy.deepcopy(cached))  # warm the cache
     cached_events = [copy.deepcopy(cached) for _ in range(20_000 * ROUNDS)]
     cached_iter = iter(cached_events)
     return {
-        "handler, first-seen token": per_call_us(lambda: app.decide(gate, next(first_seen)), n),
-        "handler, cached token": per_call_us(lambda: app.decide(gate, next(cached_iter)), 20_000),
+        "handler, first-seen token": per_call_us(lambda: edge.decide(gate, next(first_seen)), n),
+        "handler, cached token": per_call_us(lambda: edge.decide(gate, next(cached_iter)), 20_000),
     }
 
 
 def decision_times(key: SigningKey) -> dict[str, float]:
-    gate = app.start(str(TEST_CONFIG_PATH))
+    gate = edge.start(str(TEST_CONFIG_PATH))
     assert gate.authorizer is not None
     authorizer = gate.authorizer
     token = key.sign(cognito_claims())

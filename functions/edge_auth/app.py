@@ -1,94 +1,16 @@
 """Lambda@Edge viewer-request handler: only signed-in Cognito users reach the private content.
 
-CloudFront calls ``handler`` before it serves a single byte. The answer is the request itself
-(allow, with the token stripped) or a generated 401/403 (deny). The decision is made in
-``decide``: one ``try`` whose named outcomes are *preflight*, *allowed* and *denied*; any
-unexpected error is a deny too, because this function is an access-control boundary.
+CloudFront calls ``handler`` before it serves a single byte. Configuration is read once, when
+Lambda loads this module (``config.json`` beside the code, or ``$EDGE_AUTH_CONFIG``); the
+decision itself lives in ``gate.py``.
 """
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
-from . import viewer
-from .authorizer import Authorizer
-from .config import EdgeConfig, config_path, load_config
-from .errors import ConfigError, DeniedError, InternalError, UnknownKeyError
-from .observability import Telemetry
-
-
-class Gate(NamedTuple):
-    """Everything a decision needs; ``config`` and ``authorizer`` are None when config is bad."""
-
-    config: EdgeConfig | None
-    authorizer: Authorizer | None
-    telemetry: Telemetry
-
-
-def start(path: str) -> Gate:
-    """Load the configuration once; on failure log it once and fail closed from then on.
-
-    Nothing may escape: an exception during Lambda's init phase makes CloudFront answer 5xx.
-    """
-    try:
-        config = load_config(path)
-        authorizer = Authorizer.from_config(config)
-    except Exception as exc:  # noqa: BLE001 - an init failure would make CloudFront answer 5xx
-        telemetry = Telemetry()
-        message = str(exc) if isinstance(exc, ConfigError) else f"{type(exc).__name__} at start-up"
-        telemetry.config_error(message)
-        return Gate(None, None, telemetry)
-    return Gate(
-        config, authorizer, Telemetry(config.service, config.metrics_namespace, config.log_level)
-    )
-
-
-def _log_context(event: object) -> dict[str, Any]:
-    """Identifiers that tie a log line to CloudFront's own logs; never headers or tokens."""
-    try:
-        cf = event["Records"][0]["cf"]  # type: ignore[index]
-        return {
-            "request_id": str(cf["config"]["requestId"])[:128],
-            "distribution_id": str(cf["config"]["distributionId"])[:64],
-            "uri": str(cf["request"]["uri"])[:512],
-        }
-    except Exception:  # noqa: BLE001 - context is best effort on a malformed event
-        return {}
-
-
-def _cors(gate: Gate, event: object) -> viewer.Headers:
-    return viewer.cors_headers(
-        event, gate.config.cors_allowed_origins if gate.config else frozenset()
-    )
-
-
-def decide(gate: Gate, event: object) -> dict[str, Any]:
-    """Turn one viewer-request event into the request (allow) or a generated response (deny)."""
-    telemetry = gate.telemetry
-    try:
-        request = viewer.viewer_request(event)
-        if gate.config is None or gate.authorizer is None:
-            raise ConfigError("configuration is invalid")
-        if viewer.is_preflight(request):
-            outcome = "Preflight"
-        else:
-            gate.authorizer.authorize(viewer.bearer_token(request, gate.config.cookie_name))
-            outcome = "Allowed"
-        answer = viewer.allow(request)
-    except DeniedError as exc:
-        detail = None
-        if isinstance(exc, UnknownKeyError) and gate.authorizer is not None:
-            detail = gate.authorizer.key_store.last_refresh_error
-        telemetry.denied(exc, _log_context(event), detail)
-        answer = viewer.deny(exc, _cors(gate, event))
-    except Exception as exc:  # noqa: BLE001 - fail closed on bugs, never a 5xx
-        telemetry.unexpected(exc, _log_context(event))
-        answer = viewer.deny(InternalError("unexpected error"), _cors(gate, event))
-    else:
-        telemetry.count(outcome)
-    telemetry.maybe_flush()
-    return answer
-
+from .config import config_path
+from .gate import decide, start
 
 _GATE = start(config_path())
 

@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 import pytest
 
-from edge_auth import app
+from edge_auth import gate as edge
 from edge_auth.errors import JwksFetchError
 from edge_auth.jwks_fetch import MAX_JWKS_BYTES, fetch_jwks
 from local.cognito import CognitoPool, create_cognito_pool, sign_in
@@ -17,7 +17,7 @@ from tests.support.http import Answer, scripted_server
 from tests.support.make_events import viewer_request
 
 
-def edge_gate(pool: CognitoPool, tmp_path: Any, *, with_jwks: bool, **extra: Any) -> app.Gate:
+def edge_gate(pool: CognitoPool, tmp_path: Any, *, with_jwks: bool, **extra: Any) -> edge.Gate:
     config: dict[str, Any] = {
         "issuer": pool.issuer,
         "client_ids": [pool.client_id],
@@ -30,7 +30,7 @@ def edge_gate(pool: CognitoPool, tmp_path: Any, *, with_jwks: bool, **extra: Any
         config["jwks"] = fetch_jwks(pool.jwks_url, timeout=2)
     path = tmp_path / "config.json"
     path.write_text(json.dumps(config))
-    return app.start(str(path))
+    return edge.start(str(path))
 
 
 def bearer(token: str) -> dict[str, Any]:
@@ -53,7 +53,7 @@ def test_a_group_member_s_cognito_token_is_allowed(
 ) -> None:
     gate = edge_gate(cognito_pool, tmp_path, with_jwks=True)
     token = sign_in(cognito, cognito_pool.client_id, cognito_pool.member())[kind]
-    assert "status" not in app.decide(gate, bearer(token))
+    assert "status" not in edge.decide(gate, bearer(token))
 
 
 def test_a_signed_in_user_outside_the_group_is_forbidden(
@@ -61,7 +61,7 @@ def test_a_signed_in_user_outside_the_group_is_forbidden(
 ) -> None:
     gate = edge_gate(cognito_pool, tmp_path, with_jwks=True)
     token = sign_in(cognito, cognito_pool.client_id, cognito_pool.outsider())["IdToken"]
-    assert app.decide(gate, bearer(token))["status"] == "403"
+    assert edge.decide(gate, bearer(token))["status"] == "403"
 
 
 def test_without_baked_keys_the_edge_fetches_the_pool_jwks_once(
@@ -69,7 +69,7 @@ def test_without_baked_keys_the_edge_fetches_the_pool_jwks_once(
 ) -> None:
     gate = edge_gate(cognito_pool, tmp_path, with_jwks=False)
     token = sign_in(cognito, cognito_pool.client_id, cognito_pool.member())["IdToken"]
-    assert "status" not in app.decide(gate, bearer(token))
+    assert "status" not in edge.decide(gate, bearer(token))
 
 
 def test_only_id_tokens_when_configured_so(
@@ -77,8 +77,8 @@ def test_only_id_tokens_when_configured_so(
 ) -> None:
     gate = edge_gate(cognito_pool, tmp_path, with_jwks=True, token_use=["id"])
     tokens = sign_in(cognito, cognito_pool.client_id, cognito_pool.member())
-    assert "status" not in app.decide(gate, bearer(tokens["IdToken"]))
-    assert app.decide(gate, bearer(tokens["AccessToken"]))["status"] == "401"
+    assert "status" not in edge.decide(gate, bearer(tokens["IdToken"]))
+    assert edge.decide(gate, bearer(tokens["AccessToken"]))["status"] == "401"
 
 
 def test_a_token_of_another_pool_is_refused(
@@ -88,7 +88,7 @@ def test_a_token_of_another_pool_is_refused(
     other = create_cognito_pool(cognito, moto_url, name="other")
     gate = edge_gate(cognito_pool, tmp_path, with_jwks=True)
     token = sign_in(cognito, other.client_id, other.member())["IdToken"]
-    assert app.decide(gate, bearer(token))["status"] == "401"
+    assert edge.decide(gate, bearer(token))["status"] == "401"
 
 
 # --- fetch_jwks over real HTTP -------------------------------------------------------------

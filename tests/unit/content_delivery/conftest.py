@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from content_delivery.app import build_app
+from content_delivery.api import build_app
 from content_delivery.catalog import Catalog
 from content_delivery.observability import logger
 from content_delivery.settings import Settings

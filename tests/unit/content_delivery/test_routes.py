@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from content_delivery import app as app_module
+from content_delivery.api import build_app
 from content_delivery.model import ContentItem
 from local.samples import SAMPLE_ITEMS
 from tests.support.catalog import BrokenCatalog, InMemoryCatalog
@@ -145,7 +146,7 @@ def test_the_caller_is_logged_by_sub_and_never_by_token(
     invoke(event)
     out = api_logs.readouterr().out
     assert event["requestContext"]["authorizer"]["claims"]["sub"] in out
-    assert event["headers"]["Authorization"].split()[1] not in out
+    assert event["headers"]["Authorization"] not in out
 
 
 def test_the_handler_answers_500_when_its_settings_are_invalid(
@@ -163,9 +164,7 @@ def test_the_handler_uses_the_request_id_as_correlation_id(
     api_logs: pytest.CaptureFixture[str],
     settings: Any,
 ) -> None:
-    monkeypatch.setattr(
-        app_module, "APP", app_module.build_app(settings, InMemoryCatalog(SAMPLE_ITEMS))
-    )
+    monkeypatch.setattr(app_module, "APP", build_app(settings, InMemoryCatalog(SAMPLE_ITEMS)))
     event = load_event("api_get_content_found")
     assert app_module.handler(event, FakeLambdaContext())["statusCode"] == 200
     lines = [line for line in json_lines(api_logs.readouterr().out) if line.get("message")]

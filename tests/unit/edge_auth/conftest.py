@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from edge_auth.app import Gate
 from edge_auth.authorizer import Authorizer
 from edge_auth.config import parse_config
+from edge_auth.gate import Gate
 from edge_auth.jwks import KeyStore
 from edge_auth.observability import Telemetry
 from tests.support.fakes import FakeFetcher
@@ -24,7 +24,7 @@ GateFactory = Callable[..., Gate]
 
 @pytest.fixture
 def make_gate() -> GateFactory:
-    """Build a Gate from a config dict, as ``app.start`` would, with injectable parts.
+    """Build a Gate from a config dict, as ``gate.start`` would, with injectable parts.
 
     Each gate logs under its own service name: Powertools loggers are process-wide per
     service, and a fresh one writes to this test's captured stdout.

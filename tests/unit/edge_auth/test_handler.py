@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from edge_auth import app
+from edge_auth import gate as edge
 from edge_auth.config import parse_config
 from edge_auth.errors import ExpiredTokenError
 from tests.support.fakes import FakeClock, FakeFetcher, json_lines
@@ -50,7 +50,7 @@ def status(answer: dict[str, Any]) -> int | None:
 
 
 @pytest.fixture
-def gate(make_gate: GateFactory, test_key: SigningKey) -> app.Gate:
+def gate(make_gate: GateFactory, test_key: SigningKey) -> edge.Gate:
     return make_gate(json.loads(TEST_CONFIG_PATH.read_text()))
 
 
@@ -60,11 +60,11 @@ def test_the_sample_config_trusts_the_test_key(test_key: SigningKey) -> None:
 
 @pytest.mark.parametrize("name", ALLOWED)
 def test_allowed_samples_are_forwarded_without_the_authorization_header(
-    gate: app.Gate, load_event: LoadEvent, name: str
+    gate: edge.Gate, load_event: LoadEvent, name: str
 ) -> None:
     event = load_event(name)
     request = event["Records"][0]["cf"]["request"]
-    answer = app.decide(gate, event)
+    answer = edge.decide(gate, event)
     assert status(answer) is None
     assert answer["uri"] == request["uri"]
     assert "authorization" not in answer["headers"]
@@ -72,17 +72,17 @@ def test_allowed_samples_are_forwarded_without_the_authorization_header(
 
 
 def test_headers_other_than_authorization_reach_the_origin(
-    gate: app.Gate, load_event: LoadEvent
+    gate: edge.Gate, load_event: LoadEvent
 ) -> None:
-    answer = app.decide(gate, load_event("edge_valid_cookie"))
+    answer = edge.decide(gate, load_event("edge_valid_cookie"))
     assert answer["headers"]["range"] == [{"key": "Range", "value": "bytes=0-1023"}]
 
 
 @pytest.mark.parametrize(("name", "expected"), DENIED.items())
 def test_denied_samples_get_their_status(
-    gate: app.Gate, load_event: LoadEvent, name: str, expected: int
+    gate: edge.Gate, load_event: LoadEvent, name: str, expected: int
 ) -> None:
-    assert status(app.decide(gate, load_event(name))) == expected
+    assert status(edge.decide(gate, load_event(name))) == expected
 
 
 @pytest.mark.parametrize(
@@ -94,145 +94,147 @@ def test_denied_samples_get_their_status(
     ],
 )
 def test_denies_carry_an_rfc6750_challenge(
-    gate: app.Gate, load_event: LoadEvent, name: str, challenge: str
+    gate: edge.Gate, load_event: LoadEvent, name: str, challenge: str
 ) -> None:
-    answer = app.decide(gate, load_event(name))
+    answer = edge.decide(gate, load_event(name))
     assert answer["headers"]["www-authenticate"] == [
         {"key": "WWW-Authenticate", "value": challenge}
     ]
 
 
 @pytest.mark.parametrize("name", DENIED)
-def test_denies_are_never_cached_and_tiny(gate: app.Gate, load_event: LoadEvent, name: str) -> None:
-    answer = app.decide(gate, load_event(name))
+def test_denies_are_never_cached_and_tiny(
+    gate: edge.Gate, load_event: LoadEvent, name: str
+) -> None:
+    answer = edge.decide(gate, load_event(name))
     assert answer["headers"]["cache-control"] == [{"key": "Cache-Control", "value": "no-store"}]
     assert len(answer["body"]) <= 16
     assert len(json.dumps(answer)) < 40 * 1024  # Lambda@Edge's limit for generated responses
 
 
-def test_a_deny_says_nothing_about_the_token(gate: app.Gate, load_event: LoadEvent) -> None:
-    answer = app.decide(gate, load_event("edge_expired_token"))
+def test_a_deny_says_nothing_about_the_token(gate: edge.Gate, load_event: LoadEvent) -> None:
+    answer = edge.decide(gate, load_event("edge_expired_token"))
     text = json.dumps(answer).lower()
     for leak in ("expired", "exp", "students", "kid", "signature", "cognito"):
         assert leak not in text
 
 
 def test_a_lowercase_bearer_scheme_is_accepted(
-    gate: app.Gate, load_event: LoadEvent, test_key: SigningKey
+    gate: edge.Gate, load_event: LoadEvent, test_key: SigningKey
 ) -> None:
     event = token_event(load_event, test_key.sign(cognito_claims()), scheme="bearer")
-    assert status(app.decide(gate, event)) is None
+    assert status(edge.decide(gate, event)) is None
 
 
 @pytest.mark.parametrize("scheme", ["Basic", "Token", "Bearer:"])
 def test_another_authorization_scheme_is_not_a_token(
-    gate: app.Gate, load_event: LoadEvent, test_key: SigningKey, scheme: str
+    gate: edge.Gate, load_event: LoadEvent, test_key: SigningKey, scheme: str
 ) -> None:
     event = token_event(load_event, test_key.sign(cognito_claims()), scheme=scheme)
-    answer = app.decide(gate, event)
+    answer = edge.decide(gate, event)
     assert status(answer) == 401
     assert "error=" not in answer["headers"]["www-authenticate"][0]["value"]
 
 
 def test_the_header_wins_over_the_cookie(
-    gate: app.Gate, load_event: LoadEvent, test_key: SigningKey
+    gate: edge.Gate, load_event: LoadEvent, test_key: SigningKey
 ) -> None:
     expired = test_key.sign(cognito_claims(now=1_000_000))
     event = with_header(load_event("edge_valid_cookie"), "Authorization", f"Bearer {expired}")
-    assert status(app.decide(gate, event)) == 401
+    assert status(edge.decide(gate, event)) == 401
 
 
 def test_the_cookie_is_ignored_when_no_cookie_name_is_configured(
     make_gate: GateFactory, test_key: SigningKey, load_event: LoadEvent
 ) -> None:
     gate = make_gate({**edge_config(test_key), "cookie_name": None})
-    assert status(app.decide(gate, load_event("edge_valid_cookie"))) == 401
+    assert status(edge.decide(gate, load_event("edge_valid_cookie"))) == 401
 
 
 def test_two_different_tokens_are_refused_rather_than_guessed(
-    gate: app.Gate, load_event: LoadEvent, test_key: SigningKey
+    gate: edge.Gate, load_event: LoadEvent, test_key: SigningKey
 ) -> None:
     event = token_event(load_event, test_key.sign(cognito_claims()))
     other = test_key.sign(cognito_claims(groups=["students", "x"]))
     event["Records"][0]["cf"]["request"]["headers"]["authorization"].append(
         {"key": "Authorization", "value": f"Bearer {other}"}
     )
-    answer = app.decide(gate, event)
+    answer = edge.decide(gate, event)
     assert status(answer) == 401
     assert 'error="invalid_request"' in answer["headers"]["www-authenticate"][0]["value"]
 
 
 def test_two_different_token_cookies_are_refused(
-    gate: app.Gate, load_event: LoadEvent, test_key: SigningKey
+    gate: edge.Gate, load_event: LoadEvent, test_key: SigningKey
 ) -> None:
     valid = test_key.sign(cognito_claims())
     cookies = f"{TEST_COOKIE}={valid}; {TEST_COOKIE}={valid[:-2]}xx"
     event = with_header(load_event("edge_no_token"), "Cookie", cookies)
-    assert status(app.decide(gate, event)) == 401
+    assert status(edge.decide(gate, event)) == 401
 
 
 @pytest.mark.parametrize("name", [f"x{TEST_COOKIE}", f"{TEST_COOKIE}_old", TEST_COOKIE.upper()])
 def test_a_cookie_with_a_similar_name_is_not_the_token_cookie(
-    gate: app.Gate, load_event: LoadEvent, test_key: SigningKey, name: str
+    gate: edge.Gate, load_event: LoadEvent, test_key: SigningKey, name: str
 ) -> None:
     event = with_header(
         load_event("edge_no_token"), "Cookie", f"{name}={test_key.sign(cognito_claims())}"
     )
-    assert status(app.decide(gate, event)) == 401
+    assert status(edge.decide(gate, event)) == 401
 
 
 def test_a_valid_header_is_used_whatever_the_cookie_holds(
-    gate: app.Gate, load_event: LoadEvent, test_key: SigningKey
+    gate: edge.Gate, load_event: LoadEvent, test_key: SigningKey
 ) -> None:
     event = token_event(load_event, test_key.sign(cognito_claims()))
     event = with_header(event, "Cookie", f"{TEST_COOKIE}=garbage")
-    assert status(app.decide(gate, event)) is None
+    assert status(edge.decide(gate, event)) is None
 
 
 @pytest.mark.parametrize("method", ["options", "Options", "HEAD"])
 def test_only_an_exact_options_method_passes_without_a_token(
-    gate: app.Gate, load_event: LoadEvent, method: str
+    gate: edge.Gate, load_event: LoadEvent, method: str
 ) -> None:
     event = copy.deepcopy(load_event("edge_no_token"))
     event["Records"][0]["cf"]["request"]["method"] = method
-    assert status(app.decide(gate, event)) == 401
+    assert status(edge.decide(gate, event)) == 401
 
 
 @pytest.mark.parametrize("token_use", ["id", "access"])
 def test_id_and_access_tokens_are_both_accepted_when_configured(
-    gate: app.Gate, load_event: LoadEvent, test_key: SigningKey, token_use: str
+    gate: edge.Gate, load_event: LoadEvent, test_key: SigningKey, token_use: str
 ) -> None:
     event = token_event(load_event, test_key.sign(cognito_claims(token_use)))
-    assert status(app.decide(gate, event)) is None
+    assert status(edge.decide(gate, event)) is None
 
 
 def test_a_token_from_another_user_pool_is_refused(
-    gate: app.Gate, load_event: LoadEvent, test_key: SigningKey
+    gate: edge.Gate, load_event: LoadEvent, test_key: SigningKey
 ) -> None:
     other_pool = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_OtherPool"
     event = token_event(load_event, test_key.sign(cognito_claims(issuer=other_pool)))
-    assert status(app.decide(gate, event)) == 401
+    assert status(edge.decide(gate, event)) == 401
 
 
 def test_a_token_for_another_app_client_is_refused(
-    gate: app.Gate, load_event: LoadEvent, test_key: SigningKey
+    gate: edge.Gate, load_event: LoadEvent, test_key: SigningKey
 ) -> None:
     event = token_event(load_event, test_key.sign(cognito_claims(client_id="someotherclient")))
-    assert status(app.decide(gate, event)) == 401
+    assert status(edge.decide(gate, event)) == 401
 
 
 def test_a_forged_token_under_the_trusted_kid_is_refused(
-    gate: app.Gate, load_event: LoadEvent, attacker_key: SigningKey
+    gate: edge.Gate, load_event: LoadEvent, attacker_key: SigningKey
 ) -> None:
     event = token_event(load_event, attacker_key.sign(cognito_claims()))
-    assert status(app.decide(gate, event)) == 401
+    assert status(edge.decide(gate, event)) == 401
 
 
 def test_an_empty_required_groups_list_admits_any_pool_user(
     make_gate: GateFactory, load_event: LoadEvent, test_key: SigningKey
 ) -> None:
     gate = make_gate(edge_config(test_key, required_groups=[]))
-    assert status(app.decide(gate, load_event("edge_wrong_group"))) is None
+    assert status(edge.decide(gate, load_event("edge_wrong_group"))) is None
 
 
 # --- caching ---------------------------------------------------------------------------
@@ -244,9 +246,9 @@ def test_a_verified_token_is_answered_from_the_cache(
     """Once verified, the token is not verified again: the key store is not even asked."""
     gate = make_gate(edge_config(test_key))
     event = token_event(load_event, test_key.sign(cognito_claims()))
-    assert status(app.decide(gate, copy.deepcopy(event))) is None
+    assert status(edge.decide(gate, copy.deepcopy(event))) is None
     gate.authorizer._key_store._keys.clear()  # type: ignore[union-attr]
-    assert status(app.decide(gate, copy.deepcopy(event))) is None
+    assert status(edge.decide(gate, copy.deepcopy(event))) is None
 
 
 def test_a_cached_token_is_refused_once_it_expires(
@@ -255,16 +257,16 @@ def test_a_cached_token_is_refused_once_it_expires(
     clock = FakeClock(1_800_000_000.0)
     gate = make_gate(edge_config(test_key), clock=clock)
     event = token_event(load_event, test_key.sign(cognito_claims(now=clock.now, lifetime=60)))
-    assert status(app.decide(gate, copy.deepcopy(event))) is None
+    assert status(edge.decide(gate, copy.deepcopy(event))) is None
     clock.now += 60
-    assert status(app.decide(gate, copy.deepcopy(event))) == 401
+    assert status(edge.decide(gate, copy.deepcopy(event))) == 401
 
 
 def test_a_cached_token_outside_the_group_stays_forbidden(
-    gate: app.Gate, load_event: LoadEvent
+    gate: edge.Gate, load_event: LoadEvent
 ) -> None:
     event = load_event("edge_wrong_group")
-    assert [status(app.decide(gate, copy.deepcopy(event))) for _ in range(3)] == [403, 403, 403]
+    assert [status(edge.decide(gate, copy.deepcopy(event))) for _ in range(3)] == [403, 403, 403]
 
 
 # --- key rotation ----------------------------------------------------------------------
@@ -276,7 +278,7 @@ def test_a_token_signed_with_a_rotated_key_is_accepted_after_one_refresh(
     fetcher = FakeFetcher({"keys": [test_key.public_jwk(), rotated_key.public_jwk()]})
     gate = make_gate(edge_config(test_key), fetcher=fetcher)
     event = token_event(load_event, rotated_key.sign(cognito_claims()))
-    assert status(app.decide(gate, event)) is None
+    assert status(edge.decide(gate, event)) is None
     assert fetcher.calls == [
         (edge_config(test_key)["issuer"] + "/.well-known/jwks.json", 1.5),
     ]
@@ -291,7 +293,8 @@ def test_an_unknown_kid_is_refused_when_the_jwks_cannot_be_fetched(
 ) -> None:
     gate = make_gate(edge_config(test_key), fetcher=FakeFetcher())
     assert (
-        status(app.decide(gate, token_event(load_event, rotated_key.sign(cognito_claims())))) == 401
+        status(edge.decide(gate, token_event(load_event, rotated_key.sign(cognito_claims()))))
+        == 401
     )
     [line] = [line for line in json_lines(capsys.readouterr().out) if line.get("reason")]
     assert line["reason"] == "unknown_key"
@@ -314,22 +317,22 @@ BAD_CONFIGS: dict[str, object] = {
 def test_an_invalid_config_denies_every_request(
     write_config: Callable[[object], Path], load_event: LoadEvent, bad: str, name: str
 ) -> None:
-    gate = app.start(str(write_config(BAD_CONFIGS[bad])))
-    answer = app.decide(gate, load_event(name))
+    gate = edge.start(str(write_config(BAD_CONFIGS[bad])))
+    answer = edge.decide(gate, load_event(name))
     assert status(answer) == 401
 
 
 def test_a_missing_config_file_denies_every_request(tmp_path: Path, load_event: LoadEvent) -> None:
-    gate = app.start(str(tmp_path / "config.json"))
-    assert status(app.decide(gate, load_event("edge_valid_token"))) == 401
+    gate = edge.start(str(tmp_path / "config.json"))
+    assert status(edge.decide(gate, load_event("edge_valid_token"))) == 401
 
 
 def test_an_invalid_config_is_logged_once_with_a_clear_message(
     write_config: Callable[[object], Path], load_event: LoadEvent, caplog: pytest.LogCaptureFixture
 ) -> None:
-    gate = app.start(str(write_config(BAD_CONFIGS["unknown-key"])))
+    gate = edge.start(str(write_config(BAD_CONFIGS["unknown-key"])))
     for _ in range(3):
-        app.decide(gate, load_event("edge_valid_token"))
+        edge.decide(gate, load_event("edge_valid_token"))
     errors = [r for r in caplog.records if r.levelname == "ERROR"]
     assert len(errors) == 1
     assert "required_group" in errors[0].__dict__["detail"]
@@ -344,9 +347,9 @@ def test_start_survives_an_unexpected_error_while_loading(
     def explode(path: str) -> Any:
         raise MemoryError("boom")
 
-    monkeypatch.setattr(app, "load_config", explode)
-    gate = app.start(str(tmp_path / "config.json"))
-    assert status(app.decide(gate, load_event("edge_valid_token"))) == 401
+    monkeypatch.setattr(edge, "load_config", explode)
+    gate = edge.start(str(tmp_path / "config.json"))
+    assert status(edge.decide(gate, load_event("edge_valid_token"))) == 401
 
 
 def test_an_unexpected_start_up_error_is_logged_by_type_only(
@@ -355,8 +358,8 @@ def test_an_unexpected_start_up_error_is_logged_by_type_only(
     def explode(path: str) -> Any:
         raise ValueError("secret-marker")
 
-    monkeypatch.setattr(app, "load_config", explode)
-    app.start(str(tmp_path / "config.json"))
+    monkeypatch.setattr(edge, "load_config", explode)
+    edge.start(str(tmp_path / "config.json"))
     [record] = [r for r in caplog.records if r.levelname == "ERROR"]
     assert record.__dict__["detail"] == "ValueError at start-up"
     assert "secret-marker" not in caplog.text
@@ -385,19 +388,19 @@ MALFORMED_EVENTS: list[Any] = [
 
 @pytest.mark.parametrize("event", MALFORMED_EVENTS)
 def test_a_malformed_event_is_denied_not_raised(
-    gate: app.Gate, event: Any, caplog: pytest.LogCaptureFixture
+    gate: edge.Gate, event: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    assert status(app.decide(gate, copy.deepcopy(event))) == 401
+    assert status(edge.decide(gate, copy.deepcopy(event))) == 401
     assert [r.__dict__.get("reason") for r in caplog.records] == ["malformed_event"]
 
 
 def test_an_origin_request_event_is_refused_even_with_a_valid_token(
-    gate: app.Gate, load_event: LoadEvent
+    gate: edge.Gate, load_event: LoadEvent
 ) -> None:
     """This function is for viewer requests only; any other trigger is a deployment mistake."""
     event = load_event("edge_valid_token")
     event["Records"][0]["cf"]["config"]["eventType"] = "origin-request"
-    assert status(app.decide(gate, event)) == 401
+    assert status(edge.decide(gate, event)) == 401
 
 
 @pytest.mark.parametrize(
@@ -412,14 +415,14 @@ def test_an_origin_request_event_is_refused_even_with_a_valid_token(
     ],
 )
 def test_huge_or_odd_authorization_values_are_denied_not_raised(
-    gate: app.Gate, load_event: LoadEvent, value: str
+    gate: edge.Gate, load_event: LoadEvent, value: str
 ) -> None:
     event = with_header(load_event("edge_no_token"), "Authorization", value)
-    assert status(app.decide(gate, event)) == 401
+    assert status(edge.decide(gate, event)) == 401
 
 
 def test_an_unexpected_error_is_a_401_logged_without_the_token(
-    gate: app.Gate, load_event: LoadEvent, test_key: SigningKey, capsys: pytest.CaptureFixture[str]
+    gate: edge.Gate, load_event: LoadEvent, test_key: SigningKey, capsys: pytest.CaptureFixture[str]
 ) -> None:
     token = test_key.sign(cognito_claims())
 
@@ -428,7 +431,7 @@ def test_an_unexpected_error_is_a_401_logged_without_the_token(
             raise ValueError(f"bug while reading {token}")
 
     broken = gate._replace(authorizer=BrokenAuthorizer())  # type: ignore[arg-type]
-    assert status(app.decide(broken, token_event(load_event, token))) == 401
+    assert status(edge.decide(broken, token_event(load_event, token))) == 401
     out = capsys.readouterr().out
     [line] = [line for line in json_lines(out) if line.get("level") == "ERROR"]
     assert line["error_type"] == "ValueError"
@@ -437,7 +440,7 @@ def test_an_unexpected_error_is_a_401_logged_without_the_token(
 
 
 def test_no_log_line_ever_contains_a_token(
-    gate: app.Gate, load_event: LoadEvent, capsys: pytest.CaptureFixture[str]
+    gate: edge.Gate, load_event: LoadEvent, capsys: pytest.CaptureFixture[str]
 ) -> None:
     tokens = []
     for name in [*ALLOWED, *DENIED]:
@@ -447,7 +450,7 @@ def test_no_log_line_ever_contains_a_token(
             tokens += [
                 part for entry in entries for part in entry["value"].split(".") if len(part) > 40
             ]
-        app.decide(gate, event)
+        edge.decide(gate, event)
     gate.telemetry.flush()
     out = capsys.readouterr().out
     assert tokens
@@ -457,18 +460,20 @@ def test_no_log_line_ever_contains_a_token(
 # --- CORS ------------------------------------------------------------------------------
 
 
-def test_a_deny_lets_the_app_origin_read_it(gate: app.Gate, load_event: LoadEvent) -> None:
+def test_a_deny_lets_the_app_origin_read_it(gate: edge.Gate, load_event: LoadEvent) -> None:
     event = with_header(load_event("edge_no_token"), "Origin", APP_ORIGIN)
-    headers = app.decide(gate, event)["headers"]
+    headers = edge.decide(gate, event)["headers"]
     assert headers["access-control-allow-origin"] == [
         {"key": "Access-Control-Allow-Origin", "value": APP_ORIGIN}
     ]
     assert headers["vary"] == [{"key": "Vary", "value": "Origin"}]
 
 
-def test_a_deny_gives_no_cors_grant_to_other_origins(gate: app.Gate, load_event: LoadEvent) -> None:
+def test_a_deny_gives_no_cors_grant_to_other_origins(
+    gate: edge.Gate, load_event: LoadEvent
+) -> None:
     event = with_header(load_event("edge_no_token"), "Origin", "https://evil.example")
-    assert "access-control-allow-origin" not in app.decide(gate, event)["headers"]
+    assert "access-control-allow-origin" not in edge.decide(gate, event)["headers"]
 
 
 # --- telemetry -------------------------------------------------------------------------
@@ -479,7 +484,7 @@ def test_allowed_requests_print_nothing_until_the_metrics_interval(
 ) -> None:
     gate = make_gate(json.loads(TEST_CONFIG_PATH.read_text()), monotonic=FakeClock(0.0))
     for _ in range(50):
-        app.decide(gate, load_event("edge_valid_token"))
+        edge.decide(gate, load_event("edge_valid_token"))
     assert capsys.readouterr().out == ""
 
 
@@ -489,11 +494,11 @@ def test_counts_leave_as_one_emf_line_per_interval(
     clock = FakeClock(0.0)
     gate = make_gate(json.loads(TEST_CONFIG_PATH.read_text()), monotonic=clock, flush_interval=60)
     for _ in range(5):
-        app.decide(gate, load_event("edge_valid_token"))
-    app.decide(gate, load_event("edge_expired_token"))
-    app.decide(gate, load_event("edge_preflight"))
+        edge.decide(gate, load_event("edge_valid_token"))
+    edge.decide(gate, load_event("edge_expired_token"))
+    edge.decide(gate, load_event("edge_preflight"))
     clock.now = 60.0
-    app.decide(gate, load_event("edge_wrong_group"))
+    edge.decide(gate, load_event("edge_wrong_group"))
 
     emf = [line for line in json_lines(capsys.readouterr().out) if "_aws" in line]
     assert len(emf) == 1
@@ -510,9 +515,9 @@ def test_counts_leave_as_one_emf_line_per_interval(
 
 
 def test_each_deny_is_logged_with_its_reason_and_request_id(
-    gate: app.Gate, load_event: LoadEvent, capsys: pytest.CaptureFixture[str]
+    gate: edge.Gate, load_event: LoadEvent, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    app.decide(gate, load_event("edge_expired_token"))
+    edge.decide(gate, load_event("edge_expired_token"))
     [line] = json_lines(capsys.readouterr().out)
     assert line["reason"] == ExpiredTokenError.reason
     assert line["status"] == 401

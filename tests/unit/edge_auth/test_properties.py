@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from edge_auth import app
+from edge_auth import gate as edge
 from tests.support.tokens import TEST_CONFIG_PATH, TEST_COOKIE, SigningKey, cognito_claims
 from tests.unit.edge_auth.conftest import GateFactory
 
@@ -72,22 +72,22 @@ def is_deny(answer: dict[str, Any]) -> bool:
 
 
 @pytest.fixture
-def gate(make_gate: GateFactory) -> app.Gate:
+def gate(make_gate: GateFactory) -> edge.Gate:
     return make_gate(json.loads(TEST_CONFIG_PATH.read_text()))
 
 
 @SETTINGS
 @given(event=json_values)
-def test_any_json_value_as_event_gets_a_deny(gate: app.Gate, event: Any) -> None:
-    assert is_deny(app.decide(gate, event))
+def test_any_json_value_as_event_gets_a_deny(gate: edge.Gate, event: Any) -> None:
+    assert is_deny(edge.decide(gate, event))
 
 
 @SETTINGS
 @given(request_headers=headers | json_values, method=methods)
 def test_any_headers_without_a_signed_token_get_a_deny(
-    gate: app.Gate, request_headers: Any, method: Any
+    gate: edge.Gate, request_headers: Any, method: Any
 ) -> None:
-    assert is_deny(app.decide(gate, viewer_event(request_headers, method)))
+    assert is_deny(edge.decide(gate, viewer_event(request_headers, method)))
 
 
 claim_overrides = st.dictionaries(
@@ -107,12 +107,12 @@ header_extras = st.dictionaries(
 )
 @given(overrides=claim_overrides, extras=header_extras, token_use=st.sampled_from(["id", "access"]))
 def test_a_token_not_signed_by_a_configured_key_is_never_allowed(
-    gate: app.Gate, overrides: dict[str, Any], extras: dict[str, Any], token_use: str
+    gate: edge.Gate, overrides: dict[str, Any], extras: dict[str, Any], token_use: str
 ) -> None:
     claims = {**cognito_claims(token_use), **overrides}
     token = ATTACKER.sign_compact({"alg": "RS256", "kid": ATTACKER.kid, **extras}, claims)
     event = viewer_event({"authorization": [{"key": "Authorization", "value": f"Bearer {token}"}]})
-    assert is_deny(app.decide(gate, event))
+    assert is_deny(edge.decide(gate, event))
 
 
 VALID = SigningKey.test_only().sign(
@@ -123,8 +123,8 @@ VALID_EVENT = viewer_event(
 )
 
 
-def test_the_unmodified_token_is_allowed(gate: app.Gate) -> None:
-    assert not is_deny(app.decide(gate, copy.deepcopy(VALID_EVENT)))
+def test_the_unmodified_token_is_allowed(gate: edge.Gate) -> None:
+    assert not is_deny(edge.decide(gate, copy.deepcopy(VALID_EVENT)))
 
 
 @SETTINGS
@@ -134,7 +134,7 @@ def test_the_unmodified_token_is_allowed(gate: app.Gate) -> None:
     action=st.sampled_from(["replace", "insert", "delete"]),
 )
 def test_any_single_character_change_to_a_valid_token_is_denied(
-    gate: app.Gate, position: int, replacement: str, action: str
+    gate: edge.Gate, position: int, replacement: str, action: str
 ) -> None:
     if action == "replace":
         mutated = VALID[:position] + replacement + VALID[position + 1 :]
@@ -145,7 +145,7 @@ def test_any_single_character_change_to_a_valid_token_is_denied(
     event = viewer_event(
         {"authorization": [{"key": "Authorization", "value": f"Bearer {mutated}"}]}
     )
-    answer = app.decide(gate, event)
+    answer = edge.decide(gate, event)
     # Surrounding whitespace is not part of the token; every other change must deny.
     if mutated.strip() == VALID:
         assert not is_deny(answer)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from samcli.lib.generated_sample_events.events import Events
 
-from edge_auth import app
+from edge_auth import gate as edge
 from tests.support.tokens import TEST_CONFIG_PATH
 from tests.unit.edge_auth.conftest import GateFactory
 
@@ -30,5 +30,5 @@ def test_a_sam_generated_cloudfront_event_is_denied_without_raising(
 ) -> None:
     event: dict[str, Any] = json.loads(_EVENTS.generate_event("cloudfront", event_type, {}))
     gate = make_gate(json.loads(TEST_CONFIG_PATH.read_text()))
-    answer = app.decide(gate, event)
+    answer = edge.decide(gate, event)
     assert answer["status"] == "401"

@@ -19,8 +19,15 @@ def cloudfront() -> Any:
     )
 
 
+APP_ORIGIN = "https://a.example"
+
+
 def as_cloudformation_sends(value: Any) -> Any:
-    """CloudFormation passes custom resource scalars as strings."""
+    """What CloudFormation passes: intrinsics resolved (AppOrigin here), scalars as strings."""
+    if value == {"Ref": "AppOrigin"}:
+        return APP_ORIGIN
+    if isinstance(value, dict) and set(value) == {"Fn::Sub"}:
+        return value["Fn::Sub"].replace("${AppOrigin}", APP_ORIGIN)
     if isinstance(value, dict):
         return {k: as_cloudformation_sends(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -50,6 +57,8 @@ def test_the_template_s_response_headers_policy_converts_to_the_api_shape(cloudf
     assert cors["OriginOverride"] is True
     assert cors["AccessControlAllowCredentials"] is False
     hsts = config["SecurityHeadersConfig"]["StrictTransportSecurity"]
+    csp = config["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    assert csp == f"default-src 'none'; frame-ancestors {APP_ORIGIN}"
     assert hsts == {
         "AccessControlMaxAgeSec": 63072000,
         "IncludeSubdomains": True,

@@ -13,7 +13,7 @@ export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv lint typecheck template-check build test pytest bench events clean
+.PHONY: help venv local lint typecheck template-check build test pytest bench events clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -26,6 +26,9 @@ $(STAMP): requirements-dev.txt
 	touch $@
 
 venv: $(STAMP) ## Create .venv from requirements-dev.txt
+
+local: venv ## Run the whole product on this machine (no AWS account) until Ctrl-C
+	PYTHONPATH=functions:. $(BIN)/python -m local $(ARGS)
 
 lint: venv ## ruff lint and format check
 	$(BIN)/ruff check .

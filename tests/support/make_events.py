@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from local.events import api_proxy_event, authorizer_claims, viewer_request_event
 from tests.support.tokens import (
     ROOT,
     TEST_CONFIG_PATH,
@@ -32,30 +33,12 @@ def viewer_request(
 ) -> dict[str, Any]:
     """A viewer-request event in the shape CloudFront sends to Lambda@Edge."""
     all_headers = {"Host": "d111111abcdef8.cloudfront.net", "User-Agent": "curl/8.5.0", **headers}
-    return {
-        "Records": [
-            {
-                "cf": {
-                    "config": {
-                        "distributionDomainName": "d111111abcdef8.cloudfront.net",
-                        "distributionId": "EDFDVBD6EXAMPLE",
-                        "eventType": "viewer-request",
-                        "requestId": f"{request_id}-4TyzHTaYWb1GX1qTfsHhEqV6HUDd_BzoBZnwfnvQc==",
-                    },
-                    "request": {
-                        "clientIp": "203.0.113.178",
-                        "headers": {
-                            name.lower(): [{"key": name, "value": value}]
-                            for name, value in all_headers.items()
-                        },
-                        "method": method,
-                        "querystring": "",
-                        "uri": uri,
-                    },
-                }
-            }
-        ]
-    }
+    return viewer_request_event(
+        method=method,
+        uri=uri,
+        headers=all_headers.items(),
+        request_id=f"{request_id}-4TyzHTaYWb1GX1qTfsHhEqV6HUDd_BzoBZnwfnvQc==",
+    )
 
 
 def sample_events(key: SigningKey) -> dict[str, dict[str, Any]]:
@@ -89,56 +72,37 @@ def sample_events(key: SigningKey) -> dict[str, dict[str, Any]]:
 def api_request(
     resource: str, path: str, path_parameters: dict[str, str], request_id: str
 ) -> dict[str, Any]:
-    """An API Gateway REST proxy event after the Cognito authorizer accepted an ID token.
-
-    API Gateway passes the token's claims as strings in requestContext.authorizer.claims.
-    """
+    """An API Gateway REST proxy event after the Cognito authorizer accepted an ID token."""
     headers = {
         "Accept": "application/json",
-        "Authorization": "Bearer eyJraWQiOiJ0ZXN0In0.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJl",
+        "Authorization": "eyJraWQiOiJ0ZXN0In0.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJl",
         "Host": "abc123.execute-api.us-east-1.amazonaws.com",
         "Origin": APP_ORIGIN,
         "User-Agent": "Mozilla/5.0",
     }
-    return {
-        "resource": resource,
-        "path": path,
-        "httpMethod": "GET",
-        "headers": headers,
-        "multiValueHeaders": {name: [value] for name, value in headers.items()},
-        "queryStringParameters": None,
-        "multiValueQueryStringParameters": None,
-        "pathParameters": path_parameters,
-        "stageVariables": None,
-        "body": None,
-        "isBase64Encoded": False,
-        "requestContext": {
-            "accountId": "123456789012",
-            "apiId": "abc123",
-            "authorizer": {
-                "claims": {
-                    "sub": "7d8ca528-4931-4254-9273-ea5ee853f271",
-                    "aud": "testonlyappclient",
-                    "email": "student@example.com",
-                    "cognito:groups": "students",
-                    "cognito:username": "7d8ca528-4931-4254-9273-ea5ee853f271",
-                    "token_use": "id",
-                    "iss": TEST_ISSUER,
-                    "exp": "Fri Jan 01 01:00:00 UTC 2100",
-                    "iat": "Thu Jan 01 00:00:00 UTC 2026",
-                }
-            },
-            "domainName": "abc123.execute-api.us-east-1.amazonaws.com",
-            "httpMethod": "GET",
-            "identity": {"sourceIp": "203.0.113.178", "userAgent": "Mozilla/5.0"},
-            "path": f"/v1{path}",
-            "protocol": "HTTP/1.1",
-            "requestId": f"{request_id}-3f0c8d1a-7b61-11e6-9a41-93e8deadbeef",
-            "requestTimeEpoch": ISSUED_AT * 1000,
-            "resourcePath": resource,
-            "stage": "v1",
-        },
-    }
+    claims = authorizer_claims(
+        {
+            "sub": "7d8ca528-4931-4254-9273-ea5ee853f271",
+            "aud": "testonlyappclient",
+            "email": "student@example.com",
+            "cognito:groups": ["students"],
+            "cognito:username": "7d8ca528-4931-4254-9273-ea5ee853f271",
+            "token_use": "id",
+            "iss": TEST_ISSUER,
+            "exp": 4_102_448_400,
+            "iat": ISSUED_AT,
+        }
+    )
+    return api_proxy_event(
+        method="GET",
+        resource=resource,
+        path=path,
+        path_parameters=path_parameters,
+        headers=headers,
+        claims=claims,
+        request_id=f"{request_id}-3f0c8d1a-7b61-11e6-9a41-93e8deadbeef",
+        request_time_epoch_ms=ISSUED_AT * 1000,
+    )
 
 
 def api_events() -> dict[str, dict[str, Any]]:

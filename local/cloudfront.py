@@ -1,0 +1,252 @@
+"""A local CloudFront: the distribution's request path, on one machine.
+
+Every request becomes a viewer-request event shaped as CloudFront shapes it and goes through
+the edge handler (``edge_auth.gate.decide``, what Lambda@Edge runs). A generated response
+(401/403) is returned as is. An allowed request is fetched from the private bucket with signed
+S3 requests, the part the Origin Access Control plays, forwarding ``Range`` (video seeking) and,
+for CORS preflights, the ``Origin`` and ``Access-Control-Request-*`` headers (the managed
+CORS-S3Origin policy). Origin responses get the response headers policy the template declares.
+
+Two documented differences from the real service: nothing is cached, and because moto answers
+OPTIONS on an existing private object with 403 (its ACL check runs first), preflights are
+answered from the bucket's CORS rules the way S3 evaluates them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+
+from botocore.exceptions import ClientError
+
+from edge_auth import gate as edge
+
+from .events import viewer_request_event
+from .http import QuietHandler
+from .template import resource_properties
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mypy_boto3_s3 import S3Client
+
+Headers = list[tuple[str, str]]
+#: Headers S3 answers with that CloudFront passes on to the viewer.
+_ORIGIN_HEADERS = (
+    "Content-Type",
+    "Content-Length",
+    "Content-Range",
+    "Accept-Ranges",
+    "ETag",
+    "Last-Modified",
+    "Cache-Control",
+)
+_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class ResponseHeadersPolicy:
+    """The template's ResponseHeadersPolicyConfig, with ``AppOrigin`` filled in."""
+
+    allow_origins: frozenset[str]
+    allow_headers: tuple[str, ...]
+    allow_methods: tuple[str, ...]
+    expose_headers: tuple[str, ...]
+    max_age: int
+    security_headers: Headers
+
+    @classmethod
+    def from_template(cls, app_origin: str) -> ResponseHeadersPolicy:
+        config = resource_properties("ResponseHeadersPolicy")["ResponseHeadersPolicyConfig"]
+        cors, security = config["CorsConfig"], config["SecurityHeadersConfig"]
+
+        def resolve(value: Any) -> str:
+            """The two intrinsic functions the policy uses, with AppOrigin filled in."""
+            if value == {"Ref": "AppOrigin"}:
+                return app_origin
+            if isinstance(value, dict) and "Fn::Sub" in value:
+                return str(value["Fn::Sub"]).replace("${AppOrigin}", app_origin)
+            return str(value)
+
+        def items(value: dict[str, Any]) -> tuple[str, ...]:
+            return tuple(resolve(item) for item in value["Items"])
+
+        hsts = security["StrictTransportSecurity"]
+        return cls(
+            allow_origins=frozenset(items(cors["AccessControlAllowOrigins"])),
+            allow_headers=items(cors["AccessControlAllowHeaders"]),
+            allow_methods=items(cors["AccessControlAllowMethods"]),
+            expose_headers=items(cors["AccessControlExposeHeaders"]),
+            max_age=int(cors["AccessControlMaxAgeSec"]),
+            security_headers=[
+                (
+                    "Strict-Transport-Security",
+                    f"max-age={hsts['AccessControlMaxAgeSec']}"
+                    + ("; includeSubDomains" if hsts["IncludeSubdomains"] else ""),
+                ),
+                ("X-Content-Type-Options", "nosniff"),
+                ("Referrer-Policy", security["ReferrerPolicy"]["ReferrerPolicy"]),
+                (
+                    "Content-Security-Policy",
+                    resolve(security["ContentSecurityPolicy"]["ContentSecurityPolicy"]),
+                ),
+            ],
+        )
+
+    def headers(self, origin: str | None, preflight: bool) -> Headers:
+        """What the policy adds (overriding the origin's) to a response for ``origin``."""
+        added = list(self.security_headers)
+        if origin in self.allow_origins:
+            added += [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
+            if preflight:
+                added += [
+                    ("Access-Control-Allow-Methods", ", ".join(self.allow_methods)),
+                    ("Access-Control-Allow-Headers", ", ".join(self.allow_headers)),
+                    ("Access-Control-Max-Age", str(self.max_age)),
+                ]
+            else:
+                added.append(("Access-Control-Expose-Headers", ", ".join(self.expose_headers)))
+        return added
+
+
+@dataclass
+class OriginAnswer:
+    status: int
+    headers: Headers
+    chunks: Iterator[bytes]
+
+    @classmethod
+    def error(cls, status: int, code: str) -> OriginAnswer:
+        body = f"<Error><Code>{code}</Code></Error>".encode()
+        headers = [("Content-Type", "application/xml"), ("Content-Length", str(len(body)))]
+        return cls(status, headers, iter([body]))
+
+
+class S3Origin:
+    """The private bucket, read with signed requests (what the OAC does for CloudFront)."""
+
+    def __init__(self, s3: S3Client, bucket: str) -> None:
+        self._s3 = s3
+        self._bucket = bucket
+
+    def get(self, uri: str, method: str, range_header: str | None) -> OriginAnswer:
+        # CloudFront forwards the path as received; S3 decodes it into the object key.
+        key = unquote(uri.lstrip("/"))
+        arguments: dict[str, Any] = {"Bucket": self._bucket, "Key": key}
+        if range_header and method == "GET":
+            arguments["Range"] = range_header
+        try:
+            if method == "HEAD":
+                answer: Any = self._s3.head_object(**arguments)
+            else:
+                answer = self._s3.get_object(**arguments)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "InvalidRange":
+                return OriginAnswer.error(416, "InvalidRange")
+            # Without s3:ListBucket (the template grants none), a missing key is a 403 too.
+            return OriginAnswer.error(403, "AccessDenied")
+        headers = [(name, _header_value(answer, name)) for name in _ORIGIN_HEADERS]
+        body = answer.get("Body")
+        return OriginAnswer(
+            status=206 if "ContentRange" in answer else 200,
+            headers=[(name, value) for name, value in headers if value is not None],
+            chunks=iter(lambda: body.read(_CHUNK), b"") if body is not None else iter(()),
+        )
+
+    def preflight(
+        self, origin: str | None, method: str | None, request_headers: str | None
+    ) -> tuple[int, Headers]:
+        """S3's CORS evaluation of a preflight against the bucket's CORS rules."""
+        try:
+            rules = self._s3.get_bucket_cors(Bucket=self._bucket)["CORSRules"]
+        except ClientError:
+            rules = []
+        asked = [h.strip().lower() for h in (request_headers or "").split(",") if h.strip()]
+        for rule in rules:
+            allowed_headers = [h.lower() for h in rule.get("AllowedHeaders", [])]
+            if (
+                origin in rule["AllowedOrigins"]
+                and method in rule["AllowedMethods"]
+                and all(h in allowed_headers or "*" in allowed_headers for h in asked)
+            ):
+                return 200, [
+                    ("Access-Control-Allow-Origin", origin or ""),
+                    ("Access-Control-Allow-Methods", ", ".join(rule["AllowedMethods"])),
+                    ("Access-Control-Allow-Headers", ", ".join(asked)),
+                    ("Access-Control-Max-Age", str(rule.get("MaxAgeSeconds", 0))),
+                    (
+                        "Vary",
+                        "Origin, Access-Control-Request-Headers, Access-Control-Request-Method",
+                    ),
+                ]
+        return 403, [("Content-Type", "application/xml")]
+
+
+def _header_value(answer: dict[str, Any], name: str) -> str | None:
+    value = answer.get(name.replace("-", ""))
+    if value is None:
+        return None
+    if name == "Last-Modified":
+        return str(value.strftime("%a, %d %b %Y %H:%M:%S GMT"))
+    return str(value)
+
+
+class LocalCloudFront:
+    """The distribution on ``http://host:port``: edge handler, then the bucket."""
+
+    def __init__(self, gate: edge.Gate, origin: S3Origin, policy: ResponseHeadersPolicy) -> None:
+        self.gate = gate
+        self.origin = origin
+        self.policy = policy
+
+    def handle(self, viewer: QuietHandler) -> None:
+        split = urlsplit(viewer.path)
+        event = edge_event(viewer, split.path, split.query)
+        answer = edge.decide(self.gate, event)
+        if "status" in answer:  # generated by the edge function
+            headers = [
+                (e["key"], e["value"]) for entries in answer["headers"].values() for e in entries
+            ]
+            viewer.send_body(int(answer["status"]), headers, answer.get("body", "").encode("utf-8"))
+            return
+        forwarded = {k: v[0]["value"] for k, v in answer["headers"].items()}
+        origin = forwarded.get("origin")
+        if viewer.command == "OPTIONS":
+            status, headers = self.origin.preflight(
+                origin,
+                forwarded.get("access-control-request-method"),
+                forwarded.get("access-control-request-headers"),
+            )
+            policy = self.policy.headers(origin, preflight=True) if status == 200 else []
+            viewer.send_body(status, _override(headers, policy), b"")
+            return
+        fetched = self.origin.get(answer["uri"], viewer.command, forwarded.get("range"))
+        viewer.send_response(fetched.status)
+        for name, value in _override(fetched.headers, self.policy.headers(origin, preflight=False)):
+            viewer.send_header(name, value)
+        viewer.end_headers()
+        if viewer.command != "HEAD":
+            for chunk in fetched.chunks:
+                viewer.wfile.write(chunk)
+
+
+def edge_event(viewer: QuietHandler, path: str, query: str) -> dict[str, Any]:
+    """The viewer-request event CloudFront would send for this request."""
+    host = viewer.headers.get("Host", "localhost")
+    return viewer_request_event(
+        method=viewer.command,
+        uri=path,
+        querystring=query,
+        headers=list(viewer.headers.items()),
+        client_ip=viewer.client_address[0],
+        distribution_domain=host,
+        distribution_id="ELOCALDISTRIBUTION",
+        request_id=uuid.uuid4().hex,
+    )
+
+
+def _override(headers: Headers, policy: Headers) -> Headers:
+    """Policy headers replace the origin's headers of the same name (OriginOverride)."""
+    names = {name.lower() for name, _ in policy}
+    return [(n, v) for n, v in headers if n.lower() not in names] + policy

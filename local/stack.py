@@ -1,0 +1,248 @@
+"""The whole product on one machine: moto standing in for S3, Cognito and DynamoDB, the stack's
+resources created in it as template.yaml defines them, and local CloudFront, API and demo page.
+
+``LocalStack.start()`` returns when everything answers and ``.local/stack.json`` describes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import mimetypes
+import os
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+from moto.server import ThreadedMotoServer
+
+from content_delivery.api import build_app
+from content_delivery.catalog import DynamoCatalog
+from content_delivery.settings import Settings
+from edge_auth import gate as edge
+from edge_config.render import config_bytes, pool_jwks, render_edge_config
+
+from .api import ApiCors, LocalApi
+from .authorizer import CognitoAuthorizer
+from .cloudfront import LocalCloudFront, ResponseHeadersPolicy, S3Origin
+from .cognito import CognitoPool, create_cognito_pool
+from .http import BackgroundServer, QuietHandler
+from .resources import create_catalog_table, create_content_bucket
+from .samples import SAMPLE_COURSE, SAMPLE_FILES, SAMPLE_ITEMS
+from .template import source_template
+
+REGION = "us-east-1"
+DEMO_DIR = Path(__file__).resolve().parent / "demo"
+#: The template's default token cookie (parameter TokenCookieName).
+COOKIE_NAME: str = source_template()["Parameters"]["TokenCookieName"]["Default"]
+BUCKET = "private-content-local"
+TABLE = "private-content-local-catalog"
+
+
+@dataclass(frozen=True)
+class Ports:
+    host: str = "127.0.0.1"
+    moto: int = 0
+    cloudfront: int = 0
+    api: int = 0
+    demo: int = 0
+
+
+@dataclass
+class StackInfo:
+    """What ``.local/stack.json`` holds, for people and scripts driving the local stack."""
+
+    cloudfront_url: str
+    api_url: str
+    demo_url: str
+    aws_endpoint_url: str
+    region: str
+    user_pool_id: str
+    client_id: str
+    cookie_name: str
+    bucket: str
+    table: str
+    course_id: str
+    users: list[dict[str, Any]]
+    content: list[dict[str, Any]]
+    startup_seconds: float = 0.0
+    edge_config_path: str = ""
+
+
+class DemoSite:
+    """Serves local/demo/ and the page's config.json."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = json.dumps(config).encode()
+
+    def handle(self, request: QuietHandler) -> None:
+        name = request.path.split("?", 1)[0].lstrip("/") or "index.html"
+        if name == "config.json":
+            request.send_body(200, [("Content-Type", "application/json")], self.config)
+            return
+        path = (DEMO_DIR / name).resolve()
+        if path.parent != DEMO_DIR or not path.is_file():
+            request.send_body(404, [("Content-Type", "text/plain")], b"not found\n")
+            return
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        request.send_body(
+            200, [("Content-Type", content_type), ("Cache-Control", "no-store")], path.read_bytes()
+        )
+
+
+class LocalStack:
+    def __init__(self, ports: Ports, state_dir: Path) -> None:
+        self.ports = ports
+        self.state_dir = state_dir
+        self._moto: ThreadedMotoServer | None = None
+        self._servers: list[BackgroundServer] = []
+
+    def start(self, started: float | None = None) -> StackInfo:
+        """Start everything; ``started`` (a ``time.monotonic()`` reading) times the start-up."""
+        started = time.monotonic() if started is None else started
+        # moto accepts any credentials; these keep real ones from ever being used here.
+        os.environ.update(
+            {
+                "AWS_ACCESS_KEY_ID": "local",
+                "AWS_SECRET_ACCESS_KEY": "local",
+                "AWS_DEFAULT_REGION": REGION,
+            }
+        )
+        os.environ.pop("AWS_SESSION_TOKEN", None)
+        os.environ.pop("AWS_PROFILE", None)
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's request log
+        self._moto = ThreadedMotoServer(
+            ip_address=self.ports.host, port=self.ports.moto, verbose=False
+        )
+        self._moto.start()
+        moto_host, moto_port = self._moto.get_host_and_port()
+        endpoint = f"http://{moto_host}:{moto_port}"
+        session = boto3.Session(region_name=REGION)
+
+        def client(name: str) -> Any:
+            return session.client(name, endpoint_url=endpoint)  # type: ignore[call-overload]
+
+        # Bind the three endpoints first: their URLs are part of the configuration.
+        cloudfront, api, demo = (
+            BackgroundServer(self.ports.host, port)
+            for port in (self.ports.cloudfront, self.ports.api, self.ports.demo)
+        )
+        self._servers = [cloudfront, api, demo]
+
+        pool = create_cognito_pool(client("cognito-idp"), endpoint)
+        jwks = pool_jwks(pool.issuer, pool.jwks_url)
+        create_catalog_table(client("dynamodb"), TABLE)
+        create_content_bucket(client("s3"), BUCKET, app_origin=demo.url)
+        content = self._publish_samples(
+            client("s3"), session.resource("dynamodb", endpoint_url=endpoint)
+        )
+
+        edge_config_path = self._write_edge_config(pool, jwks, demo.url)
+        cloudfront.serve(
+            LocalCloudFront(
+                edge.start(str(edge_config_path)),  # what Lambda@Edge does at init
+                S3Origin(client("s3"), BUCKET),
+                ResponseHeadersPolicy.from_template(demo.url),
+            )
+        )
+        settings = Settings(
+            catalog_table=TABLE, content_base_url=cloudfront.url, app_origin=demo.url
+        )
+        table = session.resource("dynamodb", endpoint_url=endpoint).Table(TABLE)
+        api.serve(
+            LocalApi(
+                build_app(settings, DynamoCatalog(table)),
+                CognitoAuthorizer(pool.issuer, jwks),
+                ApiCors.from_template(demo.url),
+            )
+        )
+        demo.serve(
+            DemoSite(
+                {
+                    "cognitoEndpoint": endpoint,
+                    "clientId": pool.client_id,
+                    "apiUrl": api.url,
+                    "cloudfrontUrl": cloudfront.url,
+                    "cookieName": COOKIE_NAME,
+                    "courseId": SAMPLE_COURSE,
+                }
+            )
+        )
+        info = StackInfo(
+            cloudfront_url=cloudfront.url,
+            api_url=api.url,
+            demo_url=demo.url,
+            aws_endpoint_url=endpoint,
+            region=REGION,
+            user_pool_id=pool.pool_id,
+            client_id=pool.client_id,
+            cookie_name=COOKIE_NAME,
+            bucket=BUCKET,
+            table=TABLE,
+            course_id=SAMPLE_COURSE,
+            users=[asdict(user) for user in pool.users],
+            content=content,
+            startup_seconds=round(time.monotonic() - started, 2),
+            edge_config_path=str(edge_config_path),
+        )
+        self._write_state(info)
+        return info
+
+    def _publish_samples(self, s3: Any, dynamodb: Any) -> list[dict[str, Any]]:
+        """Upload each sample file and write its catalog item, as `bin/content add` would."""
+        table = dynamodb.Table(TABLE)
+        published = []
+        for item in SAMPLE_ITEMS:
+            data = SAMPLE_FILES[item.content_id].read_bytes()
+            s3.put_object(
+                Bucket=BUCKET,
+                Key=item.key,
+                Body=data,
+                ContentType=item.content_type,
+                CacheControl="public, max-age=86400",
+            )
+            stored = item.to_dynamo() | {"size": len(data)}
+            table.put_item(Item=stored)
+            published.append(
+                {
+                    "contentId": item.content_id,
+                    "key": item.key,
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                }
+            )
+        return published
+
+    def _write_edge_config(self, pool: CognitoPool, jwks: dict[str, Any], app_origin: str) -> Path:
+        """config.json rendered by the code the deploy-time custom resource runs."""
+        config = render_edge_config(
+            issuer=pool.issuer,
+            client_ids=[pool.client_id],
+            token_use=["id", "access"],
+            required_groups=[pool.group],
+            jwks=jwks,
+            cookie_name=COOKIE_NAME,
+            cors_allowed_origins=[app_origin],
+            jwks_url=pool.jwks_url,
+            service="edge-auth-local",
+        )
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        path = self.state_dir / "edge-config.json"
+        path.write_bytes(config_bytes(config))
+        return path
+
+    def _write_state(self, info: StackInfo) -> None:
+        """Written last and atomically: its presence means the stack is ready."""
+        target = self.state_dir / "stack.json"
+        partial = target.with_suffix(".json.partial")
+        partial.write_text(json.dumps(asdict(info), indent=2) + "\n", encoding="utf-8")
+        partial.replace(target)
+
+    def stop(self) -> None:
+        (self.state_dir / "stack.json").unlink(missing_ok=True)
+        for server in self._servers:
+            server.stop()
+        if self._moto is not None:
+            self._moto.stop()

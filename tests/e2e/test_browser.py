@@ -1,0 +1,114 @@
+"""The demo page in headless Chromium: a member signs in and the video plays through the local
+CloudFront (200/206 for the player's requests); a signed-out page gets 401.
+
+Runs Debian's Chromium through Playwright (``executable_path``; no browser download). CI
+installs Chromium (.ci/run) and sets CI, where a missing browser fails the test; elsewhere it
+is skipped with the reason shown in pytest's summary.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import artifact, content_url, user
+
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+# What this machine's closed network needs (no background fetches) and what root needs.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not os.path.exists(CHROMIUM):
+        message = f"Chromium not found at {CHROMIUM} (install Debian's chromium package)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; CI must run the browser test (.ci/run installs it)")
+        pytest.skip(f"{message}; CI runs this test")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def test_a_member_signs_in_and_the_video_plays(browser: Any, stack: dict[str, Any]) -> None:
+    page = browser.new_page()
+    video_url = content_url(stack, 0)
+    statuses: list[int] = []
+    page.on("response", lambda r: statuses.append(r.status) if r.url == video_url else None)
+
+    page.goto(stack["demo_url"] + "/")
+    member = user(stack, in_group=True)
+    page.fill("#email", member.username)
+    page.fill("#password", member.password)
+    page.click("#sign-in-form button")
+    page.click("button[data-content-id='aws-101-intro']")
+    page.wait_for_function("document.getElementById('player').readyState >= 2", timeout=20_000)
+    page.screenshot(path=artifact("demo-member-video.png"), full_page=True)
+
+    assert statuses
+    assert set(statuses) <= {200, 206}
+    assert page.evaluate("document.getElementById('player').duration") > 3
+
+
+def test_a_member_opens_the_quiz_through_cors_with_the_header(
+    browser: Any, stack: dict[str, Any]
+) -> None:
+    page = browser.new_page()
+    page.goto(stack["demo_url"] + "/")
+    member = user(stack, in_group=True)
+    page.fill("#email", member.username)
+    page.fill("#password", member.password)
+    page.click("#sign-in-form button")
+    page.click("button[data-content-id='aws-101-quiz-1']")
+    page.wait_for_selector("#quiz li", timeout=20_000)
+    assert page.locator("#quiz li").count() == 2
+
+
+def test_a_signed_out_page_gets_401_for_the_video(browser: Any, stack: dict[str, Any]) -> None:
+    page = browser.new_page()
+    video_url = content_url(stack, 0)
+    statuses: list[int] = []
+    page.on("response", lambda r: statuses.append(r.status) if r.url == video_url else None)
+    page.goto(stack["demo_url"] + "/")
+    page.evaluate(
+        """url => new Promise(resolve => {
+            const video = document.getElementById('player');
+            video.hidden = false;
+            video.addEventListener('error', resolve, { once: true });
+            video.src = url;
+        })""",
+        video_url,
+    )
+    page.screenshot(path=artifact("demo-signed-out.png"), full_page=True)
+    assert statuses == [401]
+
+
+def test_an_outsider_signs_in_but_the_video_is_refused(browser: Any, stack: dict[str, Any]) -> None:
+    page = browser.new_page()
+    video_url = content_url(stack, 0)
+    statuses: list[int] = []
+    page.on("response", lambda r: statuses.append(r.status) if r.url == video_url else None)
+    page.goto(stack["demo_url"] + "/")
+    outsider = user(stack, in_group=False)
+    page.fill("#email", outsider.username)
+    page.fill("#password", outsider.password)
+    page.click("#sign-in-form button")
+    page.wait_for_selector("button[data-content-id='aws-101-intro']")
+    page.click("button[data-content-id='aws-101-intro']")
+    page.wait_for_function("document.getElementById('player').error !== null", timeout=20_000)
+    assert statuses
+    assert set(statuses) == {403}

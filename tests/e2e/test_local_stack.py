@@ -1,0 +1,188 @@
+"""The product end to end on one machine, over real HTTP: only members of the content group
+get the bytes; everyone else gets 401/403 and never a byte of the object."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import pytest
+
+from local.cognito import create_cognito_pool, sign_in
+from tests.e2e.conftest import content_url, http
+
+STACK_KEYS = {
+    "cloudfront_url",
+    "api_url",
+    "aws_endpoint_url",
+    "region",
+    "user_pool_id",
+    "client_id",
+    "cookie_name",
+    "users",
+    "content",
+}
+
+
+def test_stack_json_describes_everything_scripts_need(stack: dict[str, Any]) -> None:
+    assert set(stack) >= STACK_KEYS
+    assert {u["in_group"] for u in stack["users"]} == {True, False}
+    assert all({"username", "password", "in_group"} <= set(u) for u in stack["users"])
+    assert all({"contentId", "key", "sha256"} <= set(c) for c in stack["content"])
+
+
+@pytest.mark.parametrize("index", [0, 1, 2], ids=["video", "quiz", "assignment"])
+def test_a_group_member_gets_the_exact_bytes(
+    stack: dict[str, Any], member_token: str, index: int
+) -> None:
+    answer = http(content_url(stack, index), headers={"Authorization": f"Bearer {member_token}"})
+    assert answer.status == 200
+    assert hashlib.sha256(answer.body).hexdigest() == stack["content"][index]["sha256"]
+
+
+def test_a_range_request_gets_206_and_just_those_bytes(
+    stack: dict[str, Any], member_token: str
+) -> None:
+    whole = http(content_url(stack), headers={"Authorization": f"Bearer {member_token}"}).body
+    answer = http(
+        content_url(stack),
+        headers={"Authorization": f"Bearer {member_token}", "Range": "bytes=100-1099"},
+    )
+    assert answer.status == 206
+    assert answer.header("Content-Range") == f"bytes 100-1099/{len(whole)}"
+    assert answer.body == whole[100:1100]
+
+
+def test_the_token_cookie_works_for_elements_that_cannot_send_headers(
+    stack: dict[str, Any], member_token: str
+) -> None:
+    answer = http(content_url(stack), headers={"Cookie": f"{stack['cookie_name']}={member_token}"})
+    assert answer.status == 200
+
+
+def tampered(token: str) -> str:
+    header, payload, signature = token.split(".")
+    middle = len(signature) // 2
+    flipped = "A" if signature[middle] != "A" else "B"
+    return f"{header}.{payload}.{signature[:middle]}{flipped}{signature[middle + 1 :]}"
+
+
+@pytest.fixture(scope="module")
+def other_pool_token(stack: dict[str, Any], cognito: Any) -> str:
+    other = create_cognito_pool(cognito, stack["aws_endpoint_url"], name="another-app")
+    return str(sign_in(cognito, other.client_id, other.member())["IdToken"])
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("no token", 401),
+        ("expired", 401),
+        ("tampered", 401),
+        ("outside the group", 403),
+        ("another pool", 401),
+    ],
+)
+def test_everyone_else_is_refused_and_never_gets_the_object(
+    stack: dict[str, Any],
+    member_token: str,
+    outsider_token: str,
+    expired_token: str,
+    other_pool_token: str,
+    case: str,
+    expected: int,
+) -> None:
+    tokens = {
+        "no token": None,
+        "expired": expired_token,
+        "tampered": tampered(member_token),
+        "outside the group": outsider_token,
+        "another pool": other_pool_token,
+    }
+    token = tokens[case]
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    answer = http(content_url(stack), headers=headers)
+    assert answer.status == expected
+    assert answer.header("Cache-Control") == "no-store"
+    assert len(answer.body) < 64
+    assert hashlib.sha256(answer.body).hexdigest() != stack["content"][0]["sha256"]
+
+
+def test_the_bucket_itself_refuses_anonymous_reads(stack: dict[str, Any]) -> None:
+    """The article's last step: the objects are no longer reachable without CloudFront."""
+    key = stack["content"][0]["key"]
+    answer = http(f"{stack['aws_endpoint_url']}/{stack['bucket']}/{key}")
+    assert answer.status == 403
+
+
+def test_the_api_hands_out_cloudfront_urls_only(stack: dict[str, Any], member_token: str) -> None:
+    answer = http(
+        f"{stack['api_url']}/courses/{stack['course_id']}/content",
+        headers={"Authorization": member_token},
+    )
+    assert answer.status == 200
+    urls = [item["url"] for item in json.loads(answer.body)["items"]]
+    assert len(urls) == len(stack["content"])
+    assert all(url.startswith(stack["cloudfront_url"] + "/") for url in urls)
+    assert not any(stack["aws_endpoint_url"] in url or stack["bucket"] in url for url in urls)
+
+
+def test_the_api_refuses_a_request_without_a_token(stack: dict[str, Any]) -> None:
+    answer = http(
+        f"{stack['api_url']}/content/{stack['content'][0]['contentId']}",
+        headers={"Origin": stack["demo_url"]},
+    )
+    assert answer.status == 401
+    assert answer.header("Access-Control-Allow-Origin") == stack["demo_url"]
+
+
+def test_the_api_answers_a_preflight_without_a_token(stack: dict[str, Any]) -> None:
+    answer = http(
+        f"{stack['api_url']}/courses/{stack['course_id']}/content",
+        method="OPTIONS",
+        headers={
+            "Origin": stack["demo_url"],
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "authorization",
+        },
+    )
+    assert answer.status == 200
+    assert answer.header("Access-Control-Allow-Origin") == stack["demo_url"]
+    assert "Authorization" in (answer.header("Access-Control-Allow-Headers") or "")
+
+
+def test_a_preflight_from_the_app_origin_gets_cors_headers_not_401(stack: dict[str, Any]) -> None:
+    answer = http(
+        content_url(stack, 1),
+        method="OPTIONS",
+        headers={
+            "Origin": stack["demo_url"],
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "authorization",
+        },
+    )
+    assert answer.status == 200
+    assert answer.header("Access-Control-Allow-Origin") == stack["demo_url"]
+    assert "authorization" in (answer.header("Access-Control-Allow-Headers") or "").lower()
+
+
+def test_a_preflight_from_another_origin_gets_no_cors_grant(stack: dict[str, Any]) -> None:
+    answer = http(
+        content_url(stack, 1),
+        method="OPTIONS",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"},
+    )
+    assert answer.header("Access-Control-Allow-Origin") is None
+
+
+def test_content_responses_carry_the_security_headers(
+    stack: dict[str, Any], member_token: str
+) -> None:
+    answer = http(
+        content_url(stack),
+        headers={"Authorization": f"Bearer {member_token}", "Origin": stack["demo_url"]},
+    )
+    assert answer.header("X-Content-Type-Options") == "nosniff"
+    assert answer.header("Strict-Transport-Security")
+    assert answer.header("Access-Control-Allow-Origin") == stack["demo_url"]

@@ -44,17 +44,28 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-def test_a_member_signs_in_and_the_video_plays(browser: Any, stack: dict[str, Any]) -> None:
-    page = browser.new_page()
-    video_url = content_url(stack, 0)
+def watch(page: Any, url: str) -> list[int]:
+    """The statuses of every response the page gets for ``url`` (filled as they arrive)."""
     statuses: list[int] = []
-    page.on("response", lambda r: statuses.append(r.status) if r.url == video_url else None)
+    page.on("response", lambda r: statuses.append(r.status) if r.url == url else None)
+    return statuses
 
+
+def signed_in_page(browser: Any, stack: dict[str, Any], *, in_group: bool) -> tuple[Any, list[int]]:
+    """A demo page signed in as a demo user, watching the video's URL."""
+    page = browser.new_page()
+    statuses = watch(page, content_url(stack, 0))
     page.goto(stack["demo_url"] + "/")
-    member = user(stack, in_group=True)
-    page.fill("#email", member.username)
-    page.fill("#password", member.password)
+    demo_user = user(stack, in_group=in_group)
+    page.fill("#email", demo_user.username)
+    page.fill("#password", demo_user.password)
     page.click("#sign-in-form button")
+    page.wait_for_selector("button[data-content-id='aws-101-intro']")
+    return page, statuses
+
+
+def test_a_member_signs_in_and_the_video_plays(browser: Any, stack: dict[str, Any]) -> None:
+    page, statuses = signed_in_page(browser, stack, in_group=True)
     page.click("button[data-content-id='aws-101-intro']")
     page.wait_for_function("document.getElementById('player').readyState >= 2", timeout=20_000)
     page.screenshot(path=artifact("demo-member-video.png"), full_page=True)
@@ -81,8 +92,7 @@ def test_a_member_opens_the_quiz_through_cors_with_the_header(
 def test_a_signed_out_page_gets_401_for_the_video(browser: Any, stack: dict[str, Any]) -> None:
     page = browser.new_page()
     video_url = content_url(stack, 0)
-    statuses: list[int] = []
-    page.on("response", lambda r: statuses.append(r.status) if r.url == video_url else None)
+    statuses = watch(page, video_url)
     page.goto(stack["demo_url"] + "/")
     page.evaluate(
         """url => new Promise(resolve => {
@@ -98,16 +108,7 @@ def test_a_signed_out_page_gets_401_for_the_video(browser: Any, stack: dict[str,
 
 
 def test_an_outsider_signs_in_but_the_video_is_refused(browser: Any, stack: dict[str, Any]) -> None:
-    page = browser.new_page()
-    video_url = content_url(stack, 0)
-    statuses: list[int] = []
-    page.on("response", lambda r: statuses.append(r.status) if r.url == video_url else None)
-    page.goto(stack["demo_url"] + "/")
-    outsider = user(stack, in_group=False)
-    page.fill("#email", outsider.username)
-    page.fill("#password", outsider.password)
-    page.click("#sign-in-form button")
-    page.wait_for_selector("button[data-content-id='aws-101-intro']")
+    page, statuses = signed_in_page(browser, stack, in_group=False)
     page.click("button[data-content-id='aws-101-intro']")
     page.wait_for_function("document.getElementById('player').error !== null", timeout=20_000)
     assert statuses

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from local.cognito import create_cognito_pool, sign_in
-from tests.e2e.conftest import content_url, http
+from tests.e2e.conftest import HttpAnswer, content_url, http
 
 STACK_KEYS = {
     "cloudfront_url",
@@ -137,15 +137,22 @@ def test_the_api_refuses_a_request_without_a_token(stack: dict[str, Any]) -> Non
     assert answer.header("Access-Control-Allow-Origin") == stack["demo_url"]
 
 
-def test_the_api_answers_a_preflight_without_a_token(stack: dict[str, Any]) -> None:
-    answer = http(
-        f"{stack['api_url']}/courses/{stack['course_id']}/content",
+def preflight(url: str, origin: str) -> HttpAnswer:
+    """What a browser sends before a cross-origin GET with an Authorization header."""
+    return http(
+        url,
         method="OPTIONS",
         headers={
-            "Origin": stack["demo_url"],
+            "Origin": origin,
             "Access-Control-Request-Method": "GET",
             "Access-Control-Request-Headers": "authorization",
         },
+    )
+
+
+def test_the_api_answers_a_preflight_without_a_token(stack: dict[str, Any]) -> None:
+    answer = preflight(
+        f"{stack['api_url']}/courses/{stack['course_id']}/content", stack["demo_url"]
     )
     assert answer.status == 200
     assert answer.header("Access-Control-Allow-Origin") == stack["demo_url"]
@@ -153,26 +160,14 @@ def test_the_api_answers_a_preflight_without_a_token(stack: dict[str, Any]) -> N
 
 
 def test_a_preflight_from_the_app_origin_gets_cors_headers_not_401(stack: dict[str, Any]) -> None:
-    answer = http(
-        content_url(stack, 1),
-        method="OPTIONS",
-        headers={
-            "Origin": stack["demo_url"],
-            "Access-Control-Request-Method": "GET",
-            "Access-Control-Request-Headers": "authorization",
-        },
-    )
+    answer = preflight(content_url(stack, 1), stack["demo_url"])
     assert answer.status == 200
     assert answer.header("Access-Control-Allow-Origin") == stack["demo_url"]
     assert "authorization" in (answer.header("Access-Control-Allow-Headers") or "").lower()
 
 
 def test_a_preflight_from_another_origin_gets_no_cors_grant(stack: dict[str, Any]) -> None:
-    answer = http(
-        content_url(stack, 1),
-        method="OPTIONS",
-        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"},
-    )
+    answer = preflight(content_url(stack, 1), "https://evil.example")
     assert answer.header("Access-Control-Allow-Origin") is None
 
 

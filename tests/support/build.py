@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tests.support.tokens import ROOT
 
@@ -46,3 +49,38 @@ def zipped(directory: Path) -> bytes:
             if path.is_file():
                 archive.write(path, path.relative_to(directory).as_posix())
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class EdgeRun:
+    answers: list[dict[str, Any]]
+    stdout: str
+
+
+_RUN_EDGE = """
+import json, sys
+package, events = json.load(sys.stdin)
+sys.path[:0] = [package]
+from edge_auth import app
+answers = [app.handler(event, None) for event in events]
+app._GATE.telemetry.flush()
+print("ANSWERS " + json.dumps(answers))
+"""
+
+
+def run_edge_package(package: Path, events: list[dict[str, Any]], config: Path | None) -> EdgeRun:
+    """Handle ``events`` as Lambda would: the package alone on sys.path (no venv, no site),
+    a fresh interpreter, configuration from ``config`` or from the package itself."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "EDGE_AUTH"))}
+    if config:
+        env["EDGE_AUTH_CONFIG"] = str(config)
+    result = subprocess.run(
+        [sys.executable, "-B", "-I", "-S", "-c", _RUN_EDGE],
+        input=json.dumps([str(package), events]),
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    [line] = [line for line in result.stdout.splitlines() if line.startswith("ANSWERS ")]
+    return EdgeRun(json.loads(line.removeprefix("ANSWERS ")), result.stdout)

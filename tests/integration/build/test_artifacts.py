@@ -6,14 +6,12 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import boto3
 import pytest
 
-from tests.support.build import FUNCTIONS, ensure_built, zipped
+from tests.support.build import FUNCTIONS, EdgeRun, ensure_built, run_edge_package, zipped
 from tests.support.tokens import ROOT, TEST_CONFIG_PATH
 
 ONE_MB = 1_048_576
@@ -70,31 +68,9 @@ def test_compiled_extensions_target_the_lambda_runtime(build: Path) -> None:
         assert "cpython-313-x86_64-linux-gnu" in extension.name or ".abi3." in extension.name
 
 
-def run_edge(edge: Path, events: list[str], config: Path | None) -> list[dict[str, Any]]:
-    """Handle sample events with the built package alone on sys.path (no venv, no site)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "EDGE_AUTH"))}
-    if config:
-        env["EDGE_AUTH_CONFIG"] = str(config)
-    paths = [str(ROOT / "events" / f"{name}.json") for name in events]
-    code = f"""
-import json, sys
-sys.path[:0] = [{str(edge)!r}]
-from edge_auth import app
-answers = [app.handler(json.load(open(path)), None) for path in {paths!r}]
-app._GATE.telemetry.flush()
-print("ANSWERS " + json.dumps(answers))
-"""
-    result = subprocess.run(
-        [sys.executable, "-B", "-I", "-S", "-c", code],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    [line] = [line for line in result.stdout.splitlines() if line.startswith("ANSWERS ")]
-    answers: list[dict[str, Any]] = json.loads(line.removeprefix("ANSWERS "))
-    run_edge.stdout = result.stdout  # type: ignore[attr-defined]
-    return answers
+def run_samples(edge: Path, names: list[str], config: Path | None) -> EdgeRun:
+    events = [json.loads((ROOT / "events" / f"{name}.json").read_text()) for name in names]
+    return run_edge_package(edge, events, config)
 
 
 SAMPLES = {
@@ -108,22 +84,21 @@ SAMPLES = {
 
 
 def test_the_built_edge_package_decides_every_sample_alone(edge: Path) -> None:
-    answers = run_edge(edge, list(SAMPLES), TEST_CONFIG_PATH)
+    answers = run_samples(edge, list(SAMPLES), TEST_CONFIG_PATH).answers
     assert [a.get("status") for a in answers] == list(SAMPLES.values())
 
 
 def test_the_built_edge_package_logs_and_emits_metrics_with_its_trimmed_powertools(
     edge: Path,
 ) -> None:
-    run_edge(edge, ["edge_no_token", "edge_valid_token"], TEST_CONFIG_PATH)
-    out: str = run_edge.stdout  # type: ignore[attr-defined]
+    out = run_samples(edge, ["edge_no_token", "edge_valid_token"], TEST_CONFIG_PATH).stdout
     lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     assert any(line.get("reason") == "missing_token" for line in lines)
     assert any("_aws" in line and line.get("Allowed") == [1.0] for line in lines)
 
 
 def test_the_built_edge_package_denies_everything_without_a_config(edge: Path) -> None:
-    answers = run_edge(edge, ["edge_valid_token", "edge_preflight"], None)
+    answers = run_samples(edge, ["edge_valid_token", "edge_preflight"], None).answers
     assert [a.get("status") for a in answers] == ["401", "401"]
 
 

@@ -11,8 +11,6 @@ import functools
 import io
 import json
 import os
-import subprocess
-import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,7 +26,7 @@ from edge_config.package import with_config
 from edge_config.publisher import code_sha256, fetch_code
 from edge_config.render import config_bytes
 from local.cognito import CognitoPool, sign_in
-from tests.support.build import ensure_built, zipped
+from tests.support.build import ensure_built, run_edge_package, zipped
 from tests.support.custom_resource import cfn_event
 from tests.support.http import Answer, ScriptedServer, scripted_server
 from tests.support.make_events import viewer_request
@@ -143,27 +141,9 @@ def test_the_published_package_admits_the_pool_s_members_and_no_one_else(
         "member": sign_in(cognito, cognito_pool.client_id, cognito_pool.member())["IdToken"],
         "outsider": sign_in(cognito, cognito_pool.client_id, cognito_pool.outsider())["IdToken"],
     }
-    events = {
-        who: viewer_request("/v.mp4", {"Authorization": f"Bearer {t}"}) for who, t in tokens.items()
-    }
-    code = f"""
-import json, sys
-sys.path[:0] = [{str(tmp_path)!r}]
-from edge_auth import app
-events = json.loads({json.dumps(events)!r})
-answers = {{who: app.handler(event, None).get("status") for who, event in events.items()}}
-print("ANSWERS " + json.dumps(answers))
-"""
-    env = {k: v for k, v in os.environ.items() if k != "EDGE_AUTH_CONFIG"}
-    out = subprocess.run(
-        [sys.executable, "-B", "-I", "-S", "-c", code],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    [line] = [line for line in out.splitlines() if line.startswith("ANSWERS ")]
-    assert json.loads(line.removeprefix("ANSWERS ")) == {"member": None, "outsider": "403"}
+    events = [viewer_request("/v.mp4", {"Authorization": f"Bearer {t}"}) for t in tokens.values()]
+    answers = run_edge_package(tmp_path, events, config=None).answers
+    assert [answer.get("status") for answer in answers] == [None, "403"]
 
 
 def test_an_update_publishes_again_with_the_new_settings(

@@ -1,0 +1,77 @@
+"""DynamoCatalog's own logic (paging, the listing cap, parsing) over a hand-written fake table.
+The same class runs against a real DynamoDB API in tests/integration/content_delivery/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from content_delivery.catalog import COURSE_INDEX, MAX_COURSE_ITEMS, DynamoCatalog
+from content_delivery.errors import CatalogItemError
+from content_delivery.model import ContentItem
+from local.samples import SAMPLE_ITEMS
+
+
+class PagedTable:
+    """Answers like a DynamoDB Table resource, ``page_size`` items per Query page."""
+
+    def __init__(self, items: list[dict[str, Any]], page_size: int = 2) -> None:
+        self.items = items
+        self.page_size = page_size
+        self.queries: list[dict[str, Any]] = []
+
+    def get_item(self, Key: dict[str, str]) -> dict[str, Any]:  # noqa: N803 - boto3's names
+        found = [i for i in self.items if i["contentId"] == Key["contentId"]]
+        return {"Item": found[0]} if found else {}
+
+    def query(self, **kwargs: Any) -> dict[str, Any]:
+        self.queries.append(kwargs)
+        course = kwargs["ExpressionAttributeValues"][":course"]
+        matching = sorted(
+            (i for i in self.items if i["courseId"] == course), key=lambda i: i["position"]
+        )
+        start = kwargs.get("ExclusiveStartKey", {}).get("offset", 0)
+        page: dict[str, Any] = {"Items": matching[start : start + self.page_size]}
+        if start + self.page_size < len(matching):
+            page["LastEvaluatedKey"] = {"offset": start + self.page_size}
+        return page
+
+
+def catalog(items: list[dict[str, Any]], page_size: int = 2) -> tuple[DynamoCatalog, PagedTable]:
+    table = PagedTable(items, page_size)
+    return DynamoCatalog(table), table  # type: ignore[arg-type]
+
+
+def item(n: int, course: str = "c") -> dict[str, Any]:
+    return ContentItem(
+        f"i{n}", course, f"t{n}", "quiz", f"k{n}.json", "application/json", n
+    ).to_dynamo()
+
+
+def test_get_parses_the_stored_item() -> None:
+    found, _ = catalog([SAMPLE_ITEMS[0].to_dynamo()])
+    assert found.get("aws-101-intro") == SAMPLE_ITEMS[0]
+
+
+def test_get_of_an_unknown_id_is_none() -> None:
+    assert catalog([])[0].get("nope") is None
+
+
+def test_a_course_listing_follows_every_page_through_the_index() -> None:
+    listing, table = catalog([item(n) for n in range(5)], page_size=2)
+    assert [i.content_id for i in listing.list_course("c")] == ["i0", "i1", "i2", "i3", "i4"]
+    assert len(table.queries) == 3
+    assert {q["IndexName"] for q in table.queries} == {COURSE_INDEX}
+
+
+def test_a_course_listing_stops_at_its_cap() -> None:
+    listing, table = catalog([item(n) for n in range(MAX_COURSE_ITEMS + 40)], page_size=100)
+    assert len(listing.list_course("c")) == MAX_COURSE_ITEMS
+    assert len(table.queries) == MAX_COURSE_ITEMS // 100
+
+
+def test_an_off_model_item_in_a_listing_is_an_error() -> None:
+    bad = item(1) | {"type": "podcast"}
+    with pytest.raises(CatalogItemError):
+        catalog([item(0), bad])[0].list_course("c")

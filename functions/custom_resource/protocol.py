@@ -51,12 +51,10 @@ class Request:
             request_type = event["RequestType"]
             if request_type not in ("Create", "Update", "Delete"):
                 raise CustomResourceError(f"unknown RequestType {request_type!r}")
-            properties = dict(event.get("ResourceProperties") or {})
-            properties.pop("ServiceToken", None)
             return cls(
                 request_type=request_type,
-                properties=properties,
-                old_properties=dict(event.get("OldResourceProperties") or {}),
+                properties=_own_properties(event.get("ResourceProperties")),
+                old_properties=_own_properties(event.get("OldResourceProperties")),
                 physical_resource_id=event.get("PhysicalResourceId"),
                 logical_resource_id=str(event["LogicalResourceId"]),
                 stack_id=str(event["StackId"]),
@@ -65,6 +63,14 @@ class Request:
             )
         except KeyError as exc:
             raise CustomResourceError(f"not a CloudFormation custom resource event: {exc}") from exc
+
+
+def _own_properties(raw: object) -> dict[str, Any]:
+    """The resource's properties without ``ServiceToken``, which CloudFormation includes in
+    both the new and the old properties."""
+    properties = dict(raw) if isinstance(raw, Mapping) else {}
+    properties.pop("ServiceToken", None)
+    return properties
 
 
 @dataclass(frozen=True)

@@ -131,3 +131,15 @@ def test_properties_arrive_without_the_service_token(listener: ScriptedServer) -
 def test_an_event_that_is_not_from_cloudformation_is_refused() -> None:
     with pytest.raises(CustomResourceError, match="not a CloudFormation"):
         run({"RequestType": "Create"}, lambda r: Outcome("x"), 60, Logger())
+
+
+def test_the_service_token_is_dropped_from_old_properties_too(listener: ScriptedServer) -> None:
+    seen: list[Request] = []
+
+    def record(request: Request) -> Outcome:
+        seen.append(request)
+        return Outcome("res-1")
+
+    update = event(listener, "Update", physical_id="res-1", old_properties={"Name": "old"})
+    run(update, record, 60, Logger())
+    assert seen[0].old_properties == {"Name": "old"}

@@ -62,7 +62,18 @@ def _cors(gate: Gate, event: object) -> viewer.Headers:
 
 
 def decide(gate: Gate, event: object) -> dict[str, Any]:
-    """Turn one viewer-request event into the request (allow) or a generated response (deny)."""
+    """Turn one viewer-request event into the request (allow) or a generated response (deny).
+
+    Should answering a deny fail in turn (logging, CORS, metrics), the answer is still a 401,
+    without those extras: this function never raises.
+    """
+    try:
+        return _decide(gate, event)
+    except Exception:  # noqa: BLE001 - the last line of defence against a 5xx
+        return viewer.deny(InternalError("the deny path failed"))
+
+
+def _decide(gate: Gate, event: object) -> dict[str, Any]:
     telemetry = gate.telemetry
     try:
         request = viewer.viewer_request(event)

@@ -101,7 +101,7 @@ def cors_headers(event: object, allowed_origins: frozenset[str]) -> Headers:
     except (TypeError, KeyError, IndexError):
         origin = None
     headers: Headers = {"vary": [{"key": "Vary", "value": "Origin"}]}
-    if origin in allowed_origins:
+    if isinstance(origin, str) and origin in allowed_origins:
         headers["access-control-allow-origin"] = [
             {"key": "Access-Control-Allow-Origin", "value": origin}
         ]

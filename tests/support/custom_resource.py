@@ -22,7 +22,10 @@ def cfn_event(
         "RequestId": "5d478078-13e9-baf0-464a-7ef285ecc786",
         "LogicalResourceId": logical_id,
         "ResourceType": "AWS::CloudFormation::CustomResource",
-        "ResourceProperties": {"ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:resource", **properties},
+        "ResourceProperties": {
+            "ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:resource",
+            **properties,
+        },
     }
     if physical_id is not None:
         event["PhysicalResourceId"] = physical_id

@@ -555,3 +555,31 @@ def test_the_handler_reads_its_config_from_edge_auth_config() -> None:
 
 def test_the_handler_fails_closed_when_its_config_file_is_absent(tmp_path: Path) -> None:
     assert status(_run_handler(str(tmp_path / "none.json"), "edge_valid_token")) == 401
+
+
+@pytest.mark.parametrize("origin", [["https://learn.example.com"], {"a": 1}, 7, None])
+def test_a_malformed_origin_header_is_denied_not_raised(gate: edge.Gate, origin: Any) -> None:
+    event = {
+        "Records": [
+            {
+                "cf": {
+                    "request": {
+                        "method": "GET",
+                        "headers": {"origin": [{"key": "Origin", "value": origin}]},
+                    }
+                }
+            }
+        ]
+    }
+    assert status(edge.decide(gate, event)) == 401
+
+
+def test_a_failure_while_denying_still_answers_401(gate: edge.Gate, load_event: LoadEvent) -> None:
+    class BrokenTelemetry:
+        def __getattr__(self, name: str) -> Any:
+            raise RuntimeError("logging is down")
+
+    broken = gate._replace(telemetry=BrokenTelemetry())  # type: ignore[arg-type]
+    answer = edge.decide(broken, load_event("edge_no_token"))
+    assert status(answer) == 401
+    assert answer["headers"]["cache-control"] == [{"key": "Cache-Control", "value": "no-store"}]

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from . import claims, jws
 from .config import EdgeConfig
-from .errors import ExpiredTokenError, MissingGroupError
+from .errors import MissingGroupError
 from .jwks import KeyStore
 from .token_cache import CachedDecision, TokenCache
 
@@ -38,10 +38,6 @@ class Authorizer:
         """An authorizer over the config's baked-in keys, refreshing from its JWKS URL."""
         return cls(config, KeyStore(config.keys, config.jwks_url))
 
-    @property
-    def key_store(self) -> KeyStore:
-        return self._key_store
-
     def authorize(self, token: str) -> None:
         """Return if ``token`` grants access; raise a ``DeniedError`` subclass otherwise."""
         now = self._clock()
@@ -53,20 +49,17 @@ class Authorizer:
             raise MissingGroupError("token is in none of the required groups")
 
     def _verify(self, token: str, now: float) -> CachedDecision:
-        verified = jws.decode_and_verify(token, self._key_store.key_for)
+        payload = jws.decode_and_verify(token, self._key_store.key_for)
         config = self._config
         expires_at = claims.check_claims(
-            verified.claims,
+            payload,
             issuer=config.issuer,
             client_ids=config.client_ids,
             token_uses=config.token_uses,
             now=now,
         )
         try:
-            claims.check_groups(verified.claims, config.required_groups)
+            claims.check_groups(payload, config.required_groups)
         except MissingGroupError:
             return CachedDecision(expires_at, in_group=False)
         return CachedDecision(expires_at, in_group=True)
-
-
-__all__ = ["Authorizer", "ExpiredTokenError"]

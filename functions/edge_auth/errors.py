@@ -10,11 +10,19 @@ from __future__ import annotations
 
 
 class DeniedError(Exception):
-    """Base of every deny. Defaults: 401 with ``error="invalid_token"``."""
+    """Base of every deny. Defaults: 401 with ``error="invalid_token"``.
+
+    ``detail`` is for the operator's log only (why a JWKS refresh failed, say), never for
+    the viewer.
+    """
 
     status: int = 401
     error: str | None = "invalid_token"
     reason: str = "invalid_token"
+
+    def __init__(self, message: str = "", *, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.detail = detail
 
 
 class ConfigError(DeniedError):

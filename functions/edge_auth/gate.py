@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from . import viewer
 from .authorizer import Authorizer
 from .config import EdgeConfig, load_config
-from .errors import ConfigError, DeniedError, InternalError, UnknownKeyError
+from .errors import ConfigError, DeniedError, InternalError
 from .observability import Telemetry
 
 
@@ -86,10 +86,7 @@ def _decide(gate: Gate, event: object) -> dict[str, Any]:
             outcome = "Allowed"
         answer = viewer.allow(request)
     except DeniedError as exc:
-        detail = None
-        if isinstance(exc, UnknownKeyError) and gate.authorizer is not None:
-            detail = gate.authorizer.key_store.last_refresh_error
-        telemetry.denied(exc, _log_context(event), detail)
+        telemetry.denied(exc, _log_context(event))
         answer = viewer.deny(exc, _cors(gate, event))
     except Exception as exc:  # noqa: BLE001 - fail closed on bugs, never a 5xx
         telemetry.unexpected(exc, _log_context(event))

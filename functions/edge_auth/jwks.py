@@ -48,8 +48,7 @@ class KeyStore:
         self._clock = clock
         self._min_refresh_interval = min_refresh_interval
         self._last_refresh: float | None = None
-        #: Why the last refresh failed, for the log line of the deny it causes.
-        self.last_refresh_error: str | None = None
+        self._last_refresh_error: str | None = None
 
     def key_for(self, kid: str) -> Mapping[str, Any]:
         """The JWK named ``kid``; raises ``UnknownKeyError`` when it cannot be found."""
@@ -57,7 +56,7 @@ class KeyStore:
         if key is None and self._refresh():
             key = self._keys.get(kid)
         if key is None:
-            raise UnknownKeyError("kid is not in the JWKS")
+            raise UnknownKeyError("kid is not in the JWKS", detail=self._last_refresh_error)
         return key
 
     def _refresh(self) -> bool:
@@ -69,7 +68,7 @@ class KeyStore:
         try:
             self._keys = parse_jwks(self._fetcher(self._jwks_url, FETCH_TIMEOUT_SECONDS))
         except (JwksFetchError, ConfigError) as exc:
-            self.last_refresh_error = str(exc)
+            self._last_refresh_error = str(exc)
             return False
-        self.last_refresh_error = None
+        self._last_refresh_error = None
         return True

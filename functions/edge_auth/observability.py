@@ -67,11 +67,6 @@ class Telemetry:
             self._metrics = Metrics(namespace=self._namespace, service=self._service)
         return self._metrics
 
-    @property
-    def counts(self) -> dict[str, int]:
-        """Outcome counts not yet flushed (a copy)."""
-        return dict(self._counts)
-
     def count(self, outcome: str) -> None:
         self._counts[outcome] = self._counts.get(outcome, 0) + 1
 
@@ -95,14 +90,13 @@ class Telemetry:
         self.count("Denied")
         self.count(f"Denied.{reason}")
 
-    def denied(
-        self, error: DeniedError, context: dict[str, Any], detail: str | None = None
-    ) -> None:
-        """Count a deny and log it with its reason code and the request's identifiers."""
+    def denied(self, error: DeniedError, context: dict[str, Any]) -> None:
+        """Count a deny and log it with its reason code, its operator detail if any, and the
+        request's identifiers."""
         self._count_denied(error.reason)
         extra = {"reason": error.reason, "status": error.status, **context}
-        if detail:
-            extra["detail"] = detail
+        if error.detail:
+            extra["detail"] = error.detail
         self.logger.info("request denied", extra=extra)
 
     def unexpected(self, exc: BaseException, context: dict[str, Any]) -> None:

@@ -12,13 +12,13 @@ against Project Wycheproof's vectors in ``tests/``).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import functools
 import hashlib
 import hmac
 from collections.abc import Mapping
 from typing import Any, NamedTuple
+
+from .b64 import b64url_decode
 
 # DER of DigestInfo(AlgorithmIdentifier(id-sha256, NULL), OCTET STRING(32 bytes)), RFC 8017 9.2.
 _SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
@@ -38,16 +38,10 @@ class RsaPublicKey(NamedTuple):
 
 
 def _b64url_uint(value: object) -> int:
-    """Decode a JWK base64url (unpadded) big-endian unsigned integer, strictly."""
-    if not isinstance(value, str) or not value or "=" in value:
-        raise ValueError("expected an unpadded base64url string")
-    try:
-        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
-    except (binascii.Error, ValueError) as exc:
-        raise ValueError("invalid base64url") from exc
-    if base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii") != value:
-        raise ValueError("non-canonical base64url")
-    return int.from_bytes(raw, "big")
+    """Decode a JWK base64url big-endian unsigned integer, strictly."""
+    if not isinstance(value, str):
+        raise ValueError("expected a base64url string")
+    return int.from_bytes(b64url_decode(value), "big")
 
 
 @functools.lru_cache(maxsize=64)

@@ -34,9 +34,7 @@ def keys_of(*keys: SigningKey) -> Any:
 
 def test_a_token_signed_by_a_trusted_key_yields_its_claims(test_key: SigningKey) -> None:
     claims = cognito_claims()
-    verified = jws.decode_and_verify(test_key.sign(claims), keys_of(test_key))
-    assert verified.claims == claims
-    assert verified.header["kid"] == test_key.kid
+    assert jws.decode_and_verify(test_key.sign(claims), keys_of(test_key)) == claims
 
 
 @pytest.mark.parametrize(
@@ -223,7 +221,7 @@ def test_pyjwt_and_the_edge_agree_on_a_cognito_token(test_key: SigningKey) -> No
         algorithms=["RS256"],
         audience="testonlyappclient",
     )
-    assert jws.decode_and_verify(token, keys_of(test_key)).claims == expected
+    assert jws.decode_and_verify(token, keys_of(test_key)) == expected
 
 
 def _pkcs1_sha256() -> tuple[Any, Any]:

@@ -47,7 +47,10 @@ _CHUNK = 64 * 1024
 
 @dataclass(frozen=True)
 class ResponseHeadersPolicy:
-    """The template's ResponseHeadersPolicyConfig, with ``AppOrigin`` filled in."""
+    """The template's ResponseHeadersPolicyConfig, with ``AppOrigin`` filled in.
+
+    ``security_headers`` holds the security and custom headers, all of them overriding.
+    """
 
     allow_origins: frozenset[str]
     allow_headers: tuple[str, ...]
@@ -73,6 +76,9 @@ class ResponseHeadersPolicy:
             return tuple(resolve(item) for item in value["Items"])
 
         hsts = security["StrictTransportSecurity"]
+        custom = [
+            (h["Header"], resolve(h["Value"])) for h in config["CustomHeadersConfig"]["Items"]
+        ]
         return cls(
             allow_origins=frozenset(items(cors["AccessControlAllowOrigins"])),
             allow_headers=items(cors["AccessControlAllowHeaders"]),
@@ -91,6 +97,7 @@ class ResponseHeadersPolicy:
                     "Content-Security-Policy",
                     resolve(security["ContentSecurityPolicy"]["ContentSecurityPolicy"]),
                 ),
+                *custom,
             ],
         )
 

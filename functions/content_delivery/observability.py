@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+import os
 
-#: The same CloudWatch namespace as the edge function's metrics.
-METRICS_NAMESPACE = "PrivateContent"
+from aws_lambda_powertools import Logger, Metrics, Tracer
 
 logger = Logger()
 tracer = Tracer()
-metrics = Metrics(namespace=METRICS_NAMESPACE)
+# POWERTOOLS_METRICS_NAMESPACE comes from template.yaml; without one, Powertools would fail
+# every request when it flushes, so a missing variable falls back instead.
+metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE") or "PrivateContent")

@@ -179,5 +179,6 @@ def test_content_responses_carry_the_security_headers(
         headers={"Authorization": f"Bearer {member_token}", "Origin": stack["demo_url"]},
     )
     assert answer.header("X-Content-Type-Options") == "nosniff"
+    assert answer.header("Cache-Control") == "private, no-cache"
     assert answer.header("Strict-Transport-Security")
     assert answer.header("Access-Control-Allow-Origin") == stack["demo_url"]

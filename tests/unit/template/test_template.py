@@ -270,9 +270,16 @@ def test_the_response_headers_policy_sets_cors_and_security_headers(
         }
 
 
+def test_browsers_must_revalidate_content_through_the_edge(resources: dict[str, Any]) -> None:
+    """A copy cached by the browser is not reused after sign-out without asking the edge."""
+    config = resources["ResponseHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
+    [header] = config["CustomHeadersConfig"]["Items"]
+    assert header == {"Header": "Cache-Control", "Value": "private, no-cache", "Override": True}
+
+
 def test_the_distribution_logs_to_the_logs_bucket(resources: dict[str, Any]) -> None:
     logging = props(resources, "Distribution")["DistributionConfig"]["Logging"]
-    assert logging["Bucket"] == {"Fn::GetAtt": ["LogsBucket", "RegionalDomainName"]}
+    assert logging["Bucket"] == {"Fn::GetAtt": ["LogsBucket", "DomainName"]}
     ownership = props(resources, "LogsBucket")["OwnershipControls"]["Rules"][0]["ObjectOwnership"]
     assert ownership in {"BucketOwnerPreferred", "ObjectWriter"}  # CloudFront logging needs ACLs
 
@@ -374,6 +381,15 @@ def test_every_api_method_but_preflight_requires_the_cognito_authorizer(
     assert authorizer["x-amazon-apigateway-authtype"] == "cognito_user_pools"
 
 
+def test_the_api_is_created_after_its_account_logging_role(resources: dict[str, Any]) -> None:
+    """Access logging fails on accounts without API Gateway's CloudWatch role."""
+    assert resources["ContentApi"]["DependsOn"] == "ApiGatewayAccount"
+    account = props(resources, "ApiGatewayAccount")
+    assert account["CloudWatchRoleArn"] == {"Fn::GetAtt": ["ApiGatewayLoggingRole", "Arn"]}
+    assert resources["ApiGatewayAccount"]["DeletionPolicy"] == "Retain"
+    assert resources["ApiGatewayLoggingRole"]["DeletionPolicy"] == "Retain"
+
+
 def test_the_api_stage_logs_access_and_throttles(resources: dict[str, Any]) -> None:
     [stage] = resources_of_type({"Resources": resources}, "AWS::ApiGateway::Stage").values()
     assert stage["Properties"]["AccessLogSetting"]["DestinationArn"]
@@ -420,7 +436,8 @@ def test_regional_functions_carry_powertools_settings_and_tracing(
 ) -> None:
     properties = props(resources, function)
     variables = properties["Environment"]["Variables"]
-    assert {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL"} <= set(variables)
+    powertools = {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL"}
+    assert powertools <= set(variables)
     assert properties["TracingConfig"] == {"Mode": "Active"}
     log_group = properties["LoggingConfig"]["LogGroup"]["Ref"]
     assert props(resources, log_group)["RetentionInDays"] == {"Ref": "LogRetentionDays"}

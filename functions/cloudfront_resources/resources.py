@@ -9,7 +9,7 @@ types, which the Serverless Application Repository does not accept yet.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,32 @@ if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_cloudfront import CloudFrontClient
 
 
+def _origin_access_controls(client: CloudFrontClient) -> Iterator[tuple[str, str]]:
+    """(name, id) of every origin access control of the account."""
+    marker = ""
+    while True:
+        page = client.list_origin_access_controls(Marker=marker, MaxItems="100")
+        listing = page["OriginAccessControlList"]
+        yield from ((item["Name"], item["Id"]) for item in listing.get("Items", []))
+        marker = listing.get("NextMarker", "")
+        if not marker:
+            return
+
+
+def _response_headers_policies(client: CloudFrontClient) -> Iterator[tuple[str, str]]:
+    """(name, id) of every custom response headers policy of the account."""
+    marker = ""
+    while True:
+        page = client.list_response_headers_policies(Type="custom", Marker=marker, MaxItems="100")
+        listing = page["ResponseHeadersPolicyList"]
+        for item in listing.get("Items", []):
+            policy = item["ResponseHeadersPolicy"]
+            yield policy["ResponseHeadersPolicyConfig"]["Name"], policy["Id"]
+        marker = listing.get("NextMarker", "")
+        if not marker:
+            return
+
+
 @dataclass(frozen=True)
 class Kind:
     """One CloudFront object type: its config property and the API operations on it."""
@@ -30,9 +56,14 @@ class Kind:
     noun: str  # e.g. "origin_access_control" in create_/get_/update_/delete_
     result: str  # e.g. "OriginAccessControl": the key holding {"Id", ...} in answers
     missing: str  # the error code when the object no longer exists
+    named: Callable[[CloudFrontClient], Iterator[tuple[str, str]]]  # (name, id) of all
 
     def call(self, client: CloudFrontClient, verb: str, **kwargs: Any) -> Any:
         return getattr(client, f"{verb}_{self.noun}")(**kwargs)
+
+    def find(self, client: CloudFrontClient, name: str) -> str | None:
+        """The ID of the object called ``name``, if the account has one."""
+        return next((object_id for found, object_id in self.named(client) if found == name), None)
 
 
 KINDS = (
@@ -41,12 +72,14 @@ KINDS = (
         "origin_access_control",
         "OriginAccessControl",
         "NoSuchOriginAccessControl",
+        _origin_access_controls,
     ),
     Kind(
         "ResponseHeadersPolicyConfig",
         "response_headers_policy",
         "ResponseHeadersPolicy",
         "NoSuchResponseHeadersPolicy",
+        _response_headers_policies,
     ),
 )
 
@@ -70,17 +103,26 @@ def _error_code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
 
 
-def _describe(exc: ClientError) -> str:
+def _cloudfront_said(exc: ClientError) -> str:
     error = exc.response.get("Error", {})
     return f"CloudFront said {error.get('Code')}: {error.get('Message')}"
 
 
 def create(client: CloudFrontClient, kind: Kind, properties: Mapping[str, Any]) -> Outcome:
+    """Create the object, or adopt the one that already has its (stack-specific) name.
+
+    Adopting makes Create safe to repeat: a retried invocation, or a Create that finished
+    after CloudFormation had been told it timed out, would otherwise leave an object whose
+    name blocks every later attempt.
+    """
     config = api_config(client, kind, properties)
     try:
+        existing = kind.find(client, config["Name"])
+        if existing is not None:
+            return update(client, kind, existing, properties)
         answer = kind.call(client, "create", **{kind.config: config})
     except ClientError as exc:
-        raise CustomResourceError(_describe(exc)) from exc
+        raise CustomResourceError(_cloudfront_said(exc)) from exc
     object_id = answer[kind.result]["Id"]
     return Outcome(object_id, {"Id": object_id})
 
@@ -93,7 +135,7 @@ def update(
         etag = kind.call(client, "get", Id=object_id)["ETag"]
         kind.call(client, "update", Id=object_id, IfMatch=etag, **{kind.config: config})
     except ClientError as exc:
-        raise CustomResourceError(_describe(exc)) from exc
+        raise CustomResourceError(_cloudfront_said(exc)) from exc
     return Outcome(object_id, {"Id": object_id})
 
 
@@ -104,7 +146,7 @@ def delete(client: CloudFrontClient, kind: Kind, object_id: str) -> Outcome:
         kind.call(client, "delete", Id=object_id, IfMatch=etag)
     except ClientError as exc:
         if _error_code(exc) != kind.missing:
-            raise CustomResourceError(_describe(exc)) from exc
+            raise CustomResourceError(_cloudfront_said(exc)) from exc
     return Outcome(object_id)
 
 

@@ -106,6 +106,24 @@ def policy_xml(policy_id: str) -> bytes:
     ).encode()
 
 
+def policy_list_xml(*pairs: str) -> bytes:
+    """A ListResponseHeadersPolicies answer holding one (id, name) policy, or none."""
+    items = ""
+    if pairs:
+        policy_id, name = pairs
+        items = (
+            "<Items><ResponseHeadersPolicySummary><Type>custom</Type><ResponseHeadersPolicy>"
+            f"<Id>{policy_id}</Id><LastModifiedTime>2026-01-01T00:00:00Z</LastModifiedTime>"
+            f"<ResponseHeadersPolicyConfig><Name>{name}</Name></ResponseHeadersPolicyConfig>"
+            "</ResponseHeadersPolicy></ResponseHeadersPolicySummary></Items>"
+        )
+    quantity = 1 if pairs else 0
+    return (
+        f'<?xml version="1.0"?><ResponseHeadersPolicyList xmlns="{NS}"><MaxItems>100</MaxItems>'
+        f"<Quantity>{quantity}</Quantity>{items}</ResponseHeadersPolicyList>"
+    ).encode()
+
+
 def error_xml(code: str) -> bytes:
     return (
         f'<?xml version="1.0"?><ErrorResponse xmlns="{NS}"><Error><Type>Sender</Type>'
@@ -118,6 +136,7 @@ def endpoint() -> Iterator[ScriptedServer]:
     with scripted_server() as server:
         xml, etag = "text/xml", {"ETag": "E2QWRUHEXAMPLE"}
         policy = policy_xml("RHP1")
+        server.routes[f"GET {BASE}"] = Answer(200, policy_list_xml(), xml)
         server.routes[f"POST {BASE}"] = Answer(201, policy, xml, headers=etag)
         server.routes[f"GET {BASE}/RHP1"] = Answer(200, policy, xml, headers=etag)
         server.routes[f"PUT {BASE}/RHP1"] = Answer(200, policy, xml, headers=etag)
@@ -191,3 +210,27 @@ def test_switching_kind_on_update_creates_a_new_object(
     outcome = apply(xml_cloudfront, request("Update", RHP, physical_id="E-OAC", old_properties=OAC))
     assert outcome.physical_resource_id == "RHP1"
     assert sent(endpoint, "POST")
+
+
+def test_creating_again_adopts_the_oac_of_the_same_name(cloudfront: Any) -> None:
+    """A retried Create, or one that finished after a timeout, must not fail on the name."""
+    named = {"OriginAccessControlConfig": {**OAC["OriginAccessControlConfig"], "Name": "retry-me"}}
+    first = apply(cloudfront, request("Create", named))
+    changed = {
+        "OriginAccessControlConfig": {**named["OriginAccessControlConfig"], "Description": "v2"}
+    }
+    second = apply(cloudfront, request("Create", changed))
+    assert second.physical_resource_id == first.physical_resource_id
+    config = cloudfront.get_origin_access_control(Id=first.physical_resource_id)[
+        "OriginAccessControl"
+    ]["OriginAccessControlConfig"]
+    assert config["Description"] == "v2"
+
+
+def test_creating_again_adopts_the_policy_of_the_same_name(
+    endpoint: ScriptedServer, xml_cloudfront: Any
+) -> None:
+    endpoint.routes[f"GET {BASE}"] = Answer(200, policy_list_xml("RHP1", "content"), "text/xml")
+    outcome = apply(xml_cloudfront, request("Create", RHP))
+    assert outcome.physical_resource_id == "RHP1"
+    assert [r.method for r in endpoint.requests] == ["GET", "GET", "PUT"]  # list, ETag, update

@@ -76,9 +76,11 @@ class ProgressBar:
 def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     args = _arguments(argv)
     try:
-        target = default_target()
-        session = boto3.Session(region_name=args.region or target.region)
-        resources = resolve(session.client("cloudformation"), args.stack or target.stack_name)
+        target = None if args.stack and args.region else default_target()
+        region = args.region or (target.region if target else "us-east-1")
+        stack_name = args.stack or (target.stack_name if target else "")
+        session = boto3.Session(region_name=region)
+        resources = resolve(session.client("cloudformation"), stack_name)
         publisher = ContentPublisher(
             resources,
             session.client("s3"),

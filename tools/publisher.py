@@ -164,9 +164,9 @@ class ContentPublisher:
         except (ClientError, BotoCoreError) as exc:
             self._undo_upload(item, version, cause=exc)
         if previous is not None:
-            self._invalidate({item.key, previous.key})
-            if previous.key != item.key:
+            if previous.key != item.key:  # a new extension: the old object goes first
                 self._delete_object(previous.key)
+            self._invalidate({item.key, previous.key})
         return item
 
     def _upload(self, item: ContentItem, path: Path, progress: Progress | None) -> str:
@@ -191,10 +191,19 @@ class ContentPublisher:
                 Config=config,
                 Callback=progress,
             )
-            head = self._s3.head_object(Bucket=self._resources.bucket, Key=item.key)
         except (Boto3Error, ClientError, BotoCoreError, OSError) as exc:
             raise PublishError(
                 f"upload failed, nothing was published: {_aws_message(exc)}"
+            ) from exc
+        try:
+            head = self._s3.head_object(Bucket=self._resources.bucket, Key=item.key)
+        except (ClientError, BotoCoreError) as exc:
+            # Uploaded, but its version cannot be confirmed: take the object out of service
+            # (a delete marker; the lifecycle rule expires the data) rather than leave it.
+            self._delete_object(item.key)
+            raise PublishError(
+                f"the upload could not be confirmed ({_aws_message(exc)}); it was withdrawn, "
+                "nothing was published"
             ) from exc
         if head.get("Metadata", {}).get("upload") != marker:
             raise PublishError(

@@ -35,16 +35,21 @@ class StackResources:
 
 
 def default_target(path: Path = SAMCONFIG) -> StackTarget:
-    """The stack name and Region of samconfig.toml's default environment."""
+    """The stack name and Region of samconfig.toml's default environment.
+
+    ``sam deploy --guided`` saves its answers under ``deploy.parameters``, which therefore
+    wins over ``global.parameters``, as it does for ``sam deploy`` itself.
+    """
     try:
-        parameters = tomllib.loads(path.read_text(encoding="utf-8"))["default"]["global"][
-            "parameters"
-        ]
-        return StackTarget(
-            str(parameters["stack_name"]), str(parameters.get("region", "us-east-1"))
-        )
+        default = tomllib.loads(path.read_text(encoding="utf-8"))["default"]
     except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
-        raise StackError(f"cannot read the default stack from {path}: {exc}") from exc
+        raise StackError(f"cannot read the default environment of {path}: {exc}") from exc
+    merged: dict[str, object] = {}
+    for command in ("global", "deploy"):
+        merged.update(default.get(command, {}).get("parameters", {}))
+    if "stack_name" not in merged:
+        raise StackError(f"{path} names no stack_name; pass --stack")
+    return StackTarget(str(merged["stack_name"]), str(merged.get("region", "us-east-1")))
 
 
 def resolve(cloudformation: CloudFormationClient, stack_name: str) -> StackResources:

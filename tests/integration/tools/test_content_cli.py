@@ -378,3 +378,52 @@ def test_the_bin_content_wrapper_runs_from_any_directory(
     assert result.returncode == 0, result.stderr
     assert "published notes (assignment" in result.stdout
     assert catalog_item(aws, deployed.resources, "notes") is not None
+
+
+class FailingCall:
+    """A real client, except that one operation fails as a denied permission would."""
+
+    def __init__(self, client: Any, operation: str) -> None:
+        self._client = client
+        self._operation = operation
+
+    def __getattr__(self, name: str) -> Any:
+        if name == self._operation:
+
+            def denied(**kwargs: Any) -> Any:
+                raise ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, name)
+
+            return denied
+        return getattr(self._client, name)
+
+
+def test_an_upload_that_cannot_be_confirmed_is_withdrawn(
+    aws: dict[str, Any], stack: StackResources, video: Path
+) -> None:
+    s3 = FailingCall(aws["s3"], "head_object")
+    publisher = ContentPublisher(stack, s3, aws["dynamodb"], aws["cloudfront"])  # type: ignore[arg-type]
+    with pytest.raises(PublishError, match="withdrawn, nothing was published"):
+        publisher.add(NewContent("aws-101", "aws-101-intro", "Welcome", video))
+    with pytest.raises(ClientError, match=r"Not Found|NoSuchKey|404"):
+        aws["s3"].head_object(Bucket=stack.bucket, Key=KEY)
+    assert catalog_item(aws, stack, "aws-101-intro") is None
+
+
+def test_a_replacement_with_a_new_extension_removes_the_old_object_first(
+    aws: dict[str, Any], stack: StackResources, video: Path, tmp_path: Path
+) -> None:
+    publisher(aws, stack).add(NewContent("aws-101", "aws-101-intro", "Welcome", video))
+    webm = tmp_path / "intro.webm"
+    webm.write_bytes(b"webm")
+    cloudfront = FailingCall(aws["cloudfront"], "create_invalidation")
+    failing = ContentPublisher(stack, aws["s3"], aws["dynamodb"], cloudfront)  # type: ignore[arg-type]
+    with pytest.raises(PublishError, match="invalidation failed"):
+        failing.add(NewContent("aws-101", "aws-101-intro", "Welcome", webm), force=True)
+    with pytest.raises(ClientError):
+        aws["s3"].head_object(Bucket=stack.bucket, Key=KEY)
+    assert (
+        aws["s3"]
+        .get_object(Bucket=stack.bucket, Key="courses/aws-101/aws-101-intro.webm")["Body"]
+        .read()
+        == b"webm"
+    )

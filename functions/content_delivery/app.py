@@ -1,7 +1,8 @@
 """Lambda handler of the Content Delivery API (API Gateway REST proxy, Cognito authorizer).
 
 Settings are read from the environment once, when Lambda loads this module; a bad environment
-is logged once and every request then answers a generic 500. The routes live in ``api.py``.
+is logged once and every request then answers a generic 500 (with CORS when APP_ORIGIN itself
+is valid). The routes live in ``api.py``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from .api import build_app
 from .catalog import DynamoCatalog
 from .errors import SettingsError
 from .observability import logger, metrics, tracer
-from .settings import load_settings
+from .settings import app_origin, load_settings
 
 
 def _app_from_environment() -> APIGatewayRestResolver | None:
@@ -31,12 +32,17 @@ def _app_from_environment() -> APIGatewayRestResolver | None:
     return build_app(settings, DynamoCatalog(table))
 
 
+def _unavailable() -> dict[str, Any]:
+    """The answer while the settings are broken: a generic 500, with CORS if the origin is
+    known, so the app can still read it."""
+    headers = {"Content-Type": "application/json"}
+    origin = app_origin(os.environ)
+    if origin:
+        headers |= {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+    return {"statusCode": 500, "headers": headers, "body": '{"message":"internal error"}'}
+
+
 APP = _app_from_environment()
-UNAVAILABLE = {
-    "statusCode": 500,
-    "headers": {"Content-Type": "application/json"},
-    "body": '{"message":"internal error"}',
-}
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
@@ -44,5 +50,5 @@ UNAVAILABLE = {
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if APP is None:
-        return UNAVAILABLE
+        return _unavailable()
     return APP.resolve(event, context)

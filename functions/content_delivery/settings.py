@@ -13,6 +13,12 @@ _BASE_URL = re.compile(r"https://[A-Za-z0-9.-]+|http://(127\.0\.0\.1|localhost)(
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 
 
+def app_origin(env: Mapping[str, str]) -> str | None:
+    """``APP_ORIGIN`` when it is a valid origin, even if other settings are not."""
+    origin = env.get("APP_ORIGIN", "")
+    return origin if _ORIGIN.fullmatch(origin) else None
+
+
 @dataclass(frozen=True)
 class Settings:
     catalog_table: str
@@ -25,13 +31,13 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     problems = []
     table = env.get("CATALOG_TABLE", "")
     base_url = env.get("CONTENT_BASE_URL", "")
-    origin = env.get("APP_ORIGIN", "")
+    origin = app_origin(env)
     if not table:
         problems.append("CATALOG_TABLE is not set")
     if not _BASE_URL.fullmatch(base_url):
         problems.append(f"CONTENT_BASE_URL must be https://<host> (no path), got {base_url!r}")
-    if not _ORIGIN.fullmatch(origin):
-        problems.append(f"APP_ORIGIN must be scheme://host[:port], got {origin!r}")
-    if problems:
+    if origin is None:
+        problems.append(f"APP_ORIGIN must be scheme://host[:port], got {env.get('APP_ORIGIN')!r}")
+    if problems or origin is None:
         raise SettingsError("; ".join(problems))
     return Settings(catalog_table=table, content_base_url=base_url, app_origin=origin)

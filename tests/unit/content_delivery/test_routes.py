@@ -153,9 +153,11 @@ def test_the_handler_answers_500_when_its_settings_are_invalid(
     monkeypatch: pytest.MonkeyPatch, load_event: LoadEvent
 ) -> None:
     monkeypatch.setattr(app_module, "APP", None)
+    monkeypatch.setenv("APP_ORIGIN", APP_ORIGIN)
     answer = app_module.handler(load_event("api_get_content_found"), FakeLambdaContext())
     assert answer["statusCode"] == 500
     assert answer["body"] == '{"message":"internal error"}'
+    assert answer["headers"]["Access-Control-Allow-Origin"] == APP_ORIGIN
 
 
 def test_the_handler_uses_the_request_id_as_correlation_id(

@@ -17,11 +17,18 @@ from .events import api_proxy_event, authorizer_claims
 from .http import QuietHandler
 from .template import resource_properties
 
-#: The template's routes: API Gateway resource path -> pattern of the request path.
-ROUTES = {
-    "/content/{contentId}": re.compile(r"/content/(?P<contentId>[^/]+)"),
-    "/courses/{courseId}/content": re.compile(r"/courses/(?P<courseId>[^/]+)/content"),
-}
+
+def template_routes() -> dict[str, re.Pattern[str]]:
+    """The function's API events in template.yaml: resource path -> request path pattern."""
+    events = resource_properties("ContentDeliveryFunction")["Events"].values()
+    paths = [event["Properties"]["Path"] for event in events if event["Type"] == "Api"]
+    return {
+        path: re.compile(re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", re.escape(path)))
+        for path in paths
+    }
+
+
+ROUTES = template_routes()
 
 
 @dataclass(frozen=True)

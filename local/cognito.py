@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .template import resource_properties, source_template
+
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
-CONTENT_GROUP = "students"
+#: The template's default content group (parameter ContentGroupName).
+CONTENT_GROUP: str = source_template()["Parameters"]["ContentGroupName"]["Default"]
 
 
 @dataclass(frozen=True)
@@ -50,34 +53,31 @@ def create_cognito_pool(
 ) -> CognitoPool:
     """Create the pool, its web client and content group, and users with permanent passwords.
 
-    Email is the sign-in name and only administrators create users, as in template.yaml. The
-    client also allows USER_PASSWORD_AUTH so the plain-JavaScript demo page can sign in
+    Sign-in attributes, password policy, token lifetimes and flows come from template.yaml's
+    UserPool and UserPoolClient (with self-registration off, the parameter's default). The
+    client also allows USER_PASSWORD_AUTH so that the plain-JavaScript demo page can sign in
     without an SRP library; the deployed client allows SRP and refresh only.
     """
+    pool_template = resource_properties("UserPool")
+    client_template = resource_properties("UserPoolClient")
     pool = cognito.create_user_pool(
         PoolName=name,
-        UsernameAttributes=["email"],
+        UsernameAttributes=pool_template["UsernameAttributes"],
+        AutoVerifiedAttributes=pool_template["AutoVerifiedAttributes"],
         AdminCreateUserConfig={"AllowAdminCreateUserOnly": True},
-        Policies={
-            "PasswordPolicy": {
-                "MinimumLength": 12,
-                "RequireUppercase": True,
-                "RequireLowercase": True,
-                "RequireNumbers": True,
-                "RequireSymbols": True,
-            }
-        },
+        Policies={"PasswordPolicy": pool_template["Policies"]["PasswordPolicy"]},
     )["UserPool"]
     pool_id = pool["Id"]
     client = cognito.create_user_pool_client(
         UserPoolId=pool_id,
-        ClientName="web",
-        GenerateSecret=False,
-        ExplicitAuthFlows=[
-            "ALLOW_USER_SRP_AUTH",
-            "ALLOW_USER_PASSWORD_AUTH",
-            "ALLOW_REFRESH_TOKEN_AUTH",
-        ],
+        ClientName=client_template["ClientName"],
+        GenerateSecret=client_template["GenerateSecret"],
+        ExplicitAuthFlows=[*client_template["ExplicitAuthFlows"], "ALLOW_USER_PASSWORD_AUTH"],
+        EnableTokenRevocation=client_template["EnableTokenRevocation"],
+        AccessTokenValidity=client_template["AccessTokenValidity"],
+        IdTokenValidity=client_template["IdTokenValidity"],
+        RefreshTokenValidity=client_template["RefreshTokenValidity"],
+        TokenValidityUnits=client_template["TokenValidityUnits"],
         ReadAttributes=["email"],
     )["UserPoolClient"]
     cognito.create_group(GroupName=group, UserPoolId=pool_id)

@@ -24,6 +24,8 @@ from content_delivery.catalog import DynamoCatalog
 from content_delivery.settings import Settings
 from edge_auth import gate as edge
 from edge_config.render import config_bytes, pool_jwks, render_edge_config
+from tools.publisher import ContentPublisher
+from tools.stack import StackResources
 
 from .api import ApiCors, LocalApi
 from .authorizer import CognitoAuthorizer
@@ -31,7 +33,7 @@ from .cloudfront import LocalCloudFront, ResponseHeadersPolicy, S3Origin
 from .cognito import CognitoPool, create_cognito_pool
 from .http import BackgroundServer, QuietHandler
 from .resources import create_catalog_table, create_content_bucket
-from .samples import SAMPLE_COURSE, SAMPLE_FILES, SAMPLE_ITEMS
+from .samples import SAMPLE_COURSE, SAMPLES
 from .template import source_template
 
 REGION = "us-east-1"
@@ -136,9 +138,7 @@ class LocalStack:
         jwks = pool_jwks(pool.issuer, pool.jwks_url)
         create_catalog_table(client("dynamodb"), TABLE)
         create_content_bucket(client("s3"), BUCKET, app_origin=demo.url)
-        content = self._publish_samples(
-            client("s3"), session.resource("dynamodb", endpoint_url=endpoint)
-        )
+        content = self._publish_samples(client, cloudfront.url)
 
         edge_config_path = self._write_edge_config(pool, jwks, demo.url)
         cloudfront.serve(
@@ -191,28 +191,17 @@ class LocalStack:
         self._write_state(info)
         return info
 
-    def _publish_samples(self, s3: Any, dynamodb: Any) -> list[dict[str, Any]]:
-        """Upload each sample file and write its catalog item, as `bin/content add` would."""
-        table = dynamodb.Table(TABLE)
+    def _publish_samples(self, client: Any, cloudfront_url: str) -> list[dict[str, Any]]:
+        """Publish each sample with `bin/content add`'s own code."""
+        resources = StackResources(BUCKET, TABLE, "ELOCALDISTRIBUTION", cloudfront_url)
+        publisher = ContentPublisher(
+            resources, client("s3"), client("dynamodb"), client("cloudfront")
+        )
         published = []
-        for item in SAMPLE_ITEMS:
-            data = SAMPLE_FILES[item.content_id].read_bytes()
-            s3.put_object(
-                Bucket=BUCKET,
-                Key=item.key,
-                Body=data,
-                ContentType=item.content_type,
-                CacheControl="public, max-age=86400",
-            )
-            stored = item.to_dynamo() | {"size": len(data)}
-            table.put_item(Item=stored)
-            published.append(
-                {
-                    "contentId": item.content_id,
-                    "key": item.key,
-                    "sha256": hashlib.sha256(data).hexdigest(),
-                }
-            )
+        for sample in SAMPLES:
+            item = publisher.add(sample)
+            digest = hashlib.sha256(sample.path.read_bytes()).hexdigest()
+            published.append({"contentId": item.content_id, "key": item.key, "sha256": digest})
         return published
 
     def _write_edge_config(self, pool: CognitoPool, jwks: dict[str, Any], app_origin: str) -> Path:

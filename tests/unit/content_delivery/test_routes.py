@@ -37,9 +37,10 @@ def test_a_known_item_is_answered_with_its_cloudfront_url(
         "courseId": "aws-101",
         "title": "Welcome to AWS 101",
         "type": "video",
-        "url": f"{CDN}/courses/aws-101/intro.mp4",
+        "url": f"{CDN}/courses/aws-101/aws-101-intro.mp4",
         "contentType": "video/mp4",
         "position": 1,
+        "size": SAMPLE_ITEMS[0].size,
     }
 
 
@@ -103,8 +104,11 @@ def test_an_unknown_route_is_a_404(invoke: Invoke, load_event: LoadEvent) -> Non
 
 
 def test_keys_are_percent_encoded_in_urls(invoke: Invoke, load_event: LoadEvent) -> None:
-    _, _, body = invoke(content_event(load_event, "aws-101-assignment-1"))
-    assert body["url"] == f"{CDN}/courses/aws-101/assignment%201%2Bnotes.pdf"
+    item = ContentItem(
+        "notes", "c", "t", "assignment", "c/assignment 1+notes.pdf", "application/pdf", 1
+    )
+    _, _, body = invoke(content_event(load_event, "notes"), InMemoryCatalog([item]))
+    assert body["url"] == f"{CDN}/c/assignment%201%2Bnotes.pdf"
 
 
 def test_the_size_is_included_when_known(invoke: Invoke, load_event: LoadEvent) -> None:

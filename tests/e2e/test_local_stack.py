@@ -123,7 +123,7 @@ def test_the_bucket_itself_refuses_anonymous_reads(stack: dict[str, Any]) -> Non
         endpoint_url=stack["aws_endpoint_url"],
         region_name=stack["region"],
         aws_access_key_id="local",
-        aws_secret_access_key="local",  # noqa: S106 - moto's, not a secret
+        aws_secret_access_key="local",
     )
     block = s3.get_public_access_block(Bucket=stack["bucket"])["PublicAccessBlockConfiguration"]
     assert all(block.values())

@@ -13,7 +13,8 @@ export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv local lint typecheck template-check build test pytest bench events clean
+.PHONY: help venv local lint typecheck template-check build test pytest bench events invoke-edge \
+	invoke-api clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,6 +45,22 @@ template-check: venv ## sam validate --lint, cfn-lint and checkov on template.ya
 
 build: venv ## sam build (no Docker; dependencies installed for the Lambda platform)
 	PYTHON=$(abspath $(BIN)/python) $(BIN)/sam build --parallel
+
+EVENT ?= events/edge_valid_token.json
+LOCAL_INVOKE := .aws-sam/local-invoke
+
+# The edge function reads config.json from its package (no environment variables at the
+# edge), so a local invoke needs a separate build that holds the TEST-ONLY config. It never
+# goes near .aws-sam/build, which is what `sam deploy` uploads.
+invoke-edge: venv ## sam local invoke the edge function with EVENT=events/edge_*.json (needs Docker)
+	PYTHON=$(abspath $(BIN)/python) $(BIN)/sam build EdgeAuthFunction --build-dir $(LOCAL_INVOKE)
+	cp tests/keys/test-only-edge-config.json $(LOCAL_INVOKE)/EdgeAuthFunction/edge_auth/config.json
+	$(BIN)/sam local invoke EdgeAuthFunction --template $(LOCAL_INVOKE)/template.yaml --event $(EVENT)
+
+invoke-api: venv ## sam local invoke the API function with EVENT=events/api_*.json ENV=env.json (needs Docker)
+	PYTHON=$(abspath $(BIN)/python) $(BIN)/sam build ContentDeliveryFunction --build-dir $(LOCAL_INVOKE)
+	$(BIN)/sam local invoke ContentDeliveryFunction --template $(LOCAL_INVOKE)/template.yaml \
+		--event $(EVENT) $(if $(ENV),--env-vars $(ENV),)
 
 pytest: venv ## Only the pytest suite (rebuilds .aws-sam when sources changed)
 	$(BIN)/pytest

@@ -184,3 +184,21 @@ def test_without_the_environment_variable_the_file_beside_the_code_is_used(
 ) -> None:
     monkeypatch.delenv(config.CONFIG_ENV_VAR, raising=False)
     assert config.config_path() == str(Path(config.__file__).with_name("config.json"))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1@evil.example/jwks.json",
+        "https://user@cognito-idp.us-east-1.amazonaws.com/p/.well-known/jwks.json",
+        "https://jwks.example/keys?redirect=http://evil",
+        "https:///jwks.json",
+        "ftp://127.0.0.1/jwks.json",
+    ],
+)
+def test_a_jwks_url_with_userinfo_a_query_or_no_host_is_refused(
+    config_dict: dict[str, Any], url: str
+) -> None:
+    config_dict["jwks_url"] = url
+    with pytest.raises(ConfigError, match="jwks_url"):
+        config.parse_config(config_dict)

@@ -201,7 +201,9 @@ class LocalStack:
         for sample in SAMPLES:
             item = publisher.add(sample)
             digest = hashlib.sha256(sample.path.read_bytes()).hexdigest()
-            published.append({"contentId": item.content_id, "key": item.key, "sha256": digest})
+            published.append(
+                {"contentId": item.content_id, "key": item.key.value, "sha256": digest}
+            )
         return published
 
     def _write_edge_config(self, pool: CognitoPool, jwks: dict[str, Any], app_origin: str) -> Path:

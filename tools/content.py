@@ -16,8 +16,6 @@ from typing import TextIO
 import boto3
 from botocore.exceptions import BotoCoreError, NoCredentialsError
 
-from content_delivery.urls import content_url
-
 from .publisher import ContentPublisher, InvalidRequestError, NewContent, PublishError
 from .stack import StackError, default_target, resolve
 
@@ -120,7 +118,7 @@ def _add(
     size = args.file.stat().st_size if args.file.is_file() else 0
     progress = ProgressBar(size, err) if size > 8 * 1024 * 1024 else None
     item = publisher.add(request, force=args.force, progress=progress)
-    url = content_url(base_url, item.key)
+    url = item.key.url(base_url)
     out.write(f"published {item.content_id} ({item.type}, {item.size} bytes): {url}\n")
 
 
@@ -138,7 +136,7 @@ def _list(publisher: ContentPublisher, args: argparse.Namespace, out: TextIO) ->
 
 def _remove(publisher: ContentPublisher, args: argparse.Namespace, out: TextIO) -> None:
     item = publisher.remove(args.content_id)
-    out.write(f"removed {item.content_id} and s3 object {item.key}\n")
+    out.write(f"removed {item.content_id} and s3 object {item.key.value}\n")
 
 
 def main() -> None:

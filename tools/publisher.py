@@ -23,7 +23,7 @@ from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
 from content_delivery.errors import CatalogItemError, InvalidIdError
-from content_delivery.model import CONTENT_TYPES, ContentItem, validate_id
+from content_delivery.model import CONTENT_TYPES, ContentItem, ContentKey, validate_id
 
 from .stack import StackResources
 
@@ -76,9 +76,9 @@ def _checked_id(value: str, what: str) -> str:
         raise InvalidRequestError(str(exc)) from exc
 
 
-def content_key(course_id: str, content_id: str, path: Path) -> str:
+def content_key(course_id: str, content_id: str, path: Path) -> ContentKey:
     """The predictable object key: ``courses/<course>/<content id><extension>``."""
-    return f"courses/{course_id}/{content_id}{path.suffix.lower()}"
+    return ContentKey.parse(f"courses/{course_id}/{content_id}{path.suffix.lower()}")
 
 
 def plan_item(request: NewContent) -> ContentItem:
@@ -165,8 +165,8 @@ class ContentPublisher:
             self._undo_upload(item, version, cause=exc)
         if previous is not None:
             if previous.key != item.key:  # a new extension: the old object goes first
-                self._delete_object(previous.key)
-            self._invalidate({item.key, previous.key})
+                self._delete_object(previous.key.value)
+            self._invalidate({item.key.value, previous.key.value})
         return item
 
     def _upload(self, item: ContentItem, path: Path, progress: Progress | None) -> str:
@@ -186,7 +186,7 @@ class ContentPublisher:
             self._s3.upload_file(
                 str(path),
                 self._resources.bucket,
-                item.key,
+                item.key.value,
                 ExtraArgs=extra,
                 Config=config,
                 Callback=progress,
@@ -196,18 +196,19 @@ class ContentPublisher:
                 f"upload failed, nothing was published: {_aws_message(exc)}"
             ) from exc
         try:
-            head = self._s3.head_object(Bucket=self._resources.bucket, Key=item.key)
+            head = self._s3.head_object(Bucket=self._resources.bucket, Key=item.key.value)
         except (ClientError, BotoCoreError) as exc:
             # Uploaded, but its version cannot be confirmed: take the object out of service
             # (a delete marker; the lifecycle rule expires the data) rather than leave it.
-            self._delete_object(item.key)
+            self._delete_object(item.key.value)
             raise PublishError(
                 f"the upload could not be confirmed ({_aws_message(exc)}); it was withdrawn, "
                 "nothing was published"
             ) from exc
         if head.get("Metadata", {}).get("upload") != marker:
             raise PublishError(
-                f"s3://{self._resources.bucket}/{item.key} changed during the upload; try again"
+                f"s3://{self._resources.bucket}/{item.key.value} changed during the upload; "
+                "try again"
             )
         return str(head.get("VersionId") or "null")
 
@@ -219,9 +220,11 @@ class ContentPublisher:
         self._dynamodb.put_item(**arguments)
 
     def _undo_upload(self, item: ContentItem, version: str, cause: Exception) -> None:
-        where = f"s3://{self._resources.bucket}/{item.key} (version {version})"
+        where = f"s3://{self._resources.bucket}/{item.key.value} (version {version})"
         try:
-            self._s3.delete_object(Bucket=self._resources.bucket, Key=item.key, VersionId=version)
+            self._s3.delete_object(
+                Bucket=self._resources.bucket, Key=item.key.value, VersionId=version
+            )
         except (ClientError, BotoCoreError) as exc:
             raise PublishError(
                 f"the catalog write failed ({_aws_message(cause)}) and the uploaded object "
@@ -273,8 +276,8 @@ class ContentPublisher:
             raise PublishError(
                 f"cannot remove the catalog item, nothing changed: {_aws_message(exc)}"
             ) from exc
-        self._delete_object(item.key)
-        self._invalidate({item.key})
+        self._delete_object(item.key.value)
+        self._invalidate({item.key.value})
         return item
 
     def _delete_object(self, key: str) -> None:

@@ -6,8 +6,10 @@ course's items in order.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from .errors import CatalogItemError
 from .model import ContentItem
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -18,10 +20,30 @@ COURSE_INDEX = "byCourse"
 MAX_COURSE_ITEMS = 500
 
 
-class Catalog(Protocol):
-    def get(self, content_id: str) -> ContentItem | None: ...
+@dataclass(frozen=True)
+class CourseListing:
+    """A course's items in order, and the broken ones left out of it (one bad item must not
+    hide the rest of the course)."""
 
-    def list_course(self, course_id: str) -> list[ContentItem]: ...
+    items: list[ContentItem] = field(default_factory=list)
+    broken: list[CatalogItemError] = field(default_factory=list)
+
+    @classmethod
+    def parse(cls, stored: list[Any]) -> CourseListing:
+        listing = cls()
+        for raw in stored:
+            try:
+                listing.items.append(ContentItem.from_dynamo(raw))
+            except CatalogItemError as exc:
+                listing.broken.append(exc)
+        return listing
+
+
+class Catalog(Protocol):
+    def get(self, content_id: str) -> ContentItem | None:
+        """The item, ``None`` when there is none, ``CatalogItemError`` when it is broken."""
+
+    def list_course(self, course_id: str) -> CourseListing: ...
 
 
 class DynamoCatalog:
@@ -34,8 +56,8 @@ class DynamoCatalog:
         item = self._table.get_item(Key={"contentId": content_id}).get("Item")
         return None if item is None else ContentItem.from_dynamo(item)
 
-    def list_course(self, course_id: str) -> list[ContentItem]:
-        items: list[ContentItem] = []
+    def list_course(self, course_id: str) -> CourseListing:
+        items: list[Any] = []
         query: dict[str, Any] = {
             "IndexName": COURSE_INDEX,
             "KeyConditionExpression": "courseId = :course",
@@ -43,8 +65,8 @@ class DynamoCatalog:
         }
         while len(items) < MAX_COURSE_ITEMS:
             page = self._table.query(**query)
-            items += [ContentItem.from_dynamo(item) for item in page.get("Items", [])]
+            items += page.get("Items", [])
             if "LastEvaluatedKey" not in page:
                 break
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        return items[:MAX_COURSE_ITEMS]
+        return CourseListing.parse(items[:MAX_COURSE_ITEMS])

@@ -1,4 +1,4 @@
-"""What can go wrong in the Content Delivery API, each mapped to one answer in app.py."""
+"""What can go wrong in the Content Delivery API, each mapped to one answer in api.py."""
 
 from __future__ import annotations
 
@@ -15,8 +15,14 @@ class ContentNotFoundError(ContentDeliveryError):
     """No catalog item (or course) with that ID: 404."""
 
 
+class UnauthenticatedError(ContentDeliveryError):
+    """The request carries no authorizer claims (a route without the authorizer, a test
+    invoke): 401, whatever it asks for."""
+
+
 class CatalogItemError(ContentDeliveryError):
-    """A catalog item that breaks the model (written by hand, say): 500, details logged."""
+    """A catalog item that breaks the model (written by hand, say): never served, logged and
+    counted; a lookup answers 404, a listing leaves it out."""
 
 
 class SettingsError(ContentDeliveryError):

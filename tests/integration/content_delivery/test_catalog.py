@@ -14,7 +14,7 @@ import pytest
 
 from content_delivery.catalog import DynamoCatalog
 from content_delivery.errors import CatalogItemError
-from content_delivery.model import ContentItem
+from content_delivery.model import ContentItem, ContentKey
 from local.resources import create_catalog_table
 from local.samples import SAMPLE_COURSE, SAMPLE_ITEMS
 from tests.support.lambda_context import FakeLambdaContext
@@ -48,17 +48,18 @@ def test_a_course_is_listed_in_position_order_through_the_index(
     catalog: DynamoCatalog, session: boto3.Session, moto_url: str, table_name: str
 ) -> None:
     table = session.resource("dynamodb", endpoint_url=moto_url).Table(table_name)
-    extra = ContentItem("aws-101-bonus", SAMPLE_COURSE, "Bonus", "video", "b.mp4", "video/mp4", 0)
+    key = ContentKey.parse("courses/aws-101/b.mp4")
+    extra = ContentItem("aws-101-bonus", SAMPLE_COURSE, "Bonus", "video", key, "video/mp4", 0)
     table.put_item(Item=extra.to_dynamo())
     listed = catalog.list_course(SAMPLE_COURSE)
-    assert [item.content_id for item in listed] == [
+    assert [item.content_id for item in listed.items] == [
         "aws-101-bonus",
         *[i.content_id for i in SAMPLE_ITEMS],
     ]
 
 
 def test_another_course_s_items_are_not_listed(catalog: DynamoCatalog) -> None:
-    assert catalog.list_course("aws-999") == []
+    assert catalog.list_course("aws-999").items == []
 
 
 def test_a_hand_written_off_model_item_is_an_error(

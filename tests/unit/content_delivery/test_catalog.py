@@ -9,7 +9,7 @@ import pytest
 
 from content_delivery.catalog import COURSE_INDEX, MAX_COURSE_ITEMS, DynamoCatalog
 from content_delivery.errors import CatalogItemError
-from content_delivery.model import ContentItem
+from content_delivery.model import ContentItem, ContentKey
 from local.samples import SAMPLE_ITEMS
 
 
@@ -45,7 +45,13 @@ def catalog(items: list[dict[str, Any]], page_size: int = 2) -> tuple[DynamoCata
 
 def item(n: int, course: str = "c") -> dict[str, Any]:
     return ContentItem(
-        f"i{n}", course, f"t{n}", "quiz", f"k{n}.json", "application/json", n
+        f"i{n}",
+        course,
+        f"t{n}",
+        "quiz",
+        ContentKey(f"courses/{course}/k{n}.json"),
+        "application/json",
+        n,
     ).to_dynamo()
 
 
@@ -60,18 +66,25 @@ def test_get_of_an_unknown_id_is_none() -> None:
 
 def test_a_course_listing_follows_every_page_through_the_index() -> None:
     listing, table = catalog([item(n) for n in range(5)], page_size=2)
-    assert [i.content_id for i in listing.list_course("c")] == ["i0", "i1", "i2", "i3", "i4"]
+    assert [i.content_id for i in listing.list_course("c").items] == ["i0", "i1", "i2", "i3", "i4"]
     assert len(table.queries) == 3
     assert {q["IndexName"] for q in table.queries} == {COURSE_INDEX}
 
 
 def test_a_course_listing_stops_at_its_cap() -> None:
     listing, table = catalog([item(n) for n in range(MAX_COURSE_ITEMS + 40)], page_size=100)
-    assert len(listing.list_course("c")) == MAX_COURSE_ITEMS
+    assert len(listing.list_course("c").items) == MAX_COURSE_ITEMS
     assert len(table.queries) == MAX_COURSE_ITEMS // 100
 
 
-def test_an_off_model_item_in_a_listing_is_an_error() -> None:
-    bad = item(1) | {"type": "podcast"}
+def test_an_off_model_item_is_left_out_of_a_listing_and_reported() -> None:
+    bad = item(1) | {"key": "courses/../k1.json"}
+    listing = catalog([item(0), bad, item(2)])[0].list_course("c")
+    assert [i.content_id for i in listing.items] == ["i0", "i2"]
+    assert len(listing.broken) == 1
+    assert "'i1'" in str(listing.broken[0])
+
+
+def test_get_of_an_off_model_item_is_an_error() -> None:
     with pytest.raises(CatalogItemError):
-        catalog([item(0), bad])[0].list_course("c")
+        catalog([item(1) | {"type": "podcast"}])[0].get("i1")

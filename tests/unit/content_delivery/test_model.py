@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 
 from content_delivery.errors import CatalogItemError, InvalidIdError, SettingsError
-from content_delivery.model import ContentItem, validate_id
+from content_delivery.model import ContentItem, ContentKey, validate_id
 from content_delivery.settings import load_settings
-from content_delivery.urls import content_url
 from local.samples import SAMPLE_ITEMS
 
 
@@ -47,16 +46,52 @@ def test_off_model_items_are_refused(change: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     ("key", "path"),
     [
-        ("a/b.mp4", "a/b.mp4"),
-        ("a b.pdf", "a%20b.pdf"),
-        ("a+b.pdf", "a%2Bb.pdf"),
-        ("50%.json", "50%25.json"),
-        ("what?#.txt", "what%3F%23.txt"),
-        ("vidéo.mp4", "vid%C3%A9o.mp4"),
+        ("courses/a/b.mp4", "courses/a/b.mp4"),
+        ("courses/a b.pdf", "courses/a%20b.pdf"),
+        ("courses/a+b.pdf", "courses/a%2Bb.pdf"),
+        ("courses/50%.json", "courses/50%25.json"),
+        ("courses/what?#.txt", "courses/what%3F%23.txt"),
+        ("courses/vidéo.mp4", "courses/vid%C3%A9o.mp4"),
     ],
 )
 def test_content_urls_encode_each_key_segment(key: str, path: str) -> None:
-    assert content_url("https://cdn.example.com", key) == f"https://cdn.example.com/{path}"
+    url = ContentKey.parse(key).url("https://cdn.example.com")
+    assert url == f"https://cdn.example.com/{path}"
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "",
+        "courses",
+        "courses/",
+        "videos/a.mp4",
+        "/courses/a.mp4",
+        "courses//a.mp4",
+        "courses/a/",
+        "courses/../secret.pdf",
+        "courses/a/../../b.pdf",
+        "courses/./a.pdf",
+        "https://evil.example/courses/a.mp4",
+        "//evil.example/a.mp4",
+        "courses\\..\\a.pdf",
+        "courses/a\\b.pdf",
+        "courses/a\nb.pdf",
+        "courses/a\x00.pdf",
+        "courses/a\x7f.pdf",
+        "courses/" + "a" * 1017,
+    ],
+)
+def test_a_key_that_is_not_clean_under_courses_is_refused(key: str) -> None:
+    with pytest.raises(CatalogItemError, match="object key"):
+        ContentKey.parse(key)
+
+
+@pytest.mark.parametrize("key", ["courses/../secret.pdf", "https://evil.example/a.mp4"])
+def test_an_item_with_an_unclean_key_is_broken(key: str) -> None:
+    stored = {**SAMPLE_ITEMS[0].to_dynamo(), "key": key}
+    with pytest.raises(CatalogItemError, match="aws-101-intro"):
+        ContentItem.from_dynamo(stored)
 
 
 def test_settings_are_read_from_the_environment() -> None:

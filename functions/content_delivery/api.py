@@ -15,9 +15,11 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.metrics import MetricUnit
 
-from .catalog import Catalog
-from .errors import CatalogItemError, ContentNotFoundError, InvalidIdError, UnauthenticatedError
-from .model import ContentItem, validate_id
+from catalog.errors import CatalogItemError, InvalidValueError
+from catalog.model import ContentItem, validate_id
+from catalog.store import Catalog
+
+from .errors import ContentNotFoundError, UnauthenticatedError
 from .observability import logger, metrics, tracer
 from .settings import Settings
 
@@ -104,8 +106,8 @@ def build_app(settings: Settings, catalog: Catalog) -> APIGatewayRestResolver:
         report_broken([exc])
         return _message(404, "content not found")
 
-    @app.exception_handler(InvalidIdError)
-    def invalid_id(exc: InvalidIdError) -> Response[Any]:
+    @app.exception_handler(InvalidValueError)
+    def invalid_id(exc: InvalidValueError) -> Response[Any]:
         metrics.add_metric(name="InvalidId", unit=MetricUnit.Count, value=1)
         return _message(400, str(exc))
 

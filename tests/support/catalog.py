@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from content_delivery.catalog import CourseListing
-from content_delivery.model import ContentItem
+from catalog.model import ContentItem
+from catalog.store import CourseListing
 
 
 class InMemoryCatalog:

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from catalog.store import Catalog
 from content_delivery.api import build_app
-from content_delivery.catalog import Catalog
 from content_delivery.observability import logger, metrics
 from content_delivery.settings import Settings
 from local.samples import SAMPLE_ITEMS

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from catalog.model import ContentItem, ContentKey
 from content_delivery import app as app_module
 from content_delivery.api import build_app
-from content_delivery.model import ContentItem, ContentKey
 from local.samples import SAMPLE_ITEMS
 from tests.support.catalog import BrokenCatalog, InMemoryCatalog
 from tests.support.fakes import json_lines
@@ -38,7 +38,7 @@ def test_a_known_item_is_answered_with_its_cloudfront_url(
         "courseId": "aws-101",
         "title": "Welcome to AWS 101",
         "type": "video",
-        "url": f"{CDN}/courses/aws-101/aws-101-intro.mp4",
+        "url": f"{CDN}/courses/aws-101/aws-101-intro/sample.mp4",
         "contentType": "video/mp4",
         "position": 1,
         "size": SAMPLE_ITEMS[0].size,

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from botocore.client import BaseClient
+from botocore.exceptions import ClientError
 
 from catalog.model import ContentItem
 from catalog.publish import ContentBucket, Draft, NoCache, Publisher, PublishError
@@ -197,6 +199,42 @@ def test_a_replacement_that_fails_after_its_upload_keeps_the_live_version_served
     assert after.items == before.items
     assert after.current == before.current
     assert served(aws, stack, "aws-101-intro") == VIDEO
+
+
+def live_bytes(aws: dict[str, Any], stack: StackResources, content_id: str) -> bytes:
+    """What a member is served for the item, read without the catalog module's help."""
+    item = aws["dynamodb"].get_item(
+        TableName=stack.table, Key={"contentId": {"S": content_id}}, ConsistentRead=True
+    )["Item"]
+    answer = aws["s3"].get_object(Bucket=stack.bucket, Key=item["key"]["S"])
+    body: bytes = answer["Body"].read()
+    return body
+
+
+def test_a_replacement_that_cannot_finish_never_unpublishes_the_live_content(
+    aws: dict[str, Any], deployed: Stack, video: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`add --force` where every step after the upload fails (confirming it, writing the
+    catalog): the first tool withdrew the upload with a delete that named no version, which hid
+    the live version too (the catalog listed the item, S3 said NoSuchKey)."""
+    assert add(deployed, video)[0] == 0
+    failing = {("s3", "HeadObject"), ("dynamodb", "PutItem"), ("dynamodb", "TransactWriteItems")}
+    real = BaseClient._make_api_call  # type: ignore[attr-defined]
+
+    def denied_after_upload(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+        service = client.meta.service_model.service_name
+        item = params.get("Item", {}).get("contentId", {}).get("S")
+        writes_item = operation == "TransactWriteItems" or item == "aws-101-intro"
+        if (service, operation) in failing and (service == "s3" or writes_item):
+            raise ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, operation)
+        return real(client, operation, params)
+
+    video.write_bytes(b"replacement")
+    with monkeypatch.context() as patched:
+        patched.setattr(BaseClient, "_make_api_call", denied_after_upload)
+        code, _, _ = add(deployed, video, "--force")
+    assert code == 1
+    assert live_bytes(aws, deployed.resources, "aws-101-intro") == VIDEO
 
 
 def test_a_large_file_goes_up_in_parts_with_a_progress_bar(

@@ -2,7 +2,8 @@
 
 Every failure ends with one readable line on stderr and a non-zero exit status: 2 for a
 request that is wrong (bad ID, title or file, a duplicate without --force), checked before any
-AWS call where it can be, 1 for AWS failures and interrupted publishes (re-run the command).
+AWS call where it can be, 1 for AWS failures and interrupted publishes, 130 for a Ctrl-C that
+lands outside a publish's own recovery (either way: re-run the same command).
 """
 
 from __future__ import annotations
@@ -148,8 +149,7 @@ def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr)
         args = _arguments(argv)
         draft = _check_locally(args)
         target = _connect(args)
-        if args.command == "add":
-            assert draft is not None  # noqa: S101 - _check_locally drafts every add
+        if draft is not None:
             _add(target, draft, args.force, out, err)
         elif args.command == "remove":
             _remove(target, args.content_id, out, err)
@@ -163,6 +163,9 @@ def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr)
     except (CatalogError, StackError) as exc:
         err.write(f"error: {exc}\n")
         return 1
+    except KeyboardInterrupt:
+        err.write("error: interrupted; run the same command again to finish\n")
+        return 130
     except NoCredentialsError:
         err.write("error: no AWS credentials found (configure a profile or set AWS_PROFILE)\n")
         return 1
@@ -201,7 +204,6 @@ def _add(target: Target, draft: Draft, force: bool, out: TextIO, err: TextIO) ->
     outcome = target.publisher.add(draft, force=force, progress=progress)
     _notes(outcome, err)
     item = outcome.item
-    assert item is not None  # noqa: S101 - an add always leaves an item
     url = item.key.url(target.resources.content_base_url)
     done = "already published" if outcome.already_done else "published"
     out.write(
@@ -213,9 +215,8 @@ def _add(target: Target, draft: Draft, force: bool, out: TextIO, err: TextIO) ->
 def _remove(target: Target, content_id: str, out: TextIO, err: TextIO) -> None:
     outcome = target.publisher.remove(content_id)
     _notes(outcome, err)
-    key = outcome.retired.key.value if outcome.retired else "?"
     done = "already removed" if outcome.already_done else "removed"
-    out.write(f"{done} {content_id} and its object {key}\n")
+    out.write(f"{done} {content_id} and its object {outcome.item.key.value}\n")
 
 
 def _list(target: Target, course_id: str | None, out: TextIO, err: TextIO) -> None:

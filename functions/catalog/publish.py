@@ -112,18 +112,20 @@ class Draft:
     def published_as(self, item: ContentItem) -> bool:
         """Whether ``item`` already is this draft (a re-run after the publish finished)."""
         return (
-            (item.course_id, item.title, item.type, item.content_type, item.size, item.sha256)
-            == (
-                self.course_id,
-                self.title,
-                self.kind.type,
-                self.kind.media_type,
-                self.size,
-                self.sha256,
-            )
-            and self.position in (None, item.position)
-            and item.version is not None
-        )
+            item.course_id,
+            item.title,
+            item.type,
+            item.content_type,
+            item.size,
+            item.sha256,
+        ) == (
+            self.course_id,
+            self.title,
+            self.kind.type,
+            self.kind.media_type,
+            self.size,
+            self.sha256,
+        ) and self.position in (None, item.position)
 
 
 class ContentBucket:
@@ -238,10 +240,10 @@ class NoCache:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a command did: the item now served (none after a removal) and notes."""
+    """What a command did: the item it published or removed, whether a run before had done
+    it already, and notes for the operator."""
 
-    item: ContentItem | None
-    retired: ContentItem | None
+    item: ContentItem
     already_done: bool = False
     notes: tuple[str, ...] = ()
 
@@ -270,10 +272,13 @@ class Publisher:
         """Publish the draft: a new item, or with ``force`` a replacement."""
         notes = self._recover(draft.content_id)
         live = self.catalog.get(draft.content_id, consistent=True)
-        if live is not None and draft.published_as(live):
-            assert live.version is not None  # noqa: S101 - published_as checks it
-            if self.bucket.has(live.key, live.version):
-                return Outcome(live, None, already_done=True, notes=notes)
+        if (
+            live is not None
+            and live.version is not None
+            and draft.published_as(live)
+            and self.bucket.has(live.key, live.version)
+        ):
+            return Outcome(live, already_done=True, notes=notes)
         if live is not None and not force:
             raise NothingToDoError(
                 f"content {draft.content_id!r} already exists; pass --force to replace it"
@@ -296,7 +301,7 @@ class Publisher:
             else:
                 self.catalog.replace(served, journal)
             notes += self._finish(journal)
-        return Outcome(served, live, notes=notes)
+        return Outcome(served, notes=notes)
 
     def remove(self, content_id: str) -> Outcome:
         validate_id(content_id, "content ID")
@@ -304,15 +309,17 @@ class Publisher:
         notes = self._recover(content_id)
         live = self.catalog.get(content_id, consistent=True)
         if live is None:
-            if unfinished is not None and unfinished.operation == "remove" and unfinished.switched:
-                return Outcome(None, unfinished.retire, already_done=True, notes=notes)
+            # A remove that got past its switch last time, finished just now: done.
+            removed = unfinished.retire if unfinished and unfinished.switched else None
+            if unfinished and unfinished.operation == "remove" and removed is not None:
+                return Outcome(removed, already_done=True, notes=notes)
             raise NothingToDoError(f"no content {content_id!r} in the catalog")
         journal = Journal(content_id, uuid.uuid4().hex, "remove", None, live)
         with self._recovering(journal):
             self.catalog.begin(journal)
             self.catalog.delete(journal)
             notes += self._finish(journal)
-        return Outcome(None, live, notes=notes)
+        return Outcome(live, notes=notes)
 
     # --- the steps after the switch, and recovery -----------------------------------------
 

@@ -47,6 +47,8 @@ KEY_PREFIX = "courses/"
 #: S3's limit on an object key, in UTF-8 bytes.
 MAX_KEY_BYTES = 1024
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: The attribute that holds an item's object key (a publish's switch is conditional on it).
+KEY_ATTRIBUTE = "key"
 #: New items go at position 1 or later; 0 is accepted when read (the first tool's default).
 FIRST_POSITION = 1
 
@@ -188,7 +190,7 @@ class ContentItem:
             "courseId": self.course_id,
             "title": self.title,
             "type": self.type,
-            "key": self.key.value,
+            KEY_ATTRIBUTE: self.key.value,
             "contentType": self.content_type,
             "position": self.position,
         }
@@ -207,7 +209,7 @@ class ContentItem:
                 course_id=validate_id(str(item["courseId"])),
                 title=str(item["title"]),
                 type=str(item["type"]),
-                key=ContentKey.parse(str(item["key"])),
+                key=ContentKey.parse(str(item[KEY_ATTRIBUTE])),
                 content_type=str(item["contentType"]),
                 position=_integer(item["position"]),
                 size=None if size is None else _integer(size),

@@ -30,6 +30,11 @@ COURSES_RECORD = "_courses"
 _deserialize = TypeDeserializer().deserialize
 
 
+def record_key(record_id: str) -> dict[str, Any]:
+    """The table key of any record, content item or the product's own."""
+    return {"contentId": {"S": record_id}}
+
+
 def from_attributes(raw: dict[str, Any]) -> dict[str, Any]:
     """A DynamoDB item (attribute-value form) as plain Python values."""
     return {name: _deserialize(value) for name, value in raw.items()}
@@ -79,7 +84,7 @@ class CatalogStore:
     def record(self, record_id: str, *, consistent: bool = False) -> dict[str, Any] | None:
         """Any record by ``contentId``, as plain values."""
         answer = self.dynamodb.get_item(
-            TableName=self.table, Key={"contentId": {"S": record_id}}, ConsistentRead=consistent
+            TableName=self.table, Key=record_key(record_id), ConsistentRead=consistent
         )
         raw = answer.get("Item")
         return None if raw is None else from_attributes(dict(raw))

@@ -19,15 +19,14 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.types import TypeSerializer
 from botocore.exceptions import ClientError
 
-from .errors import CatalogError
-from .model import ContentItem
-from .store import COURSES_RECORD, CatalogStore
+from .errors import CatalogError, CatalogItemError
+from .model import KEY_ATTRIBUTE, ContentItem
+from .store import COURSES_RECORD, CatalogStore, record_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 JOURNAL_PREFIX = "_publish#"
-OPERATIONS = ("add", "replace", "remove")
 
 _serialize = TypeSerializer().serialize
 
@@ -72,15 +71,21 @@ class Journal:
 
     @classmethod
     def from_dynamo(cls, record: dict[str, Any]) -> Journal:
+        """Parse a journal; a damaged one is a ``CatalogItemError`` (fix it by hand)."""
         target, retire = record.get("target"), record.get("retire")
-        return cls(
-            content_id=str(record["contentId"]).removeprefix(JOURNAL_PREFIX),
-            token=str(record["token"]),
-            operation=str(record["operation"]),
-            target=None if target is None else ContentItem.from_dynamo(target),
-            retire=None if retire is None else ContentItem.from_dynamo(retire),
-            switched=bool(record.get("switched")),
-        )
+        try:
+            return cls(
+                content_id=str(record["contentId"]).removeprefix(JOURNAL_PREFIX),
+                token=str(record["token"]),
+                operation=str(record["operation"]),
+                target=None if target is None else ContentItem.from_dynamo(target),
+                retire=None if retire is None else ContentItem.from_dynamo(retire),
+                switched=bool(record.get("switched")),
+            )
+        except (KeyError, CatalogItemError) as exc:
+            raise CatalogItemError(
+                f"publishing journal {record.get('contentId')!r} is damaged: {exc}"
+            ) from exc
 
 
 @contextmanager
@@ -124,7 +129,7 @@ class CatalogWriter(CatalogStore):
 
     def delete(self, journal: Journal) -> None:
         """Delete the item the journal retires (still at the same key)."""
-        key = {"contentId": {"S": journal.content_id}}
+        key = record_key(journal.content_id)
         self._switch(
             journal, {"Delete": {"TableName": self.table, "Key": key} | self._still(journal)}
         )
@@ -133,7 +138,7 @@ class CatalogWriter(CatalogStore):
         """Delete the journal (only this publish's: the token must match)."""
         self.dynamodb.delete_item(
             TableName=self.table,
-            Key={"contentId": {"S": journal.record_id}},
+            Key=record_key(journal.record_id),
             ConditionExpression="attribute_not_exists(contentId) OR #token = :token",
             ExpressionAttributeNames={"#token": "token"},
             ExpressionAttributeValues={":token": {"S": journal.token}},
@@ -148,7 +153,7 @@ class CatalogWriter(CatalogStore):
             raise ValueError("only a journal that retires an item can replace or delete it")
         return {
             "ConditionExpression": "#key = :retired",
-            "ExpressionAttributeNames": {"#key": "key"},
+            "ExpressionAttributeNames": {"#key": KEY_ATTRIBUTE},
             "ExpressionAttributeValues": {":retired": {"S": journal.retire.key.value}},
         }
 
@@ -160,7 +165,7 @@ class CatalogWriter(CatalogStore):
             {
                 "Update": {
                     "TableName": self.table,
-                    "Key": {"contentId": {"S": journal.record_id}},
+                    "Key": record_key(journal.record_id),
                     "UpdateExpression": "SET switched = :yes",
                     "ConditionExpression": "#token = :token",
                     "ExpressionAttributeNames": {"#token": "token"},
@@ -176,7 +181,7 @@ class CatalogWriter(CatalogStore):
                 {
                     "Update": {
                         "TableName": self.table,
-                        "Key": {"contentId": {"S": COURSES_RECORD}},
+                        "Key": record_key(COURSES_RECORD),
                         "UpdateExpression": "ADD #names :course",
                         "ExpressionAttributeNames": {"#names": "names"},
                         "ExpressionAttributeValues": {":course": {"SS": [course_id]}},

@@ -109,9 +109,12 @@ def test_a_new_item_goes_after_the_last_one_by_default(
     code, out, _ = add(deployed, video, content_id="aws-101-next")
     assert code == 0
     assert "position 5" in out
-    assert add(deployed, video, content_id="first-of-course", course="aws-102")[1].count(
-        "position 1"
-    )
+
+
+def test_the_first_item_of_a_new_course_is_at_position_1(deployed: Stack, video: Path) -> None:
+    code, out, _ = add(deployed, video, content_id="first", course="aws-102")
+    assert code == 0
+    assert "position 1)" in out
 
 
 def test_an_unknown_stack_is_a_clear_error(aws: dict[str, Any], video: Path) -> None:
@@ -263,9 +266,22 @@ def test_list_shows_the_catalog_by_course(deployed: Stack, video: Path, tmp_path
     assert "aws-101-intro" in out
     assert "q1" not in out
     assert out.endswith("1 item(s)\n")
+
+
+def test_list_without_a_course_shows_every_course(
+    deployed: Stack, video: Path, tmp_path: Path
+) -> None:
+    quiz = tmp_path / "quiz.json"
+    quiz.write_text('{"questions": []}')
+    add(deployed, video)
+    add(deployed, quiz, content_id="q1", course="aws-102")
     code, out, _ = cli(deployed.name, "list")
-    assert (code, out.count("\n")) == (0, 3)
-    assert out.endswith("2 item(s)\n")
+    assert code == 0
+    assert [line.split()[:3] for line in out.splitlines()] == [
+        ["aws-101", "1", "aws-101-intro"],
+        ["aws-102", "1", "q1"],
+        ["2", "item(s)"],
+    ]
 
 
 def test_courses_lists_each_course_with_its_item_count(

@@ -390,6 +390,19 @@ def test_the_api_is_created_after_its_account_logging_role(resources: dict[str, 
     assert resources["ApiGatewayLoggingRole"]["DeletionPolicy"] == "Retain"
 
 
+def test_v1_is_the_api_s_only_stage(resources: dict[str, Any]) -> None:
+    """SAM's extra "Stage" stage comes from a StageName on the deployment (SAM #191, #1202);
+    it would serve the API without throttling or access logs."""
+    [stage] = resources_of_type({"Resources": resources}, "AWS::ApiGateway::Stage").values()
+    assert stage["Properties"]["StageName"] == "v1"
+    [(deployment_name, deployment)] = resources_of_type(
+        {"Resources": resources}, "AWS::ApiGateway::Deployment"
+    ).items()
+    assert "StageName" not in deployment["Properties"]
+    assert stage["Properties"]["DeploymentId"] == {"Ref": deployment_name}
+    assert stage["Properties"]["RestApiId"] == deployment["Properties"]["RestApiId"]
+
+
 def test_the_api_stage_logs_access_and_throttles(resources: dict[str, Any]) -> None:
     [stage] = resources_of_type({"Resources": resources}, "AWS::ApiGateway::Stage").values()
     assert stage["Properties"]["AccessLogSetting"]["DestinationArn"]

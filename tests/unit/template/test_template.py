@@ -287,6 +287,27 @@ def test_the_distribution_logs_to_the_logs_bucket(resources: dict[str, Any]) -> 
 # --- the content bucket --------------------------------------------------------------------
 
 
+def test_the_logs_bucket_grants_s3_log_delivery_before_the_content_bucket_logs_to_it(
+    resources: dict[str, Any],
+) -> None:
+    """Delivery is granted by bucket policy, not ACL, so that policy must exist first."""
+    logging = props(resources, "ContentBucket")["LoggingConfiguration"]
+    assert logging["DestinationBucketName"] == {"Ref": "LogsBucket"}
+    assert resources["ContentBucket"]["DependsOn"] == "LogsBucketPolicy"
+    policy = props(resources, "LogsBucketPolicy")
+    assert policy["Bucket"] == {"Ref": "LogsBucket"}
+    [delivery] = [
+        s
+        for s in statements(policy["PolicyDocument"])
+        if s["Effect"] == "Allow" and s["Principal"] == {"Service": "logging.s3.amazonaws.com"}
+    ]
+    assert delivery["Action"] == "s3:PutObject"
+    granted_prefix = delivery["Resource"]["Fn::Sub"].removeprefix("${LogsBucket.Arn}/")
+    assert logging["LogFilePrefix"].startswith(granted_prefix.removesuffix("*"))
+    assert delivery["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+    assert "AccessControl" not in props(resources, "LogsBucket")  # no log-delivery ACL grant
+
+
 def test_the_content_bucket_blocks_every_kind_of_public_access(resources: dict[str, Any]) -> None:
     bucket = props(resources, "ContentBucket")
     assert bucket["PublicAccessBlockConfiguration"] == {

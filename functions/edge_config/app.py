@@ -17,7 +17,7 @@ from custom_resource.protocol import CustomResourceError, Outcome, Request, run
 from edge_auth.errors import ConfigError, JwksFetchError
 
 from .package import PackageError
-from .publisher import CodeFetcher, fetch_code, publish_with_config
+from .publisher import ACTIVE_POLL_SECONDS, CodeFetcher, fetch_code, publish_with_config
 from .render import config_bytes, config_digest, pool_jwks, render_edge_config
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -27,9 +27,17 @@ logger = Logger()
 
 
 def apply(
-    request: Request, *, lambda_client: LambdaClient | None = None, fetch: CodeFetcher = fetch_code
+    request: Request,
+    *,
+    lambda_client: LambdaClient | None = None,
+    fetch: CodeFetcher = fetch_code,
+    poll_seconds: float = ACTIVE_POLL_SECONDS,
 ) -> Outcome:
-    """Handle one custom resource request (the protocol layer answers CloudFormation)."""
+    """Handle one custom resource request (the protocol layer answers CloudFormation).
+
+    The new version's ARN is reported only once the version is Active, within the request's
+    deadline: CloudFront refuses to associate a Pending version.
+    """
     if request.request_type == "Delete":
         return Outcome(request.physical_resource_id or "none")
     p = request.properties
@@ -57,6 +65,8 @@ def apply(
             config_bytes(config),
             description=f"edge config {digest[:12]} on {version_arn.rsplit(':', 1)[-1]}",
             fetch=fetch,
+            deadline=request.deadline,
+            poll_seconds=poll_seconds,
         )
     except (ConfigError, JwksFetchError, PackageError) as exc:
         raise CustomResourceError(str(exc)) from exc

@@ -30,6 +30,7 @@ from tests.support.build import ensure_built, run_edge_package, zipped
 from tests.support.custom_resource import cfn_event
 from tests.support.http import Answer, ScriptedServer, scripted_server
 from tests.support.make_events import viewer_request
+from tests.support.pending_lambda import PendingLambda, pending_lambda
 
 APP_ORIGIN = "https://learn.example.com"
 
@@ -257,6 +258,55 @@ def test_cloudformation_hears_why_a_create_failed(
     assert "issuer must look like" in body["Reason"]
 
 
+def test_the_version_is_reported_only_once_lambda_says_it_is_active(
+    cognito_pool: CognitoPool,
+    edge_function: dict[str, Any],
+    edge_package: bytes,
+    slow_lambda: PendingLambda,
+    session: boto3.Session,
+) -> None:
+    """CloudFront refuses to associate a Pending version."""
+    slow_lambda.pending["2"] = 4
+    outcome = apply(
+        request("Create", properties(cognito_pool, edge_function["version_arn"])),
+        lambda_client=session.client("lambda", endpoint_url=slow_lambda.url),
+        fetch=lambda _: edge_package,
+        poll_seconds=0.05,
+    )
+    assert outcome.data["FunctionVersionArn"].endswith(":2")
+    assert slow_lambda.pending["2"] == 0  # every Pending answer was read before answering
+    assert slow_lambda.reported == ["2"] * 4
+
+
+def test_a_version_that_never_becomes_active_fails_readably_before_the_deadline(
+    cognito_pool: CognitoPool,
+    edge_function: dict[str, Any],
+    edge_package: bytes,
+    slow_lambda: PendingLambda,
+    session: boto3.Session,
+    listener_url: ScriptedServer,
+) -> None:
+    slow_lambda.pending["2"] = 1_000_000
+    event = cfn_event(
+        "Create",
+        properties(cognito_pool, edge_function["version_arn"]),
+        f"{listener_url.url}/response",
+    )
+    handler = functools.partial(
+        apply,
+        lambda_client=session.client("lambda", endpoint_url=slow_lambda.url),
+        fetch=lambda _: edge_package,
+        poll_seconds=0.25,
+    )
+    # 14 s left in Lambda: run keeps 10 s to answer, so the handler has 4 s.
+    assert run(event, handler, 14, _NullLogger()) == "FAILED"
+    reason = json.loads(listener_url.requests[0].body)["Reason"]
+    assert "timed out" not in reason  # the publisher's own answer, not the protocol's
+    assert ":2 is not Active" in reason
+    assert "state Pending (Creating), reason: The function is being created." in reason
+    assert len(slow_lambda.reported) > 2  # it kept polling, it did not give up at once
+
+
 def test_code_is_only_fetched_over_https() -> None:
     with pytest.raises(CustomResourceError, match="https"):
         fetch_code("http://awslambda-us-east-1-tasks.s3.amazonaws.com/snapshot")
@@ -265,6 +315,12 @@ def test_code_is_only_fetched_over_https() -> None:
 class _NullLogger:
     def info(self, msg: str, *, extra: Any) -> None:
         return
+
+
+@pytest.fixture
+def slow_lambda(moto_url: str) -> Iterator[PendingLambda]:
+    with pending_lambda(moto_url) as proxy:
+        yield proxy
 
 
 @pytest.fixture

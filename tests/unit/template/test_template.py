@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import botocore.session
 import pytest
 
 from tests.support.template import resources_of_type, source_template, transformed_template
@@ -157,6 +158,21 @@ def test_the_edge_config_resource_starts_from_the_sam_published_version(
     version = resources[version_ref]
     assert version["Type"] == "AWS::Lambda::Version"
     assert version["Properties"]["FunctionName"] == {"Ref": "EdgeAuthFunction"}
+
+
+def test_the_edge_config_role_may_call_what_its_waiters_poll(resources: dict[str, Any]) -> None:
+    """moto does not evaluate IAM: a waiter's operation missing here fails only on AWS."""
+    waiters = botocore.session.get_session().get_waiter_model("lambda")
+    polled = {
+        f"lambda:{waiters.get_waiter(name).operation}"
+        for name in ("FunctionUpdatedV2", "PublishedVersionActive")
+    }
+    granted = {
+        action
+        for s in all_policy_statements({"r": resources["EdgeConfigFunctionRole"]})
+        for action in as_list(s["Action"])
+    }
+    assert polled <= granted
 
 
 @pytest.mark.parametrize(

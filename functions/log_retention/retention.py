@@ -3,10 +3,10 @@
 A log group the stack creates under a fixed name (``AWS::Logs::LogGroup``) is deleted with the
 stack, but whatever still logs to that name re-creates it: CloudFront's replicas of the edge
 function keep running for hours, and the logs of a custom resource function's Delete can
-arrive after CloudFormation has removed its group. The next create of a stack of the same name then fails
-on "already exists". Like the CDK's ``LogRetention``, this resource creates the group only if
-it is missing, sets its retention, and leaves it on Delete, so a redeploy adopts it and its
-retention keeps bounding what accumulates.
+arrive after CloudFormation has removed its group. The next create of a stack of the same
+name then fails on "already exists". Like the CDK's ``LogRetention``, this resource creates
+the group only if it is missing, sets its retention, and leaves it on Delete, so a redeploy
+adopts it and its retention keeps bounding what accumulates.
 """
 
 from __future__ import annotations

@@ -296,10 +296,10 @@ def test_a_version_that_never_becomes_active_fails_readably_before_the_deadline(
         apply,
         lambda_client=session.client("lambda", endpoint_url=slow_lambda.url),
         fetch=lambda _: edge_package,
-        poll_seconds=0.25,
+        poll_seconds=0.5,
     )
-    # 14 s left in Lambda: run keeps 10 s to answer, so the handler has 4 s.
-    assert run(event, handler, 14, _NullLogger()) == "FAILED"
+    # 17 s left in Lambda: run keeps 10 s to answer, so the handler has 7 s for all its steps.
+    assert run(event, handler, 17, _NullLogger()) == "FAILED"
     reason = json.loads(listener_url.requests[0].body)["Reason"]
     assert "timed out" not in reason  # the publisher's own answer, not the protocol's
     assert ":2 is not Active" in reason

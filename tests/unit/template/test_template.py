@@ -41,8 +41,6 @@ SAR_SUPPORTED = {
     "AWS::Cognito::UserPoolClient",
     "AWS::Cognito::UserPoolGroup",
     "AWS::DynamoDB::Table",
-    # Also named by .../serverlessrepo/latest/devguide/using-aws-sam.html among the types
-    # whose applications need CAPABILITY_IAM.
     "AWS::IAM::Policy",
     "AWS::IAM::Role",
     "AWS::Lambda::Alias",

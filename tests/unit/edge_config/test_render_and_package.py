@@ -43,7 +43,7 @@ EDGE_ZIP = zip_of({"edge_auth/app.py": b"# handler", "edge_auth/rs256.py": b"# r
 
 def test_the_rendered_config_is_one_the_edge_accepts(test_key: SigningKey) -> None:
     settings = parse_config(rendered(test_key))
-    assert settings.required_groups == frozenset({"students"})
+    assert settings.pools[0].required_groups == frozenset({"students"})
     assert settings.cors_allowed_origins == frozenset({"https://learn.example.com"})
 
 

@@ -23,7 +23,13 @@ from content_delivery.api import build_app
 from content_delivery.catalog import DynamoCatalog
 from content_delivery.settings import Settings
 from edge_auth import gate as edge
-from edge_config.render import config_bytes, pool_jwks, render_edge_config
+from edge_config.render import (
+    TrustedPool,
+    config_bytes,
+    issuer_of,
+    pool_jwks,
+    render_edge_config,
+)
 from tools.publisher import ContentPublisher
 from tools.stack import StackResources
 
@@ -140,7 +146,7 @@ class LocalStack:
         create_content_bucket(client("s3"), BUCKET, app_origin=demo.url)
         content = self._publish_samples(client, cloudfront.url)
 
-        edge_config_path = self._write_edge_config(pool, jwks, demo.url)
+        edge_config_path = self._write_edge_config(pool, jwks, demo.url, client("cognito-idp"))
         cloudfront.serve(
             LocalCloudFront(
                 edge.start(str(edge_config_path)),  # what Lambda@Edge does at init
@@ -204,17 +210,23 @@ class LocalStack:
             published.append({"contentId": item.content_id, "key": item.key, "sha256": digest})
         return published
 
-    def _write_edge_config(self, pool: CognitoPool, jwks: dict[str, Any], app_origin: str) -> Path:
-        """config.json rendered by the code the deploy-time custom resource runs."""
-        config = render_edge_config(
-            issuer=pool.issuer,
+    def _write_edge_config(
+        self, pool: CognitoPool, jwks: dict[str, Any], app_origin: str, cognito: Any
+    ) -> Path:
+        """config.json rendered by the code the deploy-time custom resource runs, the issuer
+        read from the pool as moto describes it."""
+        trusted = TrustedPool(
+            issuer=issuer_of(cognito.describe_user_pool(UserPoolId=pool.pool_id)["UserPool"]),
             client_ids=[pool.client_id],
             token_use=["id", "access"],
             required_groups=[pool.group],
             jwks=jwks,
+            jwks_url=pool.jwks_url,
+        )
+        config = render_edge_config(
+            pools=[trusted],
             cookie_name=COOKIE_NAME,
             cors_allowed_origins=[app_origin],
-            jwks_url=pool.jwks_url,
             service="edge-auth-local",
         )
         self.state_dir.mkdir(parents=True, exist_ok=True)

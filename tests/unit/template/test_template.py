@@ -237,10 +237,7 @@ def test_the_edge_config_role_may_call_what_its_waiters_poll(resources: dict[str
     assert polled <= granted
 
 
-@pytest.mark.parametrize(
-    "prop",
-    ["FunctionVersionArn", "Issuer", "ClientIds", "TokenUse", "RequiredGroups", "CookieName"],
-)
+@pytest.mark.parametrize("prop", ["FunctionVersionArn", "Pools", "CookieName"])
 def test_the_edge_config_resource_gets_every_input_it_renders(
     resources: dict[str, Any], prop: str
 ) -> None:
@@ -248,9 +245,20 @@ def test_the_edge_config_resource_gets_every_input_it_renders(
     assert prop in props(resources, "EdgeConfig")
 
 
-def test_the_issuer_is_the_stack_s_own_user_pool(resources: dict[str, Any]) -> None:
-    issuer = props(resources, "EdgeConfig")["Issuer"]["Fn::Sub"]
-    assert issuer == "https://cognito-idp.${AWS::Region}.amazonaws.com/${UserPool}"
+def test_the_edge_trusts_the_stack_s_own_user_pool_by_id_only(resources: dict[str, Any]) -> None:
+    """The issuer is read from the deployed pool (DescribeUserPool), not built by hand."""
+    [pool] = props(resources, "EdgeConfig")["Pools"]
+    assert pool["UserPoolId"] == {"Ref": "UserPool"}
+    assert set(pool) == {"UserPoolId", "ClientIds", "TokenUse", "RequiredGroups"}
+
+
+def test_the_edge_config_function_may_describe_the_stack_s_pool_only(
+    resources: dict[str, Any],
+) -> None:
+    statements = all_policy_statements({"r": resources["EdgeConfigFunctionRole"]})
+    [describe] = [s for s in statements if "cognito-idp:DescribeUserPool" in as_list(s["Action"])]
+    assert as_list(describe["Action"]) == ["cognito-idp:DescribeUserPool"]
+    assert describe["Resource"] == {"Fn::GetAtt": ["UserPool", "Arn"]}
 
 
 # --- the distribution ----------------------------------------------------------------------

@@ -24,7 +24,13 @@ from catalog.writes import CatalogWriter
 from content_delivery.api import build_app
 from content_delivery.settings import Settings
 from edge_auth import gate as edge
-from edge_config.render import config_bytes, pool_jwks, render_edge_config
+from edge_config.render import (
+    TrustedPool,
+    config_bytes,
+    issuer_of,
+    pool_jwks,
+    render_edge_config,
+)
 
 from .api import ApiCors, LocalApi
 from .authorizer import CognitoAuthorizer
@@ -139,7 +145,7 @@ class LocalStack:
         create_content_bucket(client("s3"), BUCKET, app_origin=demo.url)
         content = self._publish_samples(client)
 
-        edge_config_path = self._write_edge_config(pool, jwks, demo.url)
+        edge_config_path = self._write_edge_config(pool, jwks, demo.url, client("cognito-idp"))
         cloudfront.serve(
             LocalCloudFront(
                 edge.start(str(edge_config_path)),  # what Lambda@Edge does at init
@@ -202,17 +208,23 @@ class LocalStack:
             )
         return published
 
-    def _write_edge_config(self, pool: CognitoPool, jwks: dict[str, Any], app_origin: str) -> Path:
-        """config.json rendered by the code the deploy-time custom resource runs."""
-        config = render_edge_config(
-            issuer=pool.issuer,
+    def _write_edge_config(
+        self, pool: CognitoPool, jwks: dict[str, Any], app_origin: str, cognito: Any
+    ) -> Path:
+        """config.json rendered by the code the deploy-time custom resource runs, the issuer
+        read from the pool as moto describes it."""
+        trusted = TrustedPool(
+            issuer=issuer_of(cognito.describe_user_pool(UserPoolId=pool.pool_id)["UserPool"]),
             client_ids=[pool.client_id],
             token_use=["id", "access"],
             required_groups=[pool.group],
             jwks=jwks,
+            jwks_url=pool.jwks_url,
+        )
+        config = render_edge_config(
+            pools=[trusted],
             cookie_name=COOKIE_NAME,
             cors_allowed_origins=[app_origin],
-            jwks_url=pool.jwks_url,
             service="edge-auth-local",
         )
         self.state_dir.mkdir(parents=True, exist_ok=True)

@@ -32,3 +32,11 @@ def string_list(properties: Mapping[str, Any], name: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise CustomResourceError(f"property {name} must be a list of strings")
     return [v.strip() for v in value if v.strip()]
+
+
+def object_list(properties: Mapping[str, Any], name: str) -> list[dict[str, Any]]:
+    """A non-empty list of objects (each read with the functions above)."""
+    value = properties.get(name)
+    if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
+        raise CustomResourceError(f"property {name} must be a non-empty list of objects")
+    return value

@@ -4,11 +4,15 @@ CloudFormation waits up to an hour for a custom resource that does not answer. `
 sure it always gets one: the resource's work runs in a worker thread with a deadline a little
 shorter than the Lambda timeout; whatever happens (an answer, an exception, the deadline) a
 SUCCESS or FAILED response is PUT to the pre-signed ``ResponseURL`` with a readable reason.
+The handler sees that deadline (``Request.deadline``), so a wait of its own can end in time
+to report why it failed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 import threading
 import time
 import urllib.error
@@ -44,6 +48,13 @@ class Request:
     stack_id: str
     request_id: str
     response_url: str
+    #: ``time.monotonic()`` by which the handler must have returned for its answer to be sent;
+    #: ``run`` sets it from the time Lambda has left.
+    deadline: float = math.inf
+
+    def seconds_left(self) -> float:
+        """Seconds until ``deadline`` (never negative)."""
+        return max(self.deadline - time.monotonic(), 0.0)
 
     @classmethod
     def from_event(cls, event: Mapping[str, Any]) -> Request:
@@ -152,6 +163,8 @@ def run(
         send(request.response_url, response_body(request, "SUCCESS", None, "nothing to delete"))
         return "SUCCESS"
     result: dict[str, Any] = {}
+    budget = max(remaining_seconds - DEADLINE_MARGIN_SECONDS, 1.0)
+    request = dataclasses.replace(request, deadline=time.monotonic() + budget)
 
     def work() -> None:
         try:
@@ -161,8 +174,7 @@ def run(
 
     worker = threading.Thread(target=work, daemon=True)
     worker.start()
-    budget = max(remaining_seconds - DEADLINE_MARGIN_SECONDS, 1.0)
-    worker.join(budget)
+    worker.join(request.seconds_left())
 
     outcome: Outcome | None = result.get("outcome")
     status: Status

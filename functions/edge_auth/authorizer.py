@@ -1,42 +1,71 @@
 """The authorization decision for one token: verify once, then answer from the cache.
 
-This is where the pieces meet: the JWS layer checks the signature with a key from the
-``KeyStore``, the claim rules check the payload, the group rule decides between allow and 403,
-and the ``TokenCache`` remembers verified tokens until they expire.
+This is where the pieces meet: the JWS layer checks the signature with a key of one of the
+configured pools, that pool's claim rules check the payload, its group rule decides between
+allow and 403, and the ``TokenCache`` remembers verified tokens until they expire, or until a
+refresh drops the key that verified them.
+
+A key belongs to one pool, and a token is judged by the rules of the pool whose key signed it:
+a staff pool's token never passes on a learner pool's app clients or groups.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import NamedTuple
 
 from . import claims, jws
-from .config import EdgeConfig
-from .errors import MissingGroupError
-from .jwks import KeyStore
+from .config import EdgeConfig, PoolConfig
+from .errors import InvalidSignatureError, MissingGroupError, UnknownKeyError
+from .jwks import Fetcher, KeyStore, fetch_on_demand
+from .rs256 import RsaPublicKey
 from .token_cache import CachedDecision, TokenCache
 
 
+class TrustedPool(NamedTuple):
+    """A configured pool and the store of its current keys."""
+
+    config: PoolConfig
+    keys: KeyStore
+
+
 class Authorizer:
-    """Decide whether a bearer token grants access under one ``EdgeConfig``."""
+    """Decide whether a bearer token grants access to any of the configured pools."""
 
     def __init__(
         self,
-        config: EdgeConfig,
-        key_store: KeyStore,
+        pools: tuple[TrustedPool, ...],
         *,
         cache: TokenCache | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._config = config
-        self._key_store = key_store
+        self._pools = pools
         self._cache = cache if cache is not None else TokenCache()
         self._clock = clock
 
     @classmethod
-    def from_config(cls, config: EdgeConfig) -> Authorizer:
-        """An authorizer over the config's baked-in keys, refreshing from its JWKS URL."""
-        return cls(config, KeyStore(config.keys, config.jwks_url))
+    def from_config(
+        cls,
+        config: EdgeConfig,
+        *,
+        fetcher: Fetcher = fetch_on_demand,
+        clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> Authorizer:
+        """An authorizer over each pool's baked-in keys, refreshing from its JWKS URL.
+
+        ``clock`` is wall time (token claims), ``monotonic`` the refresh policy's timer.
+        """
+        return cls(
+            tuple(
+                TrustedPool(
+                    pool, KeyStore(pool.keys, pool.jwks_url, fetcher=fetcher, clock=monotonic)
+                )
+                for pool in config.pools
+            ),
+            clock=clock,
+        )
 
     def authorize(self, token: str) -> None:
         """Return if ``token`` grants access; raise a ``DeniedError`` subclass otherwise."""
@@ -49,17 +78,46 @@ class Authorizer:
             raise MissingGroupError("token is in none of the required groups")
 
     def _verify(self, token: str, now: float) -> CachedDecision:
-        payload = jws.decode_and_verify(token, self._key_store.key_for)
-        config = self._config
-        expires_at = claims.check_claims(
-            payload,
-            issuer=config.issuer,
-            client_ids=config.client_ids,
-            token_uses=config.token_uses,
-            now=now,
-        )
-        try:
-            claims.check_groups(payload, config.required_groups)
-        except MissingGroupError:
-            return CachedDecision(expires_at, in_group=False)
-        return CachedDecision(expires_at, in_group=True)
+        parsed = jws.parse(token)
+        for pool, key in self._candidates(parsed):
+            try:
+                payload = jws.verified_claims(parsed, key)
+            except InvalidSignatureError:
+                continue
+            rules = pool.config
+            expires_at = claims.check_claims(
+                payload,
+                issuers=rules.issuers,
+                client_ids=rules.client_ids,
+                token_uses=rules.token_uses,
+                now=now,
+            )
+            try:
+                claims.check_groups(payload, rules.required_groups)
+            except MissingGroupError:
+                return CachedDecision(expires_at, False, key)
+            return CachedDecision(expires_at, True, key)
+        raise InvalidSignatureError("signature does not verify")
+
+    def _candidates(self, parsed: jws.CompactJws) -> list[tuple[TrustedPool, RsaPublicKey]]:
+        """The keys named by the token's ``kid`` (one per pool that has it), refreshing once.
+
+        An unknown ``kid`` refreshes only the pool the token's (unverified) ``iss`` names: a
+        token claiming no configured pool costs no fetch at all.
+        """
+        kid = parsed.kid
+        found = [(pool, key) for pool in self._pools if (key := pool.keys.get(kid)) is not None]
+        if found:
+            return found
+        iss = parsed.unverified_issuer()
+        named = [pool for pool in self._pools if iss in pool.config.issuers]
+        if not named:
+            raise UnknownKeyError(
+                "kid is not in the JWKS", detail="iss names no configured pool; nothing fetched"
+            )
+        [pool] = named
+        self._cache.drop_keys(pool.keys.refresh(kid))
+        key = pool.keys.get(kid)
+        if key is None:
+            raise UnknownKeyError("kid is not in the JWKS", detail=pool.keys.last_miss)
+        return [(pool, key)]

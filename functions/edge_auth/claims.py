@@ -1,9 +1,9 @@
 """Cognito claim rules, applied to the payload of a token whose signature already verified.
 
 The rules are the ones Cognito documents for verifying a user pool token: a future ``exp``,
-``iss`` equal to the pool, ``token_use`` of an accepted kind, and the app client in ``aud``
-(ID tokens) or ``client_id`` (access tokens). ``nbf`` and ``iat`` are checked when present.
-Group membership is a separate step because its failure is a 403, not a 401.
+``iss`` exactly one of the pool's two issuer strings, ``token_use`` of an accepted kind, and the
+app client in ``aud`` (ID tokens) or ``client_id`` (access tokens). ``nbf`` and ``iat`` are
+checked when present. Group membership is a separate step because its failure is a 403, not a 401.
 """
 
 from __future__ import annotations
@@ -30,21 +30,29 @@ CLOCK_SKEW_SECONDS = 60
 
 
 def _numeric_date(claims: Mapping[str, Any], name: str) -> float | None:
-    """A NumericDate claim (RFC 7519): a finite JSON number; ``bool`` is not a number."""
+    """A NumericDate claim (RFC 7519): a finite JSON number; ``bool`` is not a number.
+
+    JSON numbers have no range: ``1e400`` decodes to infinity and a 400-digit integer does
+    not fit a float at all. Both are an invalid claim, like any other number no clock reaches.
+    """
     value = claims.get(name)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidClaimError(f"{name} must be a number")
-    if not math.isfinite(value):
+    try:
+        moment = float(value)
+    except OverflowError as exc:
+        raise InvalidClaimError(f"{name} is out of range") from exc
+    if not math.isfinite(moment):
         raise InvalidClaimError(f"{name} must be finite")
-    return float(value)
+    return moment
 
 
 def check_claims(
     claims: Mapping[str, Any],
     *,
-    issuer: str,
+    issuers: frozenset[str],
     client_ids: frozenset[str],
     token_uses: frozenset[str],
     now: float,
@@ -60,7 +68,8 @@ def check_claims(
         if moment is not None and moment > now + CLOCK_SKEW_SECONDS:
             raise ImmatureTokenError(f"{name} is in the future")
 
-    if claims.get("iss") != issuer:
+    iss = claims.get("iss")
+    if not isinstance(iss, str) or iss not in issuers:
         raise InvalidIssuerError("iss is not the configured user pool")
     token_use = claims.get("token_use")
     if not isinstance(token_use, str) or token_use not in token_uses:

@@ -4,6 +4,18 @@ Lambda@Edge has no environment variables, so the deploy-time custom resource
 (``functions/edge_config``) writes ``config.json`` beside this module inside the code package.
 Tests and local tools point elsewhere with the ``EDGE_AUTH_CONFIG`` environment variable.
 
+The file names the user pools whose tokens are accepted, each with its own app clients, token
+uses, required groups and keys::
+
+    {"pools": [{"issuer": "https://issuer-cognito-idp.<region>.amazonaws.com/<pool id>",
+                "client_ids": [...], "token_use": ["id"], "required_groups": [...],
+                "jwks": {...}, "jwks_url": "..."}, ...],
+     "cookie_name": "...", "cors_allowed_origins": [...], "service": "...", ...}
+
+A file in the first format (one pool's keys at the top level, no ``pools``) still loads as
+that one pool. Either issuer format names the same pool, and the pool's tokens are accepted
+under both (see ``pool_issuers``).
+
 Unknown keys are an error: a typo such as ``required_group`` must stop the function from
 trusting anything, not silently admit every user of the pool.
 """
@@ -16,8 +28,8 @@ import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from . import rs256
-from .errors import ConfigError
+from .errors import ConfigError, InvalidJwksError
+from .keyset import KeySet, parse_jwks
 
 CONFIG_ENV_VAR = "EDGE_AUTH_CONFIG"
 DEFAULT_CONFIG_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "config.json")
@@ -25,78 +37,82 @@ DEFAULT_CONFIG_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "
 TOKEN_USES = frozenset({"id", "access"})
 LOG_LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR"})
 
-_ISSUER = re.compile(r"https://cognito-idp\.[a-z0-9-]+\.amazonaws\.com/[a-z0-9-]+_[A-Za-z0-9]+")
+#: A user pool's issuer in either of Cognito's formats (IssuerConfiguration ORIGINAL or
+#: UPDATED); a pool ID starts with its (primary) region, and the issuer must agree.
+_ISSUER = re.compile(
+    r"https://(?:issuer-)?cognito-idp\.(?P<region>[a-z]{2,4}(?:-[a-z]+)+-[0-9])\.amazonaws\.com/"
+    r"(?P<pool_id>(?P=region)_[A-Za-z0-9]+)"
+)
 # RFC 6265 cookie-name is an RFC 7230 token.
 _COOKIE_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}")
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 _NAME = re.compile(r"[A-Za-z0-9_.:/-]{1,255}")
-# https to any host, plain http only to loopback; no userinfo, query or fragment.
-_JWKS_URL = re.compile(
-    r"(https://[A-Za-z0-9.-]+|http://(127\.0\.0\.1|localhost|\[::1\]))(:[0-9]{1,5})?(/[^\s?#@]*)?"
+#: https to any host, plain http only to loopback (tests, ``make local``); no userinfo, query
+#: or fragment. The one home of this rule: ``jwks_fetch`` splits each URL with it again.
+JWKS_URL = re.compile(
+    r"(?:https://(?P<host>[A-Za-z0-9.-]+)|http://(?P<loopback>127\.0\.0\.1|localhost|\[::1\]))"
+    r"(?::(?P<port>[0-9]{1,5}))?(?P<path>/[^\s?#@]*)?"
 )
 
 DEFAULT_SERVICE = "edge-auth"
 DEFAULT_METRICS_NAMESPACE = "PrivateContent"
 
-_REQUIRED = frozenset({"issuer", "client_ids", "token_use", "required_groups"})
-_OPTIONAL = frozenset(
-    {
-        "jwks",
-        "jwks_url",
-        "cookie_name",
-        "cors_allowed_origins",
-        "service",
-        "metrics_namespace",
-        "log_level",
-    }
+#: One pool's settings, in a ``pools`` entry or (today's format) at the top level.
+_POOL_REQUIRED = frozenset({"issuer", "client_ids", "token_use", "required_groups"})
+_POOL_OPTIONAL = frozenset({"jwks", "jwks_url"})
+_EDGE_OPTIONAL = frozenset(
+    {"cookie_name", "cors_allowed_origins", "service", "metrics_namespace", "log_level"}
 )
+#: The most pools one edge trusts: each may cost a JWKS refresh, and few platforms need more.
+MAX_POOLS = 8
 
 
-class EdgeConfig(NamedTuple):
-    """Validated settings. ``keys`` maps ``kid`` to JWK for the baked-in JWKS.
+def pool_issuers(issuer: str) -> frozenset[str]:
+    """Both issuer strings of the pool that ``issuer`` (either format) names.
 
-    A NamedTuple rather than a dataclass: ``dataclasses`` (and the ``inspect`` it pulls in)
-    would add about 7 ms to every cold start of the edge function.
+    A pool switched from ORIGINAL to UPDATED still has live tokens of the old format, so the
+    edge accepts both, and nothing else: same region, same pool ID, exact strings.
     """
+    match = _ISSUER.fullmatch(issuer)
+    if match is None:
+        raise ConfigError(
+            "issuer must look like https://cognito-idp.<region>.amazonaws.com/<user pool id> "
+            "or https://issuer-cognito-idp.<region>.amazonaws.com/<user pool id>"
+        )
+    region, pool_id = match["region"], match["pool_id"]
+    return frozenset(
+        {
+            f"https://cognito-idp.{region}.amazonaws.com/{pool_id}",
+            f"https://issuer-cognito-idp.{region}.amazonaws.com/{pool_id}",
+        }
+    )
 
-    issuer: str
+
+class PoolConfig(NamedTuple):
+    """One user pool the edge trusts: its issuers, app clients, token uses, groups and keys."""
+
+    user_pool_id: str
+    issuers: frozenset[str]
     client_ids: frozenset[str]
     token_uses: frozenset[str]
     required_groups: frozenset[str]
     jwks_url: str
-    keys: Mapping[str, Mapping[str, Any]]
+    keys: KeySet
+
+
+class EdgeConfig(NamedTuple):
+    """Validated settings: the trusted pools, then what applies to every request.
+
+    NamedTuples rather than dataclasses: ``dataclasses`` (and the ``inspect`` it pulls in)
+    would add about 7 ms to every cold start of the edge function.
+    """
+
+    pools: tuple[PoolConfig, ...]
     cookie_name: str | None
     cors_allowed_origins: frozenset[str]
     service: str
     metrics_namespace: str
     log_level: str
-
-
-def parse_jwks(jwks: object) -> dict[str, Mapping[str, Any]]:
-    """Map ``kid`` to JWK for every usable RS256 signing key of a JSON Web Key Set.
-
-    Keys of other types or uses are skipped (a JWKS may legitimately carry them); a set with no
-    usable key at all, or a ``kid`` used twice, is an error.
-    """
-    if not isinstance(jwks, Mapping) or not isinstance(jwks.get("keys"), list):
-        raise ConfigError('a JWKS is an object with a "keys" list')
-    keys: dict[str, Mapping[str, Any]] = {}
-    for jwk in jwks["keys"]:
-        if not isinstance(jwk, Mapping):
-            raise ConfigError("every JWKS entry must be an object")
-        kid = jwk.get("kid")
-        try:
-            rs256.public_key(jwk)
-        except ValueError:
-            continue
-        if not isinstance(kid, str) or not kid:
-            raise ConfigError("every RS256 key needs a non-empty string kid")
-        if kid in keys:
-            raise ConfigError(f"kid {kid!r} appears twice in the JWKS")
-        keys[kid] = dict(jwk)
-    if not keys:
-        raise ConfigError("the JWKS holds no usable RS256 signing key")
-    return keys
 
 
 def _string_set(
@@ -121,44 +137,75 @@ def _optional_string(raw: Mapping[str, Any], name: str, pattern: re.Pattern[str]
     return value
 
 
+def _check_keys(raw: Mapping[str, Any], required: frozenset[str], optional: frozenset[str]) -> None:
+    missing = sorted(required - raw.keys())
+    unknown = sorted(raw.keys() - required - optional)
+    if missing or unknown:
+        raise ConfigError(f"configuration keys missing: {missing}, unknown: {unknown}")
+
+
 def _jwks_url(raw: Mapping[str, Any], issuer: str) -> str:
     """The JWKS location: the pool's own, or an override (``https``, or ``http`` on loopback)."""
     url = raw.get("jwks_url", f"{issuer}/.well-known/jwks.json")
     if not isinstance(url, str):
         raise ConfigError("jwks_url must be a string")
-    if not _JWKS_URL.fullmatch(url):
+    if not JWKS_URL.fullmatch(url):
         raise ConfigError("jwks_url must be an https URL (http only on loopback)")
     return url
+
+
+def _pool(raw: object) -> PoolConfig:
+    if not isinstance(raw, Mapping):
+        raise ConfigError("every pool must be a JSON object")
+    _check_keys(raw, _POOL_REQUIRED, _POOL_OPTIONAL)
+    issuer = raw["issuer"]
+    if not isinstance(issuer, str):
+        raise ConfigError("issuer must be a string")
+    issuers = pool_issuers(issuer)
+    token_uses = _string_set(raw, "token_use", allow_empty=False)
+    if not token_uses <= TOKEN_USES:
+        raise ConfigError(f"token_use may only hold {sorted(TOKEN_USES)}")
+    try:
+        keys = parse_jwks(raw["jwks"]) if raw.get("jwks") is not None else {}
+    except InvalidJwksError as exc:
+        raise ConfigError(f"jwks: {exc}") from exc
+    return PoolConfig(
+        user_pool_id=issuer.rsplit("/", 1)[1],
+        issuers=issuers,
+        client_ids=_string_set(raw, "client_ids", allow_empty=False),
+        token_uses=token_uses,
+        required_groups=_string_set(raw, "required_groups", allow_empty=True),
+        jwks_url=_jwks_url(raw, issuer),
+        keys=keys,
+    )
+
+
+def _pools(raw: Mapping[str, Any]) -> tuple[PoolConfig, ...]:
+    """``pools`` (a list of pool objects), or today's format: one pool's keys at the top."""
+    if "pools" not in raw:
+        _check_keys(raw, _POOL_REQUIRED, _POOL_OPTIONAL | _EDGE_OPTIONAL)
+        return (_pool({k: v for k, v in raw.items() if k not in _EDGE_OPTIONAL}),)
+    _check_keys(raw, frozenset({"pools"}), _EDGE_OPTIONAL)
+    entries = raw["pools"]
+    if not isinstance(entries, list) or not 1 <= len(entries) <= MAX_POOLS:
+        raise ConfigError(f"pools must be a list of 1 to {MAX_POOLS} pool objects")
+    pools = tuple(_pool(entry) for entry in entries)
+    ids = [pool.user_pool_id for pool in pools]
+    if len(set(ids)) != len(ids):
+        raise ConfigError("a user pool appears twice in pools")
+    return pools
 
 
 def parse_config(raw: object) -> EdgeConfig:
     """Validate a decoded ``config.json`` and return the settings, or raise ``ConfigError``."""
     if not isinstance(raw, Mapping):
         raise ConfigError("the configuration must be a JSON object")
-    missing = sorted(_REQUIRED - raw.keys())
-    unknown = sorted(raw.keys() - _REQUIRED - _OPTIONAL)
-    if missing or unknown:
-        raise ConfigError(f"configuration keys missing: {missing}, unknown: {unknown}")
-
-    issuer = raw["issuer"]
-    if not isinstance(issuer, str) or not _ISSUER.fullmatch(issuer):
-        raise ConfigError(
-            "issuer must look like https://cognito-idp.<region>.amazonaws.com/<user pool id>"
-        )
-    token_uses = _string_set(raw, "token_use", allow_empty=False)
-    if not token_uses <= TOKEN_USES:
-        raise ConfigError(f"token_use may only hold {sorted(TOKEN_USES)}")
+    pools = _pools(raw)
     log_level = raw.get("log_level", "INFO")
     if log_level not in LOG_LEVELS:
         raise ConfigError(f"log_level must be one of {sorted(LOG_LEVELS)}")
-
     return EdgeConfig(
-        issuer=issuer,
-        client_ids=_string_set(raw, "client_ids", allow_empty=False),
-        token_uses=token_uses,
-        required_groups=_string_set(raw, "required_groups", allow_empty=True),
-        jwks_url=_jwks_url(raw, issuer),
-        keys=parse_jwks(raw["jwks"]) if raw.get("jwks") is not None else {},
+        pools=pools,
         cookie_name=_optional_string(raw, "cookie_name", _COOKIE_NAME),
         cors_allowed_origins=_string_set(
             raw, "cors_allowed_origins", allow_empty=True, pattern=_ORIGIN

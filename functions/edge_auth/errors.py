@@ -131,3 +131,7 @@ class MissingGroupError(DeniedError):
 
 class JwksFetchError(Exception):
     """The JWKS could not be fetched or parsed. Not a deny by itself: see ``KeyStore``."""
+
+
+class InvalidJwksError(Exception):
+    """A JWKS document breaks a key rule (see ``keyset``). Not a deny by itself either."""

@@ -1,8 +1,9 @@
 """The gate: one viewer-request event in, the request (allow) or a generated 401/403 (deny) out.
 
 ``start`` builds a Gate from the configuration file once (Lambda's init phase); ``decide`` makes
-each decision in one ``try`` whose named outcomes are *preflight*, *allowed* and *denied*. Any
-unexpected error is a deny too, because this is an access-control boundary.
+each decision in one straight line: parse the event once, then one ``try`` whose named outcomes
+are *preflight*, *allowed* and *denied*. Any unexpected error is a deny too, because this is an
+access-control boundary.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any, NamedTuple
 from . import viewer
 from .authorizer import Authorizer
 from .config import EdgeConfig, load_config
-from .errors import ConfigError, DeniedError, InternalError
+from .errors import ConfigError, DeniedError, InternalError, MalformedEventError
 from .observability import Telemetry
 
 
@@ -42,25 +43,6 @@ def start(path: str) -> Gate:
     )
 
 
-def _log_context(event: object) -> dict[str, Any]:
-    """Identifiers that tie a log line to CloudFront's own logs; never headers or tokens."""
-    try:
-        cf = event["Records"][0]["cf"]  # type: ignore[index]
-        return {
-            "request_id": str(cf["config"]["requestId"])[:128],
-            "distribution_id": str(cf["config"]["distributionId"])[:64],
-            "uri": str(cf["request"]["uri"])[:512],
-        }
-    except Exception:  # noqa: BLE001 - context is best effort on a malformed event
-        return {}
-
-
-def _cors(gate: Gate, event: object) -> viewer.Headers:
-    return viewer.cors_headers(
-        event, gate.config.cors_allowed_origins if gate.config else frozenset()
-    )
-
-
 def decide(gate: Gate, event: object) -> dict[str, Any]:
     """Turn one viewer-request event into the request (allow) or a generated response (deny).
 
@@ -74,24 +56,30 @@ def decide(gate: Gate, event: object) -> dict[str, Any]:
 
 
 def _decide(gate: Gate, event: object) -> dict[str, Any]:
-    telemetry = gate.telemetry
+    config, authorizer, telemetry = gate
+    request = viewer.parse(event)
     try:
-        request = viewer.viewer_request(event)
-        if gate.config is None or gate.authorizer is None:
+        if request.problem is not None:
+            raise MalformedEventError(request.problem)
+        if config is None or authorizer is None:
             raise ConfigError("configuration is invalid")
-        if viewer.is_preflight(request):
+        if request.is_preflight:
             outcome = "Preflight"
         else:
-            gate.authorizer.authorize(viewer.bearer_token(request, gate.config.cookie_name))
+            authorizer.authorize(viewer.bearer_token(request, config.cookie_name))
             outcome = "Allowed"
         answer = viewer.allow(request)
     except DeniedError as exc:
-        telemetry.denied(exc, _log_context(event))
-        answer = viewer.deny(exc, _cors(gate, event))
+        telemetry.denied(exc, request.log_context())
+        answer = viewer.deny(exc, _cors(config, request))
     except Exception as exc:  # noqa: BLE001 - fail closed on bugs, never a 5xx
-        telemetry.unexpected(exc, _log_context(event))
-        answer = viewer.deny(InternalError("unexpected error"), _cors(gate, event))
+        telemetry.unexpected(exc, request.log_context())
+        answer = viewer.deny(InternalError("unexpected error"), _cors(config, request))
     else:
         telemetry.count(outcome)
     telemetry.maybe_flush()
     return answer
+
+
+def _cors(config: EdgeConfig | None, request: viewer.ViewerRequest) -> viewer.Headers:
+    return viewer.cors_headers(request, config.cors_allowed_origins if config else frozenset())

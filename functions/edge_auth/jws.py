@@ -9,8 +9,7 @@ any ``crit`` extension is refused because none is understood (RFC 7515 section 4
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import rs256
 from .b64 import b64url_decode
@@ -19,6 +18,7 @@ from .errors import (
     MalformedTokenError,
     UnsupportedAlgorithmError,
 )
+from .rs256 import RsaPublicKey
 
 #: Cognito tokens are a few KB; CloudFront caps all headers of a request at 20 KB.
 MAX_TOKEN_LENGTH = 16_384
@@ -45,12 +45,28 @@ def _json_object(raw: bytes) -> dict[str, Any]:
     return value
 
 
-def decode_and_verify(token: str, key_for: Callable[[str], Mapping[str, Any]]) -> dict[str, Any]:
-    """Parse ``token``, check its header and RS256 signature, and return its claims.
+class CompactJws(NamedTuple):
+    """A token whose form and header passed, signature not yet checked."""
 
-    ``key_for`` maps a ``kid`` to its JWK, raising ``UnknownKeyError`` when there is none.
-    All three parts must be strict base64url before anything else happens; the payload's JSON
-    is parsed only after the signature verified, so nothing unsigned can influence a decision.
+    kid: str
+    signing_input: bytes
+    payload: bytes
+    signature: bytes
+
+    def unverified_issuer(self) -> str | None:
+        """``iss`` as the token claims it, UNVERIFIED: fit only to choose which pool's JWKS to
+        refresh for an unknown ``kid``, never to trust anything."""
+        try:
+            iss = _json_object(self.payload).get("iss")
+        except MalformedTokenError:
+            return None
+        return iss if isinstance(iss, str) else None
+
+
+def parse(token: str) -> CompactJws:
+    """Check ``token``'s form and header; raise a ``DeniedError`` subclass otherwise.
+
+    All three parts must be strict base64url before anything else happens.
     """
     if len(token) > MAX_TOKEN_LENGTH:
         raise MalformedTokenError("token too long")
@@ -69,9 +85,15 @@ def decode_and_verify(token: str, key_for: Callable[[str], Mapping[str, Any]]) -
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid:
         raise MalformedTokenError("kid must be a non-empty string")
+    return CompactJws(kid, f"{header_b64}.{payload_b64}".encode("ascii"), payload, signature)
 
-    jwk = key_for(kid)
-    signing_input = f"{header_b64}.{payload_b64}".encode("ascii")
-    if not rs256.verify(jwk, signing_input, signature):
+
+def verified_claims(token: CompactJws, key: RsaPublicKey) -> dict[str, Any]:
+    """The claims of ``token`` if ``key`` signed it; ``InvalidSignatureError`` otherwise.
+
+    The payload's JSON is parsed only after the signature verified, so nothing unsigned can
+    influence a decision.
+    """
+    if not rs256.verify(key, token.signing_input, token.signature):
         raise InvalidSignatureError("signature does not verify")
-    return _json_object(payload)
+    return _json_object(token.payload)

@@ -12,65 +12,45 @@ against Project Wycheproof's vectors in ``tests/``).
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
-from collections.abc import Mapping
-from typing import Any, NamedTuple
-
-from .b64 import b64url_decode
+from typing import NamedTuple
 
 # DER of DigestInfo(AlgorithmIdentifier(id-sha256, NULL), OCTET STRING(32 bytes)), RFC 8017 9.2.
 _SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
 
+# The bounds below keep a hostile key from making ``pow`` run for seconds: verification costs
+# about (bits of e) multiplications of (bits of n)-bit numbers.
 #: Keys shorter than this are refused; Cognito signs with 2048-bit keys.
 MIN_MODULUS_BITS = 2048
-#: Refuse absurd keys so that a hostile JWKS cannot make ``pow`` run for seconds.
+#: Refuse absurd moduli (8192 bits with e = 65537 still verifies in milliseconds).
 MAX_MODULUS_BITS = 8192
+#: The public exponent is odd and in [3, 2**31 - 1], the range Go's crypto/rsa also accepts;
+#: Cognito uses 65537. Unbounded, an 8192-bit key with e close to n took a second per token.
+MIN_PUBLIC_EXPONENT = 3
+MAX_PUBLIC_EXPONENT = 2**31 - 1
 
 
 class RsaPublicKey(NamedTuple):
-    """A parsed RSA public key: modulus, public exponent, modulus length in bytes."""
+    """A checked RSA public key: modulus, public exponent, modulus length in bytes.
+
+    Build it with :func:`public_key`, which applies every bound once; ``verify`` trusts it.
+    """
 
     n: int
     e: int
     size: int
 
 
-def _b64url_uint(value: object) -> int:
-    """Decode a JWK base64url big-endian unsigned integer, strictly."""
-    if not isinstance(value, str):
-        raise ValueError("expected a base64url string")
-    return int.from_bytes(b64url_decode(value), "big")
-
-
-@functools.lru_cache(maxsize=64)
-def _parse_key(n_b64: object, e_b64: object) -> RsaPublicKey:
-    n = _b64url_uint(n_b64)
-    e = _b64url_uint(e_b64)
+def public_key(n: int, e: int) -> RsaPublicKey:
+    """Check ``n`` and ``e`` against the bounds above; ``ValueError`` names the one broken."""
     if not MIN_MODULUS_BITS <= n.bit_length() <= MAX_MODULUS_BITS or n % 2 == 0:
         raise ValueError(f"RSA modulus must be odd and {MIN_MODULUS_BITS}-{MAX_MODULUS_BITS} bits")
-    if e < 3 or e % 2 == 0 or e >= n:
-        raise ValueError("RSA public exponent must be odd, at least 3 and below the modulus")
+    if not MIN_PUBLIC_EXPONENT <= e <= MAX_PUBLIC_EXPONENT or e % 2 == 0:
+        raise ValueError(
+            f"RSA public exponent must be odd and {MIN_PUBLIC_EXPONENT}-{MAX_PUBLIC_EXPONENT}"
+        )
     return RsaPublicKey(n, e, (n.bit_length() + 7) // 8)
-
-
-def public_key(jwk: Mapping[str, Any]) -> RsaPublicKey:
-    """Parse and check an RSA JWK meant for RS256 signatures.
-
-    Raises ``ValueError`` for anything else: another key type, a key declared for another
-    algorithm or for encryption, or key material outside the accepted sizes.
-    """
-    if jwk.get("kty") != "RSA":
-        raise ValueError("kty must be RSA")
-    if jwk.get("alg", "RS256") != "RS256":
-        raise ValueError("alg must be RS256 when present")
-    if jwk.get("use", "sig") != "sig":
-        raise ValueError("use must be sig when present")
-    n, e = jwk.get("n"), jwk.get("e")
-    if not isinstance(n, str) or not isinstance(e, str):
-        raise ValueError("n and e must be base64url strings")
-    return _parse_key(n, e)
 
 
 def _encoded_message(signing_input: bytes, size: int) -> bytes:
@@ -79,16 +59,12 @@ def _encoded_message(signing_input: bytes, size: int) -> bytes:
     return b"\x00\x01" + b"\xff" * (size - len(t) - 3) + b"\x00" + t
 
 
-def verify(jwk: Mapping[str, Any], signing_input: bytes, signature: bytes) -> bool:
+def verify(key: RsaPublicKey, signing_input: bytes, signature: bytes) -> bool:
     """Return True only if ``signature`` is a valid RS256 signature of ``signing_input``.
 
-    Never raises: an unusable key, a signature of the wrong length or a representative out of
-    range all return False.
+    Never raises: a signature of the wrong length or a representative out of range returns
+    False.
     """
-    try:
-        key = public_key(jwk)
-    except ValueError:
-        return False
     if len(signature) != key.size:
         return False
     s = int.from_bytes(signature, "big")

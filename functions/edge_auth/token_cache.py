@@ -3,22 +3,28 @@
 A video player sends dozens of range requests with one token; verifying the RSA signature
 again for each would cost a modular exponentiation every time. Only tokens whose signature and
 claims verified are cached, so a stream of forged tokens cannot fill the cache. An entry never
-outlives the token's ``exp``.
+outlives the token's ``exp``, nor the key that verified it: a refresh that drops a key drops
+every decision the key vouched for (``drop_keys``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Set
 from typing import NamedTuple
+
+from .rs256 import RsaPublicKey
 
 #: Entries held per execution environment; each costs about the size of one token.
 MAX_ENTRIES = 2048
 
 
 class CachedDecision(NamedTuple):
-    """``expires_at`` is the token's ``exp``; ``in_group`` whether it passed the group rule."""
+    """``expires_at`` is the token's ``exp``; ``in_group`` whether it passed the group rule;
+    ``key`` the key its signature verified with."""
 
     expires_at: float
     in_group: bool
+    key: RsaPublicKey
 
 
 class TokenCache:
@@ -46,3 +52,8 @@ class TokenCache:
             while len(self._entries) >= self._max_entries:
                 del self._entries[next(iter(self._entries))]
         self._entries[token] = decision
+
+    def drop_keys(self, keys: Set[RsaPublicKey]) -> None:
+        """Forget every decision that one of ``keys`` vouched for."""
+        if keys:
+            self._entries = {t: d for t, d in self._entries.items() if d.key not in keys}

@@ -1,16 +1,19 @@
 """Render the edge function's ``config.json``; shared by the custom resource and local tools.
 
-The rendered document is validated with the edge function's own parser before it is used, so a
-configuration the edge would reject fails the deployment with a readable reason instead of
-shipping a function that denies everything.
+Each trusted pool's issuer comes from the pool as deployed (``issuer_of`` reads Cognito's
+DescribeUserPool answer: its ARN's region and its ``IssuerConfiguration``), never from a string
+built by hand, and its JWKS is fetched from that issuer. The rendered document is validated
+with the edge function's own parser before it is used, so a configuration the edge would
+reject fails the deployment with a readable reason instead of shipping a function that denies
+everything.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
 
 from edge_auth.config import parse_config
 from edge_auth.errors import ConfigError
@@ -18,33 +21,60 @@ from edge_auth.jwks_fetch import fetch_jwks
 
 JWKS_FETCH_TIMEOUT_SECONDS = 10.0
 
+#: Cognito's issuer host for each ``IssuerConfiguration.Type`` (absent means ORIGINAL).
+_ISSUER_HOSTS = {"ORIGINAL": "cognito-idp", "UPDATED": "issuer-cognito-idp"}
+
+
+def issuer_of(user_pool: Mapping[str, Any]) -> str:
+    """The issuer of the pool that DescribeUserPool's ``UserPool`` describes; ``ConfigError``
+    when the description does not say which (no ARN, an unknown issuer type)."""
+    pool_id, arn = user_pool.get("Id"), user_pool.get("Arn")
+    if not isinstance(pool_id, str) or not isinstance(arn, str) or arn.count(":") < 5:
+        raise ConfigError("DescribeUserPool returned no pool ID and ARN")
+    region = arn.split(":")[3]
+    kind = (user_pool.get("IssuerConfiguration") or {}).get("Type", "ORIGINAL")
+    if kind not in _ISSUER_HOSTS:
+        raise ConfigError(f"user pool {pool_id} has an issuer type this edge does not know: {kind}")
+    return f"https://{_ISSUER_HOSTS[kind]}.{region}.amazonaws.com/{pool_id}"
+
+
+class TrustedPool(NamedTuple):
+    """One pool's entry in the rendered config: ``jwks`` is baked in, ``jwks_url`` optional."""
+
+    issuer: str
+    client_ids: Sequence[str]
+    token_use: Sequence[str]
+    required_groups: Sequence[str]
+    jwks: dict[str, Any]
+    jwks_url: str | None = None
+
+    def document(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {
+            "issuer": self.issuer,
+            "client_ids": list(self.client_ids),
+            "token_use": list(self.token_use),
+            "required_groups": list(self.required_groups),
+            "jwks": self.jwks,
+        }
+        if self.jwks_url is not None:
+            entry["jwks_url"] = self.jwks_url
+        return entry
+
 
 def render_edge_config(
     *,
-    issuer: str,
-    client_ids: Sequence[str],
-    token_use: Sequence[str],
-    required_groups: Sequence[str],
-    jwks: dict[str, Any],
+    pools: Sequence[TrustedPool],
     cookie_name: str | None = None,
     cors_allowed_origins: Sequence[str] = (),
-    jwks_url: str | None = None,
     service: str | None = None,
     metrics_namespace: str | None = None,
     log_level: str | None = None,
 ) -> dict[str, Any]:
     """The config document, checked by ``edge_auth.config.parse_config``; raises ConfigError."""
-    config: dict[str, Any] = {
-        "issuer": issuer,
-        "client_ids": list(client_ids),
-        "token_use": list(token_use),
-        "required_groups": list(required_groups),
-        "jwks": jwks,
-    }
+    config: dict[str, Any] = {"pools": [pool.document() for pool in pools]}
     optional = {
         "cookie_name": cookie_name,
         "cors_allowed_origins": list(cors_allowed_origins) or None,
-        "jwks_url": jwks_url,
         "service": service,
         "metrics_namespace": metrics_namespace,
         "log_level": log_level,
@@ -68,4 +98,12 @@ def config_digest(config: dict[str, Any]) -> str:
     return hashlib.sha256(config_bytes(config)).hexdigest()
 
 
-__all__ = ["ConfigError", "config_bytes", "config_digest", "pool_jwks", "render_edge_config"]
+__all__ = [
+    "ConfigError",
+    "TrustedPool",
+    "config_bytes",
+    "config_digest",
+    "issuer_of",
+    "pool_jwks",
+    "render_edge_config",
+]

@@ -19,6 +19,7 @@ FUNCTIONS = (
     "EdgeAuthFunction",
     "EdgeConfigFunction",
     "CloudFrontResourcesFunction",
+    "LogRetentionFunction",
     "ContentDeliveryFunction",
 )
 

@@ -10,7 +10,7 @@ from catalog.store import CourseListing
 
 
 class InMemoryCatalog:
-    """Stores items in their DynamoDB form and parses them on the way out, as DynamoCatalog does."""
+    """Stores items in their DynamoDB form and parses them on the way out, as CatalogStore does."""
 
     def __init__(self, items: Iterable[ContentItem | dict[str, Any]] = ()) -> None:
         self.items = {}

@@ -41,6 +41,31 @@ def viewer_request(
     )
 
 
+def browser_headers(token: str) -> dict[str, str]:
+    """What Chrome sends with a range request for a video in the app's page: 15 headers
+    besides ``Host``, the token both in ``Authorization`` and in the token cookie."""
+    return {
+        "User-Agent": (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/131.0.0.0 Safari/537.36"
+        ),
+        "Accept": "*/*",
+        "Accept-Encoding": "identity;q=1, *;q=0",
+        "Accept-Language": "en-GB,en-US;q=0.9,en;q=0.8",
+        "Range": "bytes=1048576-",
+        "Referer": f"{APP_ORIGIN}/courses/aws-101",
+        "Origin": APP_ORIGIN,
+        "Sec-Fetch-Dest": "video",
+        "Sec-Fetch-Mode": "cors",
+        "Sec-Fetch-Site": "cross-site",
+        "Sec-Ch-Ua": '"Google Chrome";v="131", "Chromium";v="131", "Not_A Brand";v="24"',
+        "Sec-Ch-Ua-Mobile": "?0",
+        "Sec-Ch-Ua-Platform": '"Windows"',
+        "Cookie": f"theme=dark; _ga=GA1.1.1186512347.1767225600; {TEST_COOKIE}={token}",
+        "Authorization": f"Bearer {token}",
+    }
+
+
 def sample_events(key: SigningKey) -> dict[str, dict[str, Any]]:
     """Scenario name -> event. Names say what the edge must answer."""
     video = "/courses/aws-101/intro.mp4"
@@ -51,6 +76,7 @@ def sample_events(key: SigningKey) -> dict[str, dict[str, Any]]:
     )
     return {
         "edge_valid_token": viewer_request(video, {"Authorization": f"Bearer {valid}"}),
+        "edge_browser_request": viewer_request(video, browser_headers(valid)),
         "edge_valid_cookie": viewer_request(
             video, {"Cookie": f"theme=dark; {TEST_COOKIE}={valid}", "Range": "bytes=0-1023"}
         ),

@@ -129,6 +129,7 @@ PYTHON313 = lambda_python()
         ("ContentDeliveryFunction", "content_delivery.app"),
         ("EdgeConfigFunction", "edge_config.app"),
         ("CloudFrontResourcesFunction", "cloudfront_resources.app"),
+        ("LogRetentionFunction", "log_retention.app"),
         ("EdgeAuthFunction", "edge_auth.app"),
     ],
 )

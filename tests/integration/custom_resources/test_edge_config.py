@@ -30,6 +30,7 @@ from tests.support.build import ensure_built, run_edge_package, zipped
 from tests.support.custom_resource import cfn_event
 from tests.support.http import Answer, ScriptedServer, scripted_server
 from tests.support.make_events import viewer_request
+from tests.support.pending_lambda import PendingLambda, pending_lambda
 
 APP_ORIGIN = "https://learn.example.com"
 
@@ -60,18 +61,30 @@ def edge_function(
         Timeout=5,
     )
     version = lam.publish_version(FunctionName=name)
-    yield {"name": name, "version_arn": version["FunctionArn"], "client": lam}
+    yield {
+        "name": name,
+        "version_arn": version["FunctionArn"],
+        "client": lam,
+        "cognito": session.client("cognito-idp", endpoint_url=moto_url),
+    }
     lam.delete_function(FunctionName=name)
+
+
+def pool_properties(pool: CognitoPool, **overrides: Any) -> dict[str, Any]:
+    return {
+        "UserPoolId": pool.pool_id,
+        "JwksUrl": pool.jwks_url,
+        "ClientIds": [pool.client_id],
+        "TokenUse": ["id", "access"],
+        "RequiredGroups": [pool.group],
+        **overrides,
+    }
 
 
 def properties(pool: CognitoPool, version_arn: str, **overrides: Any) -> dict[str, Any]:
     return {
         "FunctionVersionArn": version_arn,
-        "Issuer": pool.issuer,
-        "JwksUrl": pool.jwks_url,
-        "ClientIds": [pool.client_id],
-        "TokenUse": ["id", "access"],
-        "RequiredGroups": [pool.group],
+        "Pools": [pool_properties(pool)],
         "CookieName": "content_token",
         "CorsAllowedOrigins": [APP_ORIGIN],
         "LogLevel": "INFO",
@@ -84,22 +97,31 @@ def request(request_type: str, props: dict[str, Any], **kw: Any) -> Request:
 
 
 def publish(edge_function: dict[str, Any], edge_package: bytes, req: Request) -> Any:
-    return apply(req, lambda_client=edge_function["client"], fetch=lambda location: edge_package)
+    return apply(
+        req,
+        lambda_client=edge_function["client"],
+        cognito_client=edge_function["cognito"],
+        fetch=lambda location: edge_package,
+    )
 
 
 def expected_config(pool: CognitoPool, **overrides: Any) -> dict[str, Any]:
-    config = {
+    entry = {
         "issuer": pool.issuer,
         "client_ids": [pool.client_id],
         "token_use": ["id", "access"],
         "required_groups": [pool.group],
         "jwks": fetch_jwks(pool.jwks_url, timeout=5),
+        "jwks_url": pool.jwks_url,
+    }
+    entry.update({k: v for k, v in overrides.items() if k in entry})
+    config = {
+        "pools": [entry],
         "cookie_name": "content_token",
         "cors_allowed_origins": [APP_ORIGIN],
-        "jwks_url": pool.jwks_url,
         "log_level": "INFO",
     }
-    config.update(overrides)
+    config.update({k: v for k, v in overrides.items() if k in config})
     return config
 
 
@@ -151,7 +173,11 @@ def test_an_update_publishes_again_with_the_new_settings(
 ) -> None:
     first = properties(cognito_pool, edge_function["version_arn"])
     publish(edge_function, edge_package, request("Create", first))
-    changed = properties(cognito_pool, edge_function["version_arn"], RequiredGroups=["teachers"])
+    changed = properties(
+        cognito_pool,
+        edge_function["version_arn"],
+        Pools=[pool_properties(cognito_pool, RequiredGroups=["teachers"])],
+    )
     outcome = publish(
         edge_function,
         edge_package,
@@ -187,11 +213,10 @@ def test_delete_does_nothing(
 @pytest.mark.parametrize(
     ("overrides", "reason"),
     [
-        ({"Issuer": "https://evil.example/pool"}, "issuer must look like"),
+        ({"UserPoolId": "us-east-1_NoSuchPool"}, "cannot describe user pool us-east-1_NoSuchPool"),
         ({"JwksUrl": "http://127.0.0.1:9/jwks.json"}, "cannot fetch JWKS"),
         ({"ClientIds": []}, "client_ids must not be empty"),
         ({"TokenUse": ["refresh"]}, "token_use may only hold"),
-        ({"FunctionVersionArn": ""}, "FunctionVersionArn is required"),
     ],
 )
 def test_bad_inputs_fail_the_resource_with_a_readable_reason(
@@ -205,8 +230,74 @@ def test_bad_inputs_fail_the_resource_with_a_readable_reason(
         publish(
             edge_function,
             edge_package,
+            request(
+                "Create",
+                properties(
+                    cognito_pool,
+                    edge_function["version_arn"],
+                    Pools=[pool_properties(cognito_pool, **overrides)],
+                ),
+            ),
+        )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"FunctionVersionArn": ""}, "FunctionVersionArn is required"),
+        ({"Pools": []}, "Pools must be a non-empty list"),
+        ({"Pools": "us-east-1_x"}, "Pools must be a non-empty list"),
+    ],
+)
+def test_bad_resource_properties_fail_with_a_readable_reason(
+    cognito_pool: CognitoPool,
+    edge_function: dict[str, Any],
+    edge_package: bytes,
+    overrides: dict[str, Any],
+    reason: str,
+) -> None:
+    with pytest.raises(CustomResourceError, match=reason):
+        publish(
+            edge_function,
+            edge_package,
             request("Create", properties(cognito_pool, edge_function["version_arn"], **overrides)),
         )
+
+
+def test_a_pool_with_the_updated_issuer_is_trusted_under_that_issuer(
+    edge_function: dict[str, Any], edge_package: bytes, moto_url: str
+) -> None:
+    """The issuer is the one DescribeUserPool reports, not one built from the pool ID."""
+    cognito = edge_function["cognito"]
+    pool_id = cognito.create_user_pool(
+        PoolName="updated-issuer", IssuerConfiguration={"Type": "UPDATED"}
+    )["UserPool"]["Id"]
+    client_id = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName="web")[
+        "UserPoolClient"
+    ]["ClientId"]
+    jwks_url = f"{moto_url}/{pool_id}/.well-known/jwks.json"
+    pool = {"UserPoolId": pool_id, "JwksUrl": jwks_url, "ClientIds": [client_id]}
+    props = {"FunctionVersionArn": edge_function["version_arn"], "Pools": [pool]}
+    props["Pools"][0].update({"TokenUse": ["id"], "RequiredGroups": []})
+    outcome = publish(edge_function, edge_package, request("Create", props))
+
+    issuer = f"https://issuer-cognito-idp.us-east-1.amazonaws.com/{pool_id}"
+    expected = {
+        "pools": [
+            {
+                "issuer": issuer,
+                "client_ids": [client_id],
+                "token_use": ["id"],
+                "required_groups": [],
+                "jwks": fetch_jwks(jwks_url, timeout=5),
+                "jwks_url": jwks_url,
+            }
+        ]
+    }
+    published = edge_function["client"].get_function(FunctionName=outcome.physical_resource_id)
+    assert published["Configuration"]["CodeSha256"] == code_sha256(
+        with_config(edge_package, config_bytes(expected))
+    )
 
 
 def test_an_unqualified_function_arn_is_refused(
@@ -230,7 +321,10 @@ def test_cloudformation_hears_success_and_the_version_arn(
             f"{listener.url}/response",
         )
         handler = functools.partial(
-            apply, lambda_client=edge_function["client"], fetch=lambda _: edge_package
+            apply,
+            lambda_client=edge_function["client"],
+            cognito_client=edge_function["cognito"],
+            fetch=lambda _: edge_package,
         )
         assert run(event, handler, 60, _NullLogger()) == "SUCCESS"
         body = json.loads(listener.requests[0].body)
@@ -245,16 +339,70 @@ def test_cloudformation_hears_why_a_create_failed(
 ) -> None:
     event = cfn_event(
         "Create",
-        properties(cognito_pool, edge_function["version_arn"], Issuer="nope"),
+        properties(cognito_pool, edge_function["version_arn"], Pools=[{"UserPoolId": "nope"}]),
         f"{listener_url.url}/response",
     )
     handler = functools.partial(
-        apply, lambda_client=edge_function["client"], fetch=lambda _: edge_package
+        apply,
+        lambda_client=edge_function["client"],
+        cognito_client=edge_function["cognito"],
+        fetch=lambda _: edge_package,
     )
     assert run(event, handler, 60, _NullLogger()) == "FAILED"
     body = json.loads(listener_url.requests[0].body)
     assert body["Status"] == "FAILED"
-    assert "issuer must look like" in body["Reason"]
+    assert "cannot describe user pool nope" in body["Reason"]
+
+
+def test_the_version_is_reported_only_once_lambda_says_it_is_active(
+    cognito_pool: CognitoPool,
+    edge_function: dict[str, Any],
+    edge_package: bytes,
+    slow_lambda: PendingLambda,
+    session: boto3.Session,
+) -> None:
+    """CloudFront refuses to associate a Pending version."""
+    slow_lambda.pending["2"] = 4
+    outcome = apply(
+        request("Create", properties(cognito_pool, edge_function["version_arn"])),
+        lambda_client=session.client("lambda", endpoint_url=slow_lambda.url),
+        cognito_client=edge_function["cognito"],
+        fetch=lambda _: edge_package,
+        poll_seconds=0.05,
+    )
+    assert outcome.data["FunctionVersionArn"].endswith(":2")
+    assert slow_lambda.pending["2"] == 0  # every Pending answer was read before answering
+    assert slow_lambda.reported == ["2"] * 4
+
+
+def test_a_version_that_never_becomes_active_fails_readably_before_the_deadline(
+    cognito_pool: CognitoPool,
+    edge_function: dict[str, Any],
+    edge_package: bytes,
+    slow_lambda: PendingLambda,
+    session: boto3.Session,
+    listener_url: ScriptedServer,
+) -> None:
+    slow_lambda.pending["2"] = 1_000_000
+    event = cfn_event(
+        "Create",
+        properties(cognito_pool, edge_function["version_arn"]),
+        f"{listener_url.url}/response",
+    )
+    handler = functools.partial(
+        apply,
+        lambda_client=session.client("lambda", endpoint_url=slow_lambda.url),
+        cognito_client=edge_function["cognito"],
+        fetch=lambda _: edge_package,
+        poll_seconds=0.5,
+    )
+    # 17 s left in Lambda: run keeps 10 s to answer, so the handler has 7 s for all its steps.
+    assert run(event, handler, 17, _NullLogger()) == "FAILED"
+    reason = json.loads(listener_url.requests[0].body)["Reason"]
+    assert "timed out" not in reason  # the publisher's own answer, not the protocol's
+    assert ":2 is not Active" in reason
+    assert "state Pending (Creating), reason: The function is being created." in reason
+    assert len(slow_lambda.reported) > 2  # it kept polling, it did not give up at once
 
 
 def test_code_is_only_fetched_over_https() -> None:
@@ -265,6 +413,12 @@ def test_code_is_only_fetched_over_https() -> None:
 class _NullLogger:
     def info(self, msg: str, *, extra: Any) -> None:
         return
+
+
+@pytest.fixture
+def slow_lambda(moto_url: str) -> Iterator[PendingLambda]:
+    with pending_lambda(moto_url) as proxy:
+        yield proxy
 
 
 @pytest.fixture

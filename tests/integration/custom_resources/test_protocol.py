@@ -10,7 +10,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from custom_resource.protocol import CustomResourceError, Outcome, Request, run
+from custom_resource.protocol import (
+    DEADLINE_MARGIN_SECONDS,
+    CustomResourceError,
+    Outcome,
+    Request,
+    run,
+)
 
 from tests.support.custom_resource import cfn_event
 from tests.support.http import Answer, ScriptedServer, scripted_server
@@ -143,3 +149,16 @@ def test_the_service_token_is_dropped_from_old_properties_too(listener: Scripted
     update = event(listener, "Update", physical_id="res-1", old_properties={"Name": "old"})
     run(update, record, 60, Logger())
     assert seen[0].old_properties == {"Name": "old"}
+
+
+def test_the_handler_sees_the_deadline_its_answer_must_beat(listener: ScriptedServer) -> None:
+    """Waits inside a handler (the edge version becoming Active) stop in time to answer."""
+    seen: list[float] = []
+
+    def record(request: Request) -> Outcome:
+        seen.append(request.seconds_left())
+        return Outcome("res-1")
+
+    run(event(listener), record, 60, Logger())
+    [left] = seen
+    assert 0 < left <= 60 - DEADLINE_MARGIN_SECONDS

@@ -121,7 +121,7 @@ def test_fetch_jwks_gives_up_after_its_timeout() -> None:
 
 
 def test_fetch_jwks_refuses_non_http_urls() -> None:
-    with pytest.raises(JwksFetchError, match="non-HTTP"):
+    with pytest.raises(JwksFetchError, match="refusing"):
         fetch_jwks("file:///etc/passwd", timeout=1)
 
 

@@ -12,7 +12,6 @@ import pytest
 from edge_auth.authorizer import Authorizer
 from edge_auth.config import parse_config
 from edge_auth.gate import Gate
-from edge_auth.jwks import KeyStore
 from edge_auth.observability import Telemetry
 from tests.support.fakes import FakeFetcher
 
@@ -37,10 +36,15 @@ def make_gate() -> GateFactory:
         fetcher: FakeFetcher | None = None,
         flush_interval: float = 60.0,
         monotonic: Callable[[], float] | None = None,
+        refresh_clock: Callable[[], float] | None = None,
     ) -> Gate:
         settings = parse_config({**config, "service": f"edge-auth-test-{next(_services)}"})
-        store = KeyStore(settings.keys, settings.jwks_url, fetcher=fetcher or FakeFetcher())
-        authorizer = Authorizer(settings, store, clock=clock or time.time)
+        authorizer = Authorizer.from_config(
+            settings,
+            fetcher=fetcher or FakeFetcher(),
+            clock=clock or time.time,
+            monotonic=refresh_clock or time.monotonic,
+        )
         telemetry = Telemetry(
             settings.service,
             settings.metrics_namespace,

@@ -20,12 +20,13 @@ from tests.support.tokens import TEST_CLIENT_ID, TEST_ISSUER, cognito_claims
 
 NOW = 1_800_000_000.0
 BOTH_USES = frozenset({"id", "access"})
+UPDATED_ISSUER = TEST_ISSUER.replace("https://cognito-idp.", "https://issuer-cognito-idp.")
 
 
 def check(payload: dict[str, Any], token_uses: frozenset[str] = BOTH_USES) -> float:
     return claims.check_claims(
         payload,
-        issuer=TEST_ISSUER,
+        issuers=frozenset({TEST_ISSUER, UPDATED_ISSUER}),
         client_ids=frozenset({TEST_CLIENT_ID}),
         token_uses=token_uses,
         now=NOW,
@@ -57,6 +58,16 @@ def test_a_token_at_or_past_its_exp_is_expired(exp: float) -> None:
 def test_a_non_numeric_or_non_finite_exp_is_invalid(exp: Any) -> None:
     with pytest.raises(InvalidClaimError):
         check({**cognito_claims(now=NOW), "exp": exp})
+
+
+@pytest.mark.parametrize("name", ["exp", "nbf", "iat"])
+@pytest.mark.parametrize(
+    "value", [float("1e400"), 10**400, -(10**400)], ids=["1e400", "10^400", "-10^400"]
+)
+def test_a_date_no_float_can_hold_is_an_invalid_claim(name: str, value: Any) -> None:
+    """JSON numbers have no range; one beyond a float is a claim error, not a crash."""
+    with pytest.raises(InvalidClaimError, match=name):
+        check({**cognito_claims(now=NOW), name: value})
 
 
 @pytest.mark.parametrize("name", ["nbf", "iat"])
@@ -94,6 +105,30 @@ def test_a_non_numeric_nbf_or_iat_is_invalid(name: str) -> None:
     ],
 )
 def test_iss_must_equal_the_configured_pool_exactly(iss: Any) -> None:
+    with pytest.raises(InvalidIssuerError):
+        check({**cognito_claims(now=NOW), "iss": iss})
+
+
+@pytest.mark.parametrize("iss", [TEST_ISSUER, UPDATED_ISSUER])
+def test_the_pool_s_tokens_pass_under_either_issuer_format(iss: str) -> None:
+    payload = {**cognito_claims(now=NOW), "iss": iss}
+    assert check(payload) == payload["exp"]
+
+
+@pytest.mark.parametrize(
+    "iss",
+    [
+        UPDATED_ISSUER + "/",
+        UPDATED_ISSUER + "x",
+        UPDATED_ISSUER[:-1],
+        UPDATED_ISSUER.replace("us-east-1.", "us-west-2."),
+        UPDATED_ISSUER.replace("amazonaws.com", "amazonaws.com.evil.example"),
+        UPDATED_ISSUER.replace("https://issuer-", "https://evil-issuer-"),
+        UPDATED_ISSUER.replace("https://issuer-", "https://issuer-issuer-"),
+        "https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_Other",
+    ],
+)
+def test_an_updated_issuer_look_alike_is_refused(iss: str) -> None:
     with pytest.raises(InvalidIssuerError):
         check({**cognito_claims(now=NOW), "iss": iss})
 

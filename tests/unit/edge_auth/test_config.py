@@ -10,27 +10,114 @@ import pytest
 
 from edge_auth import config
 from edge_auth.errors import ConfigError
-from tests.support.tokens import TEST_ISSUER, SigningKey
+from tests.support.tokens import TEST_CONFIG_PATH, TEST_ISSUER, SigningKey
+
+UPDATED_ISSUER = TEST_ISSUER.replace("https://cognito-idp.", "https://issuer-cognito-idp.")
 
 
-def test_a_valid_config_is_parsed_into_settings(
+def test_a_config_in_the_first_format_is_one_pool_with_today_s_meaning(
     config_dict: dict[str, Any], test_key: SigningKey
 ) -> None:
     settings = config.parse_config(config_dict)
-    assert settings.issuer == TEST_ISSUER
-    assert settings.client_ids == frozenset({"testonlyappclient"})
-    assert settings.token_uses == frozenset({"id", "access"})
-    assert settings.required_groups == frozenset({"students"})
+    [pool] = settings.pools
+    assert pool.user_pool_id == "us-east-1_TestOnly1"
+    assert pool.client_ids == frozenset({"testonlyappclient"})
+    assert pool.token_uses == frozenset({"id", "access"})
+    assert pool.required_groups == frozenset({"students"})
+    assert set(pool.keys) == {test_key.kid}
+    assert pool.jwks_url == f"{TEST_ISSUER}/.well-known/jwks.json"
     assert settings.cookie_name == "content_token"
-    assert set(settings.keys) == {test_key.kid}
-    assert settings.jwks_url == f"{TEST_ISSUER}/.well-known/jwks.json"
+
+
+def test_the_committed_test_config_still_loads(test_key: SigningKey) -> None:
+    """tests/keys/test-only-edge-config.json is written in the first format."""
+    settings = config.load_config(str(TEST_CONFIG_PATH))
+    assert [pool.user_pool_id for pool in settings.pools] == ["us-east-1_TestOnly1"]
+    assert set(settings.pools[0].keys) == {test_key.kid}
+
+
+@pytest.mark.parametrize("issuer", [TEST_ISSUER, UPDATED_ISSUER])
+def test_either_issuer_format_names_the_pool_and_both_are_accepted(
+    config_dict: dict[str, Any], issuer: str
+) -> None:
+    [pool] = config.parse_config({**config_dict, "issuer": issuer}).pools
+    assert pool.issuers == frozenset({TEST_ISSUER, UPDATED_ISSUER})
+    assert pool.jwks_url == f"{issuer}/.well-known/jwks.json"
+
+
+def pool_entry(config_dict: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+    keys = ("issuer", "client_ids", "token_use", "required_groups", "jwks")
+    return {**{key: config_dict[key] for key in keys}, **overrides}
+
+
+STAFF_ISSUER = "https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Staff42"
+
+
+def test_several_pools_each_keep_their_own_settings(
+    config_dict: dict[str, Any], rotated_key: SigningKey
+) -> None:
+    staff = pool_entry(
+        config_dict,
+        issuer=STAFF_ISSUER,
+        client_ids=["staffclient"],
+        token_use=["access"],
+        required_groups=["staff"],
+        jwks=rotated_key.jwks(),
+    )
+    settings = config.parse_config(
+        {"pools": [pool_entry(config_dict), staff], "cookie_name": "content_token"}
+    )
+    learners, staff_pool = settings.pools
+    assert learners.client_ids == frozenset({"testonlyappclient"})
+    assert staff_pool.user_pool_id == "eu-west-1_Staff42"
+    assert staff_pool.client_ids == frozenset({"staffclient"})
+    assert staff_pool.token_uses == frozenset({"access"})
+    assert staff_pool.required_groups == frozenset({"staff"})
+    assert set(staff_pool.keys) == {rotated_key.kid}
+    assert STAFF_ISSUER.replace("issuer-cognito-idp", "cognito-idp") in staff_pool.issuers
+
+
+@pytest.mark.parametrize(
+    "pools",
+    [
+        pytest.param([], id="empty"),
+        pytest.param("pool", id="not-a-list"),
+        pytest.param(["pool"], id="entry-not-an-object"),
+        pytest.param("duplicate", id="same-pool-twice"),
+        pytest.param("too-many", id="too-many"),
+        pytest.param("unknown-key", id="unknown-key-in-a-pool"),
+        pytest.param("edge-key-in-pool", id="cookie-name-in-a-pool"),
+    ],
+)
+def test_an_invalid_pools_list_is_an_error(config_dict: dict[str, Any], pools: Any) -> None:
+    one = pool_entry(config_dict)
+    value = (
+        {
+            "duplicate": [one, {**one, "issuer": UPDATED_ISSUER}],
+            "too-many": [
+                {**one, "issuer": f"https://cognito-idp.us-east-1.amazonaws.com/us-east-1_P{i}"}
+                for i in range(config.MAX_POOLS + 1)
+            ],
+            "unknown-key": [{**one, "required_group": ["x"]}],
+            "edge-key-in-pool": [{**one, "cookie_name": "c"}],
+        }.get(pools, pools)
+        if isinstance(pools, str)
+        else pools
+    )
+    with pytest.raises(ConfigError):
+        config.parse_config({"pools": value})
+
+
+def test_pools_and_top_level_pool_keys_do_not_mix(config_dict: dict[str, Any]) -> None:
+    with pytest.raises(ConfigError, match="unknown"):
+        config.parse_config({**config_dict, "pools": [pool_entry(config_dict)]})
 
 
 def test_optional_keys_have_safe_defaults(config_dict: dict[str, Any]) -> None:
     for key in ("jwks", "cookie_name"):
         del config_dict[key]
     settings = config.parse_config(config_dict)
-    assert settings.keys == {}
+    assert settings.pools[0].keys == {}
     assert settings.cookie_name is None
     assert settings.cors_allowed_origins == frozenset()
     assert (settings.service, settings.log_level) == ("edge-auth", "INFO")
@@ -59,6 +146,12 @@ def test_an_unknown_key_is_an_error_not_silently_ignored(
         ("issuer", "http://cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool"),
         ("issuer", "https://evil.example/us-east-1_Pool"),
         ("issuer", "https://cognito-idp.us-east-1.amazonaws.com.evil.example/us-east-1_Pool"),
+        ("issuer", "https://issuer-cognito-idp.us-east-1.amazonaws.com.evil.example/us-east-1_P"),
+        ("issuer", "https://evil-issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool"),
+        ("issuer", "https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool/"),
+        ("issuer", "https://cognito-idp.us-east-1.amazonaws.com/eu-west-1_Pool"),
+        ("issuer", "https://cognito-idp.us-east-1.evil.com/us-east-1_Pool"),
+        ("issuer", "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool?x"),
         ("issuer", None),
         ("client_ids", []),
         ("client_ids", "testonlyappclient"),
@@ -95,7 +188,7 @@ def test_a_jwks_url_override_may_be_https_or_loopback_http(
     config_dict: dict[str, Any], url: str
 ) -> None:
     config_dict["jwks_url"] = url
-    assert config.parse_config(config_dict).jwks_url == url
+    assert config.parse_config(config_dict).pools[0].jwks_url == url
 
 
 @pytest.mark.parametrize("raw", [None, [], "config", 7])
@@ -106,57 +199,21 @@ def test_a_config_that_is_not_an_object_is_an_error(raw: Any) -> None:
 
 def test_an_empty_required_groups_list_is_allowed(config_dict: dict[str, Any]) -> None:
     config_dict["required_groups"] = []
-    assert config.parse_config(config_dict).required_groups == frozenset()
+    assert config.parse_config(config_dict).pools[0].required_groups == frozenset()
 
 
-def test_jwks_keeps_only_rs256_signing_keys(test_key: SigningKey) -> None:
-    other = SigningKey.generate("other").public_jwk()
-    jwks = {
-        "keys": [
-            test_key.public_jwk(),
-            {"kty": "EC", "kid": "ec", "crv": "P-256", "x": "AA", "y": "AA"},
-            {**other, "kid": "enc", "use": "enc"},
-            {**other, "kid": "rs512", "alg": "RS512"},
-        ]
-    }
-    assert set(config.parse_jwks(jwks)) == {test_key.kid}
-
-
-@pytest.mark.parametrize(
-    "jwks",
-    [
-        None,
-        {},
-        {"keys": {}},
-        {"keys": []},
-        {"keys": ["not-an-object"]},
-        {"keys": [7, SigningKey.test_only().public_jwk()]},
-        {"keys": [{"kty": "EC"}]},
-    ],
-)
-def test_a_jwks_without_a_usable_key_is_an_error(jwks: Any) -> None:
-    with pytest.raises(ConfigError):
-        config.parse_jwks(jwks)
-
-
-def test_a_jwks_with_a_kid_used_twice_is_an_error(
-    test_key: SigningKey, attacker_key: SigningKey
-) -> None:
-    with pytest.raises(ConfigError, match="twice"):
-        config.parse_jwks({"keys": [test_key.public_jwk(), attacker_key.public_jwk()]})
-
-
-def test_a_signing_key_without_a_kid_is_an_error(test_key: SigningKey) -> None:
-    jwk = test_key.public_jwk()
-    del jwk["kid"]
-    with pytest.raises(ConfigError, match="kid"):
-        config.parse_jwks({"keys": [jwk]})
+def test_a_jwks_that_breaks_a_key_rule_is_a_config_error(config_dict: dict[str, Any]) -> None:
+    config_dict["jwks"] = {"keys": []}
+    with pytest.raises(ConfigError, match="jwks"):
+        config.parse_config(config_dict)
 
 
 def test_load_config_reads_a_file(
     config_dict: dict[str, Any], write_config: Callable[[object], Path]
 ) -> None:
-    assert config.load_config(str(write_config(config_dict))).issuer == TEST_ISSUER
+    assert config.load_config(str(write_config(config_dict))).pools[0].user_pool_id == (
+        "us-east-1_TestOnly1"
+    )
 
 
 def test_a_missing_file_is_a_config_error(tmp_path: Path) -> None:

@@ -12,16 +12,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
 
 from edge_auth import gate as edge
 from edge_auth.config import parse_config
 from edge_auth.errors import ExpiredTokenError
+from edge_auth.jwks import PENALTY_SECONDS
 from tests.support.fakes import FakeClock, FakeFetcher, json_lines
 from tests.support.tokens import (
     ROOT,
     TEST_CONFIG_PATH,
     TEST_COOKIE,
+    TEST_ISSUER,
     SigningKey,
+    b64url,
     cognito_claims,
     edge_config,
 )
@@ -30,7 +35,7 @@ from tests.unit.edge_auth.conftest import GateFactory
 Event = dict[str, Any]
 LoadEvent = Callable[[str], Event]
 APP_ORIGIN = "https://learn.example.com"
-ALLOWED = ["edge_valid_token", "edge_valid_cookie", "edge_preflight"]
+ALLOWED = ["edge_valid_token", "edge_valid_cookie", "edge_browser_request", "edge_preflight"]
 DENIED = {"edge_no_token": 401, "edge_expired_token": 401, "edge_wrong_group": 403}
 
 
@@ -55,7 +60,7 @@ def gate(make_gate: GateFactory, test_key: SigningKey) -> edge.Gate:
 
 
 def test_the_sample_config_trusts_the_test_key(test_key: SigningKey) -> None:
-    assert parse_config(json.loads(TEST_CONFIG_PATH.read_text())).keys[test_key.kid]
+    assert parse_config(json.loads(TEST_CONFIG_PATH.read_text())).pools[0].keys[test_key.kid]
 
 
 @pytest.mark.parametrize("name", ALLOWED)
@@ -76,6 +81,36 @@ def test_headers_other_than_authorization_reach_the_origin(
 ) -> None:
     answer = edge.decide(gate, load_event("edge_valid_cookie"))
     assert answer["headers"]["range"] == [{"key": "Range", "value": "bytes=0-1023"}]
+
+
+def test_a_browser_s_request_reaches_the_origin_with_every_header_but_authorization(
+    gate: edge.Gate, load_event: LoadEvent
+) -> None:
+    event = load_event("edge_browser_request")
+    sent = copy.deepcopy(event["Records"][0]["cf"]["request"]["headers"])
+    assert len(sent) >= 15
+    answer = edge.decide(gate, event)
+    del sent["authorization"]
+    assert answer["headers"] == sent
+
+
+def test_a_header_the_decision_does_not_read_is_forwarded_as_cloudfront_sent_it(
+    gate: edge.Gate, load_event: LoadEvent
+) -> None:
+    """Only the headers the decision reads are checked; CloudFront owns the rest."""
+    event = load_event("edge_valid_token")
+    event["Records"][0]["cf"]["request"]["headers"]["x-odd"] = [{"key": "X-Odd"}]
+    assert edge.decide(gate, event)["headers"]["x-odd"] == [{"key": "X-Odd"}]
+
+
+@pytest.mark.parametrize("cookie", ["c=1", [{"key": "Cookie"}], [{"value": 7}]])
+def test_a_malformed_cookie_header_is_refused_when_the_token_must_come_from_it(
+    gate: edge.Gate, load_event: LoadEvent, cookie: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    event = load_event("edge_no_token")
+    event["Records"][0]["cf"]["request"]["headers"]["cookie"] = cookie
+    assert status(edge.decide(gate, event)) == 401
+    assert [r.__dict__.get("reason") for r in caplog.records] == ["malformed_event"]
 
 
 @pytest.mark.parametrize(("name", "expected"), DENIED.items())
@@ -183,6 +218,15 @@ def test_a_cookie_with_a_similar_name_is_not_the_token_cookie(
     assert status(edge.decide(gate, event)) == 401
 
 
+@pytest.mark.parametrize("empty", ["Bearer ", "Bearer", "bearer   "])
+def test_an_empty_bearer_header_falls_back_to_the_cookie(
+    gate: edge.Gate, load_event: LoadEvent, empty: str
+) -> None:
+    """The rule is "header, else cookie": a header without a token is no header."""
+    event = with_header(load_event("edge_valid_cookie"), "Authorization", empty)
+    assert status(edge.decide(gate, event)) is None
+
+
 def test_a_valid_header_is_used_whatever_the_cookie_holds(
     gate: edge.Gate, load_event: LoadEvent, test_key: SigningKey
 ) -> None:
@@ -247,7 +291,7 @@ def test_a_verified_token_is_answered_from_the_cache(
     gate = make_gate(edge_config(test_key))
     event = token_event(load_event, test_key.sign(cognito_claims()))
     assert status(edge.decide(gate, copy.deepcopy(event))) is None
-    gate.authorizer._key_store._keys.clear()  # type: ignore[union-attr]
+    gate.authorizer._pools[0].keys._keys.clear()  # type: ignore[union-attr]
     assert status(edge.decide(gate, copy.deepcopy(event))) is None
 
 
@@ -279,8 +323,8 @@ def test_a_token_signed_with_a_rotated_key_is_accepted_after_one_refresh(
     gate = make_gate(edge_config(test_key), fetcher=fetcher)
     event = token_event(load_event, rotated_key.sign(cognito_claims()))
     assert status(edge.decide(gate, event)) is None
-    assert fetcher.calls == [
-        (edge_config(test_key)["issuer"] + "/.well-known/jwks.json", 1.5),
+    assert [url for url, _ in fetcher.calls] == [
+        edge_config(test_key)["issuer"] + "/.well-known/jwks.json"
     ]
 
 
@@ -299,6 +343,185 @@ def test_an_unknown_kid_is_refused_when_the_jwks_cannot_be_fetched(
     [line] = [line for line in json_lines(capsys.readouterr().out) if line.get("reason")]
     assert line["reason"] == "unknown_key"
     assert "unreachable" in line["detail"]
+
+
+def signed_with_raw_exp(key: SigningKey, exp: str) -> str:
+    """A token whose payload carries ``exp`` as written (JSON numbers have no range)."""
+    claims = cognito_claims()
+    payload = json.dumps(claims).replace(f'"exp": {claims["exp"]}', f'"exp": {exp}')
+    header = b64url(json.dumps({"alg": "RS256", "kid": key.kid}).encode())
+    signing_input = f"{header}.{b64url(payload.encode())}"
+    signature = key.private_key.sign(signing_input.encode(), padding.PKCS1v15(), hashes.SHA256())
+    return f"{signing_input}.{b64url(signature)}"
+
+
+@pytest.mark.parametrize("exp", ["1e400", "1" + "0" * 400, "-1e400"])
+def test_a_signed_exp_beyond_any_float_is_an_invalid_claim_deny(
+    gate: edge.Gate,
+    load_event: LoadEvent,
+    test_key: SigningKey,
+    exp: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    event = token_event(load_event, signed_with_raw_exp(test_key, exp))
+    assert status(edge.decide(gate, event)) == 401
+    [line] = json_lines(capsys.readouterr().out)
+    assert (line["level"], line["reason"]) == ("INFO", "invalid_claim")
+
+
+# --- key rotation, removal and the refresh policy ------------------------------------
+
+
+def test_dropping_a_key_on_refresh_drops_the_decisions_it_vouched_for(
+    make_gate: GateFactory, load_event: LoadEvent, test_key: SigningKey, rotated_key: SigningKey
+) -> None:
+    """A token verified under a key that Cognito no longer lists is not allowed from cache."""
+    gate = make_gate(edge_config(test_key), fetcher=FakeFetcher(rotated_key.jwks()))
+    old = token_event(load_event, test_key.sign(cognito_claims()))
+    assert status(edge.decide(gate, copy.deepcopy(old))) is None
+    new = token_event(load_event, rotated_key.sign(cognito_claims()))
+    assert status(edge.decide(gate, new)) is None  # refresh: only the rotated key is listed
+    assert status(edge.decide(gate, copy.deepcopy(old))) == 401
+
+
+def test_a_kid_flood_then_a_rotation_costs_one_fetch_and_seconds_of_denial(
+    make_gate: GateFactory, load_event: LoadEvent, test_key: SigningKey, rotated_key: SigningKey
+) -> None:
+    clock = FakeClock(5000.0)
+    fetcher = FakeFetcher(
+        test_key.jwks(), {"keys": [test_key.public_jwk(), rotated_key.public_jwk()]}
+    )
+    gate = make_gate(edge_config(test_key), fetcher=fetcher, refresh_clock=clock)
+    for i in range(200):
+        forged = SigningKey(rotated_key.private_key, f"forged-{i}").sign(cognito_claims())
+        assert status(edge.decide(gate, token_event(load_event, forged))) == 401
+    assert len(fetcher.calls) == 1
+    genuine = token_event(load_event, rotated_key.sign(cognito_claims()))
+    clock.now += 1
+    assert status(edge.decide(gate, copy.deepcopy(genuine))) == 401  # still in the penalty box
+    clock.now = 5000.0 + PENALTY_SECONDS
+    assert status(edge.decide(gate, copy.deepcopy(genuine))) is None
+    assert len(fetcher.calls) == 2
+
+
+def test_an_unknown_kid_claiming_no_configured_pool_fetches_nothing(
+    make_gate: GateFactory, load_event: LoadEvent, rotated_key: SigningKey, test_key: SigningKey
+) -> None:
+    fetcher = FakeFetcher(rotated_key.jwks())
+    gate = make_gate(edge_config(test_key), fetcher=fetcher)
+    other = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Elsewhere"
+    event = token_event(load_event, rotated_key.sign(cognito_claims(issuer=other)))
+    assert status(edge.decide(gate, event)) == 401
+    assert fetcher.calls == []
+
+
+# --- issuers and pools -----------------------------------------------------------------
+
+
+UPDATED_ISSUER = TEST_ISSUER.replace("https://cognito-idp.", "https://issuer-cognito-idp.")
+STAFF_ISSUER = "https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Staff42"
+
+
+@pytest.mark.parametrize("configured", [TEST_ISSUER, UPDATED_ISSUER])
+@pytest.mark.parametrize("claimed", [TEST_ISSUER, UPDATED_ISSUER])
+def test_a_pool_s_tokens_pass_under_either_issuer_format(
+    make_gate: GateFactory,
+    load_event: LoadEvent,
+    test_key: SigningKey,
+    configured: str,
+    claimed: str,
+) -> None:
+    """A pool switched to the updated issuer still has live tokens of the original format."""
+    gate = make_gate(edge_config(test_key, issuer=configured))
+    event = token_event(load_event, test_key.sign(cognito_claims(issuer=claimed)))
+    assert status(edge.decide(gate, event)) is None
+
+
+@pytest.mark.parametrize(
+    "claimed",
+    [
+        UPDATED_ISSUER + "/",
+        UPDATED_ISSUER + "x",
+        TEST_ISSUER + "/extra",
+        UPDATED_ISSUER.replace(".amazonaws.com", ".amazonaws.com.evil.example"),
+        UPDATED_ISSUER.replace("issuer-cognito-idp", "issuer-cognito-idp-evil"),
+        UPDATED_ISSUER.replace("us-east-1_TestOnly1", "us-east-1_TestOnly2"),
+        UPDATED_ISSUER.replace("us-east-1.", "us-west-2."),
+    ],
+)
+def test_a_look_alike_or_extended_issuer_is_refused(
+    gate: edge.Gate, load_event: LoadEvent, test_key: SigningKey, claimed: str
+) -> None:
+    event = token_event(load_event, test_key.sign(cognito_claims(issuer=claimed)))
+    assert status(edge.decide(gate, event)) == 401
+
+
+@pytest.fixture
+def two_pools(make_gate: GateFactory, test_key: SigningKey, rotated_key: SigningKey) -> edge.Gate:
+    """Learners (the test pool) and staff (another region, its own key, client and group)."""
+    learners = {k: v for k, v in edge_config(test_key).items() if k != "cookie_name"}
+    staff = {
+        **learners,
+        "issuer": STAFF_ISSUER,
+        "client_ids": ["staffclient"],
+        "token_use": ["access"],
+        "required_groups": ["staff"],
+        "jwks": rotated_key.jwks(),
+    }
+    return make_gate({"pools": [learners, staff], "cookie_name": TEST_COOKIE})
+
+
+def staff_claims(**overrides: Any) -> dict[str, Any]:
+    return {
+        **cognito_claims("access", issuer=STAFF_ISSUER, client_id="staffclient", groups=["staff"]),
+        **overrides,
+    }
+
+
+def test_each_pool_s_members_are_allowed(
+    two_pools: edge.Gate, load_event: LoadEvent, test_key: SigningKey, rotated_key: SigningKey
+) -> None:
+    learner = token_event(load_event, test_key.sign(cognito_claims()))
+    staff = token_event(load_event, rotated_key.sign(staff_claims()))
+    assert [status(edge.decide(two_pools, e)) for e in (learner, staff)] == [None, None]
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        pytest.param(cognito_claims(), id="learner-claims-under-the-staff-key"),
+        pytest.param(staff_claims(token_use="id", aud="staffclient"), id="id-token-for-staff"),
+        pytest.param(staff_claims(client_id="testonlyappclient"), id="learner-client"),
+    ],
+)
+def test_a_token_is_judged_by_the_rules_of_the_pool_whose_key_signed_it(
+    two_pools: edge.Gate, load_event: LoadEvent, rotated_key: SigningKey, claims: dict[str, Any]
+) -> None:
+    event = token_event(load_event, rotated_key.sign(claims))
+    assert status(edge.decide(two_pools, event)) == 401
+
+
+def test_a_pool_s_groups_do_not_open_another_pool(
+    two_pools: edge.Gate, load_event: LoadEvent, rotated_key: SigningKey
+) -> None:
+    event = token_event(
+        load_event, rotated_key.sign(staff_claims(**{"cognito:groups": ["students"]}))
+    )
+    assert status(edge.decide(two_pools, event)) == 403
+
+
+def test_an_unknown_kid_refreshes_only_the_pool_its_issuer_names(
+    make_gate: GateFactory, load_event: LoadEvent, test_key: SigningKey, rotated_key: SigningKey
+) -> None:
+    fetcher = FakeFetcher({"keys": [test_key.public_jwk(), rotated_key.public_jwk()]})
+    learners = {k: v for k, v in edge_config(test_key).items() if k != "cookie_name"}
+    staff = {**learners, "issuer": STAFF_ISSUER, "jwks": SigningKey.generate("s").jwks()}
+    gate = make_gate({"pools": [learners, staff]}, fetcher=fetcher)
+    assert (
+        status(edge.decide(gate, token_event(load_event, rotated_key.sign(cognito_claims()))))
+        is None
+    )
+    assert [url for url, _ in fetcher.calls] == [f"{TEST_ISSUER}/.well-known/jwks.json"]
 
 
 # --- configuration ---------------------------------------------------------------------

@@ -1,106 +1,152 @@
-"""KeyStore: baked-in keys first; one rate-limited refresh when a kid is unknown."""
+"""KeyStore: baked-in keys first; refreshes under a penalty box when a kid is unknown."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import base64
 
 import pytest
 
 from edge_auth import jwks
-from edge_auth.config import parse_jwks
-from edge_auth.errors import JwksFetchError, UnknownKeyError
+from edge_auth.errors import JwksFetchError
+from edge_auth.keyset import KeySet, parse_jwks
 from tests.support.fakes import FakeClock, FakeFetcher
 from tests.support.tokens import SigningKey
 
 URL = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TestOnly1/.well-known/jwks.json"
+PENALTY = jwks.PENALTY_SECONDS
 
 
-def store(keys: Mapping[str, Any], fetcher: FakeFetcher, clock: FakeClock) -> jwks.KeyStore:
+def store(keys: KeySet, fetcher: FakeFetcher, clock: FakeClock) -> jwks.KeyStore:
     return jwks.KeyStore(keys, URL, fetcher=fetcher, clock=clock)
+
+
+def both(*keys: SigningKey) -> dict[str, object]:
+    return {"keys": [key.public_jwk() for key in keys]}
 
 
 def test_a_baked_in_key_is_served_without_any_fetch(test_key: SigningKey) -> None:
     fetcher = FakeFetcher()
     keys = store(parse_jwks(test_key.jwks()), fetcher, FakeClock(1000.0))
-    assert keys.key_for(test_key.kid)["n"] == test_key.public_jwk()["n"]
+    assert keys.get(test_key.kid) == parse_jwks(test_key.jwks())[test_key.kid]
     assert fetcher.calls == []
 
 
-def test_an_unknown_kid_triggers_one_fetch_from_the_pool_jwks_url(
+def test_a_refresh_fetches_the_pool_jwks_once_under_the_deadline(
     test_key: SigningKey, rotated_key: SigningKey
 ) -> None:
-    fetcher = FakeFetcher({"keys": [test_key.public_jwk(), rotated_key.public_jwk()]})
+    fetcher = FakeFetcher(both(test_key, rotated_key))
     keys = store(parse_jwks(test_key.jwks()), fetcher, FakeClock(1000.0))
-    assert keys.key_for(rotated_key.kid)["n"] == rotated_key.public_jwk()["n"]
+    keys.refresh(rotated_key.kid)
+    assert keys.get(rotated_key.kid) == parse_jwks(rotated_key.jwks())[rotated_key.kid]
     assert fetcher.calls == [(URL, jwks.FETCH_TIMEOUT_SECONDS)]
 
 
-def test_an_empty_store_fetches_on_first_use(test_key: SigningKey) -> None:
-    fetcher = FakeFetcher(test_key.jwks())
-    keys = store({}, fetcher, FakeClock(1000.0))
-    assert keys.key_for(test_key.kid)
-    assert len(fetcher.calls) == 1
+def test_the_refresh_deadline_is_well_inside_lambda_edge_s_five_seconds() -> None:
+    assert jwks.FETCH_TIMEOUT_SECONDS <= 2.0
 
 
-def test_refreshes_are_rate_limited(test_key: SigningKey, rotated_key: SigningKey) -> None:
-    fetcher = FakeFetcher(test_key.jwks(), rotated_key.jwks())
+def test_a_flood_of_forged_kids_costs_one_fetch_per_penalty(test_key: SigningKey) -> None:
+    fetcher = FakeFetcher(*[test_key.jwks()] * 10)
     clock = FakeClock(1000.0)
     keys = store(parse_jwks(test_key.jwks()), fetcher, clock)
-    for _ in range(3):
-        with pytest.raises(UnknownKeyError):
-            keys.key_for(rotated_key.kid)
+    for i in range(1000):
+        clock.now = 1000.0 + i * (PENALTY - 0.5) / 1000
+        keys.refresh(f"forged-{i}")
     assert len(fetcher.calls) == 1
+    assert "without this kid" in (keys.last_miss or "")
 
-    clock.now += jwks.MIN_REFRESH_INTERVAL_SECONDS - 1
-    with pytest.raises(UnknownKeyError):
-        keys.key_for(rotated_key.kid)
-    assert len(fetcher.calls) == 1
 
-    clock.now += 1
-    assert keys.key_for(rotated_key.kid)
+def test_after_a_flood_a_rotated_key_is_accepted_once_the_penalty_ends(
+    test_key: SigningKey, rotated_key: SigningKey
+) -> None:
+    """Forged kids keep the box closed for PENALTY_SECONDS at most; then Cognito's new key
+    is fetched and trusted, not five minutes later."""
+    fetcher = FakeFetcher(test_key.jwks(), both(test_key, rotated_key))
+    clock = FakeClock(1000.0)
+    keys = store(parse_jwks(test_key.jwks()), fetcher, clock)
+    keys.refresh("forged")
+    clock.now += 1.0
+    keys.refresh(rotated_key.kid)  # Cognito has rotated; the box is still closed
+    assert keys.get(rotated_key.kid) is None
+    assert "no JWKS refresh for" in (keys.last_miss or "")
+    clock.now = 1000.0 + PENALTY
+    keys.refresh(rotated_key.kid)
+    assert keys.get(rotated_key.kid) is not None
     assert len(fetcher.calls) == 2
 
 
-def test_a_failed_fetch_denies_and_keeps_the_known_keys(
+def test_a_forged_kid_s_refresh_also_brings_in_keys_published_since(
     test_key: SigningKey, rotated_key: SigningKey
 ) -> None:
-    fetcher = FakeFetcher(JwksFetchError("timed out"))
+    fetcher = FakeFetcher(both(test_key, rotated_key))
     keys = store(parse_jwks(test_key.jwks()), fetcher, FakeClock(1000.0))
-    with pytest.raises(UnknownKeyError) as denied:
-        keys.key_for(rotated_key.kid)
-    assert denied.value.detail == "timed out"
-    assert keys.key_for(test_key.kid)
+    keys.refresh("forged")
+    assert keys.get(rotated_key.kid) is not None
+
+
+def test_a_refresh_that_finds_its_kid_leaves_the_box_open(
+    test_key: SigningKey, rotated_key: SigningKey
+) -> None:
+    third = SigningKey.generate("third-key")
+    fetcher = FakeFetcher(both(test_key, rotated_key), both(test_key, rotated_key, third))
+    keys = store(parse_jwks(test_key.jwks()), fetcher, FakeClock(1000.0))
+    keys.refresh(rotated_key.kid)
+    keys.refresh(third.kid)
+    assert keys.get(third.kid) is not None
+    assert len(fetcher.calls) == 2
+
+
+def test_a_failed_fetch_closes_the_box_and_keeps_the_known_keys(
+    test_key: SigningKey, rotated_key: SigningKey
+) -> None:
+    fetcher = FakeFetcher(JwksFetchError("timed out"), test_key.jwks())
+    clock = FakeClock(1000.0)
+    keys = store(parse_jwks(test_key.jwks()), fetcher, clock)
+    for kid in ("a", "b", "c"):
+        keys.refresh(kid)
+    assert len(fetcher.calls) == 1
+    assert "timed out" in (keys.last_miss or "")
+    assert keys.get(test_key.kid) is not None
 
 
 @pytest.mark.parametrize("answer", [{}, {"keys": []}, {"keys": [{"kty": "oct", "k": "c2VjcmV0"}]}])
 def test_a_fetched_jwks_without_usable_keys_is_ignored(
-    answer: dict[str, Any], test_key: SigningKey
+    answer: dict[str, object], test_key: SigningKey
 ) -> None:
-    fetcher = FakeFetcher(answer)
-    keys = store(parse_jwks(test_key.jwks()), fetcher, FakeClock(1000.0))
-    with pytest.raises(UnknownKeyError) as denied:
-        keys.key_for("other")
-    assert denied.value.detail
-    assert keys.key_for(test_key.kid)
+    keys = store(parse_jwks(test_key.jwks()), FakeFetcher(answer), FakeClock(1000.0))
+    assert keys.refresh("other") == frozenset()
+    assert keys.last_miss
+    assert keys.get(test_key.kid) is not None
 
 
-def test_a_successful_refresh_replaces_the_key_set(
+def test_a_refresh_replaces_the_key_set_and_reports_what_it_dropped(
     test_key: SigningKey, rotated_key: SigningKey
 ) -> None:
     """Keys Cognito has retired stop being trusted once a refresh no longer lists them."""
-    fetcher = FakeFetcher(rotated_key.jwks())
+    keys = store(parse_jwks(test_key.jwks()), FakeFetcher(rotated_key.jwks()), FakeClock(1000.0))
+    dropped = keys.refresh(rotated_key.kid)
+    assert dropped == frozenset(parse_jwks(test_key.jwks()).values())
+    assert keys.get(test_key.kid) is None
+
+
+def test_new_material_under_a_known_kid_drops_the_old_key(
+    test_key: SigningKey, attacker_key: SigningKey, rotated_key: SigningKey
+) -> None:
+    fetcher = FakeFetcher(both(attacker_key, rotated_key))
     keys = store(parse_jwks(test_key.jwks()), fetcher, FakeClock(1000.0))
-    keys.key_for(rotated_key.kid)
-    with pytest.raises(UnknownKeyError):
-        keys.key_for(test_key.kid)
+    assert keys.refresh(rotated_key.kid) == frozenset(parse_jwks(test_key.jwks()).values())
 
 
-def test_a_failed_fetch_counts_toward_the_rate_limit(test_key: SigningKey) -> None:
-    """While Cognito is unreachable, a flood of unknown kids still costs one fetch."""
-    fetcher = FakeFetcher(JwksFetchError("down"), test_key.jwks())
-    keys = store({}, fetcher, FakeClock(1000.0))
-    for kid in ("a", "b", "c"):
-        with pytest.raises(UnknownKeyError):
-            keys.key_for(kid)
-    assert len(fetcher.calls) == 1
+def test_a_fetched_key_must_pass_the_same_rules_as_a_baked_one(test_key: SigningKey) -> None:
+    """A hostile JWKS cannot slip in a key the configuration would have refused."""
+    n = (1 << 8191) + (1 << 101) + 1
+
+    def b64(i: int) -> str:
+        return base64.urlsafe_b64encode(i.to_bytes(1024, "big")).rstrip(b"=").decode()
+
+    slow = {"kty": "RSA", "kid": "slow", "n": b64(n), "e": b64(n - 2)}
+    fetcher = FakeFetcher({"keys": [test_key.public_jwk(), slow]})
+    keys = store(parse_jwks(test_key.jwks()), fetcher, FakeClock(1000.0))
+    keys.refresh("slow")
+    assert keys.get("slow") is None
+    assert keys.get(test_key.kid) is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Mapping
+from collections.abc import Callable
 from typing import Any
 
 import jwt
@@ -18,13 +18,15 @@ from edge_auth.errors import (
     UnknownKeyError,
     UnsupportedAlgorithmError,
 )
+from edge_auth.keyset import parse_jwk
+from edge_auth.rs256 import RsaPublicKey
 from tests.support.tokens import SigningKey, b64url, cognito_claims
 
 
-def keys_of(*keys: SigningKey) -> Any:
-    table = {key.kid: key.public_jwk() for key in keys}
+def keys_of(*keys: SigningKey) -> Callable[[str], RsaPublicKey]:
+    table = {key.kid: parse_jwk(key.public_jwk()) for key in keys}
 
-    def key_for(kid: str) -> Mapping[str, Any]:
+    def key_for(kid: str) -> RsaPublicKey:
         if kid not in table:
             raise UnknownKeyError(kid)
         return table[kid]
@@ -32,9 +34,15 @@ def keys_of(*keys: SigningKey) -> Any:
     return key_for
 
 
+def decode(token: str, key_for: Callable[[str], RsaPublicKey]) -> dict[str, Any]:
+    """Parse, look the kid up, verify: the order the authorizer uses."""
+    parsed = jws.parse(token)
+    return jws.verified_claims(parsed, key_for(parsed.kid))
+
+
 def test_a_token_signed_by_a_trusted_key_yields_its_claims(test_key: SigningKey) -> None:
     claims = cognito_claims()
-    assert jws.decode_and_verify(test_key.sign(claims), keys_of(test_key)) == claims
+    assert decode(test_key.sign(claims), keys_of(test_key)) == claims
 
 
 @pytest.mark.parametrize(
@@ -53,7 +61,7 @@ def test_a_token_without_three_non_empty_parts_is_malformed(
     token: str, test_key: SigningKey
 ) -> None:
     with pytest.raises(MalformedTokenError):
-        jws.decode_and_verify(token, keys_of(test_key))
+        decode(token, keys_of(test_key))
 
 
 @pytest.mark.parametrize(
@@ -76,7 +84,7 @@ def test_a_token_that_is_not_strict_base64url_is_malformed(
 ) -> None:
     header, payload, signature = test_key.sign(cognito_claims()).split(".")
     with pytest.raises((MalformedTokenError, InvalidSignatureError)):
-        jws.decode_and_verify(mutate(header, payload, signature), keys_of(test_key))
+        decode(mutate(header, payload, signature), keys_of(test_key))
 
 
 def test_a_non_canonical_base64url_signature_is_malformed(test_key: SigningKey) -> None:
@@ -86,7 +94,7 @@ def test_a_non_canonical_base64url_signature_is_malformed(test_key: SigningKey) 
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
     sibling = alphabet[alphabet.index(last) ^ 1]  # same leading bits, differs in an unused bit
     with pytest.raises(MalformedTokenError, match="non-canonical"):
-        jws.decode_and_verify(f"{header}.{payload}.{signature[:-1]}{sibling}", keys_of(test_key))
+        decode(f"{header}.{payload}.{signature[:-1]}{sibling}", keys_of(test_key))
 
 
 @pytest.mark.parametrize(
@@ -98,20 +106,20 @@ def test_a_header_that_is_not_a_json_object_is_malformed(
 ) -> None:
     token = f"{b64url(header_json)}.{b64url(b'{}')}.{b64url(b'x' * 256)}"
     with pytest.raises(MalformedTokenError):
-        jws.decode_and_verify(token, keys_of(test_key))
+        decode(token, keys_of(test_key))
 
 
 def test_a_deeply_nested_header_is_malformed_not_a_crash(test_key: SigningKey) -> None:
     header = b"[" * 100_000 + b"]" * 100_000
     token = f"{b64url(header)}.{b64url(b'{}')}.{b64url(b'x' * 256)}"
     with pytest.raises(MalformedTokenError):
-        jws.decode_and_verify(token, keys_of(test_key))
+        decode(token, keys_of(test_key))
 
 
 def test_an_oversized_token_is_malformed(test_key: SigningKey) -> None:
     claims = cognito_claims(groups=["g" * 100] * 200)
     with pytest.raises(MalformedTokenError, match="too long"):
-        jws.decode_and_verify(test_key.sign(claims), keys_of(test_key))
+        decode(test_key.sign(claims), keys_of(test_key))
 
 
 @pytest.mark.parametrize(
@@ -120,14 +128,14 @@ def test_an_oversized_token_is_malformed(test_key: SigningKey) -> None:
 def test_any_alg_other_than_rs256_is_refused(alg: Any, test_key: SigningKey) -> None:
     token = test_key.sign_compact({"alg": alg, "kid": test_key.kid}, cognito_claims())
     with pytest.raises(UnsupportedAlgorithmError):
-        jws.decode_and_verify(token, keys_of(test_key))
+        decode(token, keys_of(test_key))
 
 
 def test_an_unsigned_alg_none_token_is_refused(test_key: SigningKey) -> None:
     header = b64url(json.dumps({"alg": "none", "kid": test_key.kid}).encode())
     token = f"{header}.{b64url(json.dumps(cognito_claims()).encode())}."
     with pytest.raises((UnsupportedAlgorithmError, MalformedTokenError)):
-        jws.decode_and_verify(token, keys_of(test_key))
+        decode(token, keys_of(test_key))
 
 
 def test_an_hs256_token_keyed_with_the_public_key_is_refused(test_key: SigningKey) -> None:
@@ -137,7 +145,7 @@ def test_an_hs256_token_keyed_with_the_public_key_is_refused(test_key: SigningKe
     payload = b64url(json.dumps(cognito_claims()).encode())
     mac = hmac.new(secret, f"{header}.{payload}".encode(), hashlib.sha256).digest()
     with pytest.raises(UnsupportedAlgorithmError):
-        jws.decode_and_verify(f"{header}.{payload}.{b64url(mac)}", keys_of(test_key))
+        decode(f"{header}.{payload}.{b64url(mac)}", keys_of(test_key))
 
 
 def test_a_crit_header_is_refused_even_when_signed(test_key: SigningKey) -> None:
@@ -145,26 +153,26 @@ def test_a_crit_header_is_refused_even_when_signed(test_key: SigningKey) -> None
         {"alg": "RS256", "kid": test_key.kid, "crit": ["exp"], "exp": 1}, cognito_claims()
     )
     with pytest.raises(UnsupportedAlgorithmError, match="crit"):
-        jws.decode_and_verify(token, keys_of(test_key))
+        decode(token, keys_of(test_key))
 
 
 @pytest.mark.parametrize("kid", [None, "", 7, ["k"]])
 def test_a_kid_that_is_not_a_non_empty_string_is_malformed(kid: Any, test_key: SigningKey) -> None:
     token = test_key.sign_compact({"alg": "RS256", "kid": kid}, cognito_claims())
     with pytest.raises(MalformedTokenError, match="kid"):
-        jws.decode_and_verify(token, keys_of(test_key))
+        decode(token, keys_of(test_key))
 
 
 def test_an_unknown_kid_is_refused(test_key: SigningKey, rotated_key: SigningKey) -> None:
     with pytest.raises(UnknownKeyError):
-        jws.decode_and_verify(rotated_key.sign(cognito_claims()), keys_of(test_key))
+        decode(rotated_key.sign(cognito_claims()), keys_of(test_key))
 
 
 def test_a_token_signed_by_another_key_under_a_trusted_kid_is_refused(
     test_key: SigningKey, attacker_key: SigningKey
 ) -> None:
     with pytest.raises(InvalidSignatureError):
-        jws.decode_and_verify(attacker_key.sign(cognito_claims()), keys_of(test_key))
+        decode(attacker_key.sign(cognito_claims()), keys_of(test_key))
 
 
 @pytest.mark.parametrize("param", ["jwk", "jku", "x5u", "x5c"])
@@ -182,14 +190,14 @@ def test_keys_named_in_the_header_are_ignored(
         {"alg": "RS256", "kid": test_key.kid, param: embedded[param]}, cognito_claims()
     )
     with pytest.raises(InvalidSignatureError):
-        jws.decode_and_verify(token, keys_of(test_key))
+        decode(token, keys_of(test_key))
 
 
 def test_a_payload_changed_after_signing_is_refused(test_key: SigningKey) -> None:
     header, _, signature = test_key.sign(cognito_claims(groups=["teachers"])).split(".")
     forged = b64url(json.dumps(cognito_claims(groups=["students"])).encode())
     with pytest.raises(InvalidSignatureError):
-        jws.decode_and_verify(f"{header}.{forged}.{signature}", keys_of(test_key))
+        decode(f"{header}.{forged}.{signature}", keys_of(test_key))
 
 
 def test_a_signed_payload_that_is_not_an_object_is_malformed(test_key: SigningKey) -> None:
@@ -198,7 +206,7 @@ def test_a_signed_payload_that_is_not_an_object_is_malformed(test_key: SigningKe
     token = f"{header}.{payload}"
     signature = test_key.private_key.sign(token.encode(), *_pkcs1_sha256())
     with pytest.raises(MalformedTokenError, match="object"):
-        jws.decode_and_verify(f"{token}.{b64url(signature)}", keys_of(test_key))
+        decode(f"{token}.{b64url(signature)}", keys_of(test_key))
 
 
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
@@ -210,7 +218,7 @@ def test_a_payload_with_non_json_constants_is_malformed(
     token = f"{header}.{payload}"
     signature = test_key.private_key.sign(token.encode(), *_pkcs1_sha256())
     with pytest.raises(MalformedTokenError):
-        jws.decode_and_verify(f"{token}.{b64url(signature)}", keys_of(test_key))
+        decode(f"{token}.{b64url(signature)}", keys_of(test_key))
 
 
 def test_pyjwt_and_the_edge_agree_on_a_cognito_token(test_key: SigningKey) -> None:
@@ -221,7 +229,7 @@ def test_pyjwt_and_the_edge_agree_on_a_cognito_token(test_key: SigningKey) -> No
         algorithms=["RS256"],
         audience="testonlyappclient",
     )
-    assert jws.decode_and_verify(token, keys_of(test_key)) == expected
+    assert decode(token, keys_of(test_key)) == expected
 
 
 def _pkcs1_sha256() -> tuple[Any, Any]:
@@ -234,12 +242,12 @@ def _pkcs1_sha256() -> tuple[Any, Any]:
 def test_an_empty_signature_part_is_malformed(test_key: SigningKey) -> None:
     header, payload, _ = test_key.sign(cognito_claims()).split(".")
     with pytest.raises(MalformedTokenError):
-        jws.decode_and_verify(f"{header}.{payload}.", keys_of(test_key))
+        decode(f"{header}.{payload}.", keys_of(test_key))
 
 
 def test_a_signed_token_with_an_extra_part_is_malformed(test_key: SigningKey) -> None:
     with pytest.raises(MalformedTokenError, match="three parts"):
-        jws.decode_and_verify(test_key.sign(cognito_claims()) + ".x", keys_of(test_key))
+        decode(test_key.sign(cognito_claims()) + ".x", keys_of(test_key))
 
 
 def test_an_unsigned_payload_is_never_parsed(
@@ -250,4 +258,18 @@ def test_an_unsigned_payload_is_never_parsed(
     payload = b64url(b"not json at all")
     signature = attacker_key.private_key.sign(f"{header}.{payload}".encode(), *_pkcs1_sha256())
     with pytest.raises(InvalidSignatureError):
-        jws.decode_and_verify(f"{header}.{payload}.{b64url(signature)}", keys_of(test_key))
+        decode(f"{header}.{payload}.{b64url(signature)}", keys_of(test_key))
+
+
+def test_the_unverified_issuer_is_read_only_to_route_a_refresh(test_key: SigningKey) -> None:
+    claims = cognito_claims()
+    assert jws.parse(test_key.sign(claims)).unverified_issuer() == claims["iss"]
+
+
+@pytest.mark.parametrize("payload", [b"not json", b"[]", b'{"iss": 7}'])
+def test_a_payload_without_a_string_iss_has_no_unverified_issuer(
+    test_key: SigningKey, payload: bytes
+) -> None:
+    header = b64url(json.dumps({"alg": "RS256", "kid": test_key.kid}).encode())
+    token = f"{header}.{b64url(payload)}.{b64url(b'x' * 256)}"
+    assert jws.parse(token).unverified_issuer() is None

@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
 from edge_auth import rs256
+from edge_auth.keyset import parse_jwk
 from tests.support.tokens import SigningKey
 
 VECTOR_DIR = Path(__file__).resolve().parents[2] / "vectors" / "wycheproof"
@@ -56,25 +57,25 @@ def test_verify_matches_wycheproof_verdict(jwk: dict[str, Any], test: dict[str, 
     # "acceptable" here is only MissingNull (DigestInfo without NULL): rejected by design,
     # because the encoded message is compared with the one DER encoding RFC 8017 allows.
     expected = test["result"] == "valid"
-    assert rs256.verify(jwk, message, signature) is expected
+    assert rs256.verify(parse_jwk(jwk), message, signature) is expected
 
 
 def test_verify_accepts_a_signature_made_by_cryptography(test_key: SigningKey) -> None:
     message = b"header.payload"
     signature = test_key.private_key.sign(message, padding.PKCS1v15(), hashes.SHA256())
-    assert rs256.verify(test_key.public_jwk(), message, signature)
+    assert rs256.verify(parse_jwk(test_key.public_jwk()), message, signature)
 
 
 @pytest.mark.parametrize("bits", [3072, 4096])
 def test_verify_accepts_larger_keys(bits: int) -> None:
     key = SigningKey.generate("big", bits)
     signature = key.private_key.sign(b"m", padding.PKCS1v15(), hashes.SHA256())
-    assert rs256.verify(key.public_jwk(), b"m", signature)
+    assert rs256.verify(parse_jwk(key.public_jwk()), b"m", signature)
 
 
 def test_verify_rejects_a_signature_of_another_message(test_key: SigningKey) -> None:
     signature = test_key.private_key.sign(b"original", padding.PKCS1v15(), hashes.SHA256())
-    assert not rs256.verify(test_key.public_jwk(), b"0riginal", signature)
+    assert not rs256.verify(parse_jwk(test_key.public_jwk()), b"0riginal", signature)
 
 
 @pytest.mark.parametrize("position", [0, 1, 128, 255])
@@ -83,25 +84,25 @@ def test_verify_rejects_a_signature_with_one_flipped_bit(
 ) -> None:
     signature = bytearray(test_key.private_key.sign(b"m", padding.PKCS1v15(), hashes.SHA256()))
     signature[position] ^= 0x01
-    assert not rs256.verify(test_key.public_jwk(), b"m", bytes(signature))
+    assert not rs256.verify(parse_jwk(test_key.public_jwk()), b"m", bytes(signature))
 
 
 def test_verify_rejects_a_signature_made_with_another_key(
     test_key: SigningKey, attacker_key: SigningKey
 ) -> None:
     signature = attacker_key.private_key.sign(b"m", padding.PKCS1v15(), hashes.SHA256())
-    assert not rs256.verify(test_key.public_jwk(), b"m", signature)
+    assert not rs256.verify(parse_jwk(test_key.public_jwk()), b"m", signature)
 
 
 def test_verify_rejects_a_pss_signature(test_key: SigningKey) -> None:
     pss = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32)
     signature = test_key.private_key.sign(b"m", pss, hashes.SHA256())
-    assert not rs256.verify(test_key.public_jwk(), b"m", signature)
+    assert not rs256.verify(parse_jwk(test_key.public_jwk()), b"m", signature)
 
 
 def test_verify_rejects_a_sha512_signature(test_key: SigningKey) -> None:
     signature = test_key.private_key.sign(b"m", padding.PKCS1v15(), hashes.SHA512())
-    assert not rs256.verify(test_key.public_jwk(), b"m", signature)
+    assert not rs256.verify(parse_jwk(test_key.public_jwk()), b"m", signature)
 
 
 @pytest.mark.parametrize(
@@ -125,7 +126,7 @@ def test_verify_rejects_out_of_range_or_wrong_length_signatures(
 ) -> None:
     n = test_key.private_key.public_key().public_numbers().n
     signature = test_key.private_key.sign(b"m", padding.PKCS1v15(), hashes.SHA256())
-    assert not rs256.verify(test_key.public_jwk(), b"m", signature_bytes(signature, n))
+    assert not rs256.verify(parse_jwk(test_key.public_jwk()), b"m", signature_bytes(signature, n))
 
 
 def test_verify_rejects_a_signature_equal_to_its_value_plus_the_modulus(
@@ -136,8 +137,10 @@ def test_verify_rejects_a_signature_equal_to_its_value_plus_the_modulus(
     signature = test_key.private_key.sign(b"m", padding.PKCS1v15(), hashes.SHA256())
     s = int.from_bytes(signature, "big")
     if s + n < 1 << 2048:  # only representable in 256 bytes when s + n fits
-        assert not rs256.verify(test_key.public_jwk(), b"m", (s + n).to_bytes(256, "big"))
-    assert rs256.verify(test_key.public_jwk(), b"m", signature)
+        assert not rs256.verify(
+            parse_jwk(test_key.public_jwk()), b"m", (s + n).to_bytes(256, "big")
+        )
+    assert rs256.verify(parse_jwk(test_key.public_jwk()), b"m", signature)
 
 
 @pytest.mark.parametrize(
@@ -161,21 +164,16 @@ def test_verify_rejects_a_signature_equal_to_its_value_plus_the_modulus(
         ({"n": _b64url((1 << 8200) + 1)}, "modulus"),  # beyond 8192 bits: pow() would crawl
     ],
 )
-def test_public_key_refuses_unsuitable_jwks(
+def test_unsuitable_jwks_are_refused(
     test_key: SigningKey, change: dict[str, Any], reason: str
 ) -> None:
     jwk = {**test_key.public_jwk(), **change}
     with pytest.raises(ValueError, match=reason):
-        rs256.public_key(jwk)
+        parse_jwk(jwk)
 
 
-def test_verify_returns_false_for_an_unsuitable_key(test_key: SigningKey) -> None:
-    signature = test_key.private_key.sign(b"m", padding.PKCS1v15(), hashes.SHA256())
-    assert not rs256.verify({**test_key.public_jwk(), "alg": "RS384"}, b"m", signature)
-
-
-def test_public_key_reports_the_modulus_size_in_bytes(test_key: SigningKey) -> None:
-    key = rs256.public_key(test_key.public_jwk())
+def test_a_parsed_key_carries_the_modulus_size_in_bytes(test_key: SigningKey) -> None:
+    key = parse_jwk(test_key.public_jwk())
     assert key.size == 256
     assert key.e == 65537
 
@@ -183,4 +181,22 @@ def test_public_key_reports_the_modulus_size_in_bytes(test_key: SigningKey) -> N
 def test_an_exponent_not_below_the_modulus_is_refused(test_key: SigningKey) -> None:
     n = test_key.private_key.public_key().public_numbers().n
     with pytest.raises(ValueError, match="exponent"):
-        rs256.public_key({**test_key.public_jwk(), "e": _b64url(n + 2)})
+        parse_jwk({**test_key.public_jwk(), "e": _b64url(n + 2)})
+
+
+@pytest.mark.parametrize(
+    "e",
+    [rs256.MAX_PUBLIC_EXPONENT + 2, 2**64 + 1, (1 << 8191) + 1],
+    ids=["2^31+1", "2^64+1", "8192-bit"],
+)
+def test_a_public_exponent_above_the_bound_is_refused(e: int) -> None:
+    """An 8192-bit key with e close to n made one verification take about a second."""
+    n = (1 << 8191) + 1 + (1 << 101)  # odd, 8192 bits: within the modulus bounds, above e
+    with pytest.raises(ValueError, match="exponent"):
+        rs256.public_key(n, e)
+
+
+@pytest.mark.parametrize("e", [3, 65537, rs256.MAX_PUBLIC_EXPONENT])
+def test_usual_public_exponents_are_accepted(test_key: SigningKey, e: int) -> None:
+    n = test_key.private_key.public_key().public_numbers().n
+    assert rs256.public_key(n, e).e == e

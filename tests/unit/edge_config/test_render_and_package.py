@@ -12,22 +12,27 @@ import pytest
 from edge_auth.config import parse_config
 from edge_auth.errors import ConfigError
 from edge_config.package import CONFIG_ENTRY, EDGE_PACKAGE_LIMIT_BYTES, PackageError, with_config
-from edge_config.render import config_bytes, render_edge_config
+from edge_config.render import TrustedPool, config_bytes, issuer_of, render_edge_config
 from tests.support.tokens import TEST_CLIENT_ID, TEST_ISSUER, SigningKey
+
+POOL_FIELDS = frozenset(TrustedPool._fields)
 
 
 def rendered(key: SigningKey, **overrides: Any) -> dict[str, Any]:
-    arguments: dict[str, Any] = {
+    pool: dict[str, Any] = {
         "issuer": TEST_ISSUER,
         "client_ids": [TEST_CLIENT_ID],
         "token_use": ["id"],
         "required_groups": ["students"],
         "jwks": key.jwks(),
+        **{k: v for k, v in overrides.items() if k in POOL_FIELDS},
+    }
+    arguments: dict[str, Any] = {
         "cookie_name": "content_token",
         "cors_allowed_origins": ["https://learn.example.com"],
-        **overrides,
+        **{k: v for k, v in overrides.items() if k not in POOL_FIELDS},
     }
-    return render_edge_config(**arguments)
+    return render_edge_config(pools=[TrustedPool(**pool)], **arguments)
 
 
 def zip_of(files: dict[str, bytes]) -> bytes:
@@ -43,14 +48,77 @@ EDGE_ZIP = zip_of({"edge_auth/app.py": b"# handler", "edge_auth/rs256.py": b"# r
 
 def test_the_rendered_config_is_one_the_edge_accepts(test_key: SigningKey) -> None:
     settings = parse_config(rendered(test_key))
-    assert settings.required_groups == frozenset({"students"})
+    assert settings.pools[0].required_groups == frozenset({"students"})
     assert settings.cors_allowed_origins == frozenset({"https://learn.example.com"})
+
+
+def test_several_pools_render_into_one_config(
+    test_key: SigningKey, rotated_key: SigningKey
+) -> None:
+    staff = TrustedPool(
+        "https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Staff42",
+        ["staffclient"],
+        ["access"],
+        ["staff"],
+        rotated_key.jwks(),
+    )
+    learners = TrustedPool(TEST_ISSUER, [TEST_CLIENT_ID], ["id"], ["students"], test_key.jwks())
+    settings = parse_config(render_edge_config(pools=[learners, staff]))
+    assert [pool.user_pool_id for pool in settings.pools] == [
+        "us-east-1_TestOnly1",
+        "eu-west-1_Staff42",
+    ]
+
+
+ARN = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_TestOnly1"
+
+
+@pytest.mark.parametrize(
+    ("issuer_configuration", "issuer"),
+    [
+        (None, TEST_ISSUER),
+        ({"Type": "ORIGINAL"}, TEST_ISSUER),
+        (
+            {"Type": "UPDATED"},
+            TEST_ISSUER.replace("https://cognito-idp.", "https://issuer-cognito-idp."),
+        ),
+    ],
+)
+def test_the_issuer_is_read_from_the_pool_as_described(
+    issuer_configuration: dict[str, str] | None, issuer: str
+) -> None:
+    pool: dict[str, Any] = {"Id": "us-east-1_TestOnly1", "Arn": ARN}
+    if issuer_configuration is not None:
+        pool["IssuerConfiguration"] = issuer_configuration
+    assert issuer_of(pool) == issuer
+
+
+def test_the_region_comes_from_the_pool_s_arn() -> None:
+    arn = ARN.replace("us-east-1:", "eu-west-1:").replace("us-east-1_", "eu-west-1_")
+    pool = {"Id": "eu-west-1_TestOnly1", "Arn": arn, "IssuerConfiguration": {"Type": "UPDATED"}}
+    assert (
+        issuer_of(pool) == "https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_TestOnly1"
+    )
+
+
+@pytest.mark.parametrize(
+    "pool",
+    [
+        {"Id": "us-east-1_TestOnly1"},
+        {"Arn": ARN},
+        {"Id": "us-east-1_TestOnly1", "Arn": ARN, "IssuerConfiguration": {"Type": "FUTURE"}},
+    ],
+)
+def test_a_pool_description_that_names_no_issuer_is_a_config_error(pool: dict[str, Any]) -> None:
+    with pytest.raises(ConfigError):
+        issuer_of(pool)
 
 
 def test_unset_optional_settings_are_left_out(test_key: SigningKey) -> None:
     config = rendered(test_key, cookie_name=None, cors_allowed_origins=[])
     assert "cookie_name" not in config
     assert "cors_allowed_origins" not in config
+    assert "jwks_url" not in config["pools"][0]
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+import botocore.session
 import pytest
 
+from tests.support.representative_arns import ACCOUNT, REGION, Resolver
 from tests.support.template import resources_of_type, source_template, transformed_template
 from tests.support.tokens import ROOT
 
@@ -39,6 +41,7 @@ SAR_SUPPORTED = {
     "AWS::Cognito::UserPoolClient",
     "AWS::Cognito::UserPoolGroup",
     "AWS::DynamoDB::Table",
+    "AWS::IAM::Policy",
     "AWS::IAM::Role",
     "AWS::Lambda::Alias",
     "AWS::Lambda::Function",
@@ -83,9 +86,49 @@ def all_policy_statements(resources: dict[str, Any]) -> list[dict[str, Any]]:
         if resource["Type"] == "AWS::IAM::Role":
             for policy in p.get("Policies", []):
                 found += statements(policy["PolicyDocument"])
-        if resource["Type"] == "AWS::S3::BucketPolicy":
+        if resource["Type"] in ("AWS::S3::BucketPolicy", "AWS::IAM::Policy"):
             found += statements(p["PolicyDocument"])
     return found
+
+
+def policies_of_role(resources: dict[str, Any], role: str) -> dict[str, Any]:
+    """The role itself and every AWS::IAM::Policy attached to it."""
+    attached = {
+        name: r
+        for name, r in resources_of_type({"Resources": resources}, "AWS::IAM::Policy").items()
+        if {"Ref": role} in r["Properties"]["Roles"]
+    }
+    return {role: resources[role], **attached}
+
+
+FUNCTIONS = [
+    "EdgeAuthFunction",
+    "EdgeConfigFunction",
+    "CloudFrontResourcesFunction",
+    "LogRetentionFunction",
+    "ContentDeliveryFunction",
+]
+REGIONAL_FUNCTIONS = FUNCTIONS[1:]
+
+
+def log_retention_of(resources: dict[str, Any], function: str) -> dict[str, Any]:
+    """The LogRetention resource keeping ``function``'s log group."""
+    if function == "EdgeAuthFunction":  # replicas log to /aws/lambda/us-east-1.<name>
+        group: Any = {"Fn::Sub": "/aws/lambda/us-east-1.${EdgeAuthFunction}"}
+    else:
+        group = props(resources, function)["LoggingConfig"]["LogGroup"]
+    if "Fn::GetAtt" in group:
+        name, attribute = group["Fn::GetAtt"]
+        assert attribute == "LogGroupName"
+        return props(resources, name)
+    [kept] = [
+        r["Properties"]
+        for r in resources.values()
+        if r["Type"] == "AWS::CloudFormation::CustomResource"
+        and r["Properties"].get("LogGroupName") == group
+    ]
+    properties: dict[str, Any] = kept
+    return properties
 
 
 # --- the edge function --------------------------------------------------------------------
@@ -142,12 +185,32 @@ def test_the_edge_role_trusts_lambda_and_edgelambda(resources: dict[str, Any]) -
 
 
 def test_the_edge_role_may_only_write_its_logs(resources: dict[str, Any]) -> None:
-    actions = {
-        a
-        for s in all_policy_statements({"r": resources["EdgeAuthRole"]})
-        for a in as_list(s["Action"])
-    }
+    granted = all_policy_statements(policies_of_role(resources, "EdgeAuthRole"))
+    actions = {a for s in granted for a in as_list(s["Action"])}
     assert actions == {"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"}
+    groups = {r["Fn::Sub"].split(":log-group:")[1] for s in granted for r in s["Resource"]}
+    assert groups == {
+        "/aws/lambda/us-east-1.${EdgeAuthFunction}:*",
+        "/aws/lambda/${EdgeAuthFunction}:*",
+    }
+
+
+def test_replicas_may_log_before_the_distribution_sends_them_requests(
+    resources: dict[str, Any],
+) -> None:
+    assert {"EdgeAuthLogsPolicy", "EdgeAuthLogs"} <= set(resources["Distribution"]["DependsOn"])
+
+
+def test_a_deleted_stack_leaves_the_replicated_edge_function_and_redeploys_beside_it(
+    resources: dict[str, Any],
+) -> None:
+    """Lambda refuses to delete a function with CloudFront replicas for hours after the
+    distribution is gone; kept, it must not hold a name the next stack of that name needs."""
+    for name, resource in resources.items():
+        if name == "EdgeAuthFunction" or name.startswith("EdgeAuthFunctionVersion"):
+            assert resource["DeletionPolicy"] == "Retain", name
+            assert resource["UpdateReplacePolicy"] == "Retain", name
+    assert "FunctionName" not in props(resources, "EdgeAuthFunction")
 
 
 def test_the_edge_config_resource_starts_from_the_sam_published_version(
@@ -159,10 +222,22 @@ def test_the_edge_config_resource_starts_from_the_sam_published_version(
     assert version["Properties"]["FunctionName"] == {"Ref": "EdgeAuthFunction"}
 
 
-@pytest.mark.parametrize(
-    "prop",
-    ["FunctionVersionArn", "Issuer", "ClientIds", "TokenUse", "RequiredGroups", "CookieName"],
-)
+def test_the_edge_config_role_may_call_what_its_waiters_poll(resources: dict[str, Any]) -> None:
+    """moto does not evaluate IAM: a waiter's operation missing here fails only on AWS."""
+    waiters = botocore.session.get_session().get_waiter_model("lambda")
+    polled = {
+        f"lambda:{waiters.get_waiter(name).operation}"
+        for name in ("FunctionUpdatedV2", "PublishedVersionActive")
+    }
+    granted = {
+        action
+        for s in all_policy_statements({"r": resources["EdgeConfigFunctionRole"]})
+        for action in as_list(s["Action"])
+    }
+    assert polled <= granted
+
+
+@pytest.mark.parametrize("prop", ["FunctionVersionArn", "Pools", "CookieName"])
 def test_the_edge_config_resource_gets_every_input_it_renders(
     resources: dict[str, Any], prop: str
 ) -> None:
@@ -170,9 +245,20 @@ def test_the_edge_config_resource_gets_every_input_it_renders(
     assert prop in props(resources, "EdgeConfig")
 
 
-def test_the_issuer_is_the_stack_s_own_user_pool(resources: dict[str, Any]) -> None:
-    issuer = props(resources, "EdgeConfig")["Issuer"]["Fn::Sub"]
-    assert issuer == "https://cognito-idp.${AWS::Region}.amazonaws.com/${UserPool}"
+def test_the_edge_trusts_the_stack_s_own_user_pool_by_id_only(resources: dict[str, Any]) -> None:
+    """The issuer is read from the deployed pool (DescribeUserPool), not built by hand."""
+    [pool] = props(resources, "EdgeConfig")["Pools"]
+    assert pool["UserPoolId"] == {"Ref": "UserPool"}
+    assert set(pool) == {"UserPoolId", "ClientIds", "TokenUse", "RequiredGroups"}
+
+
+def test_the_edge_config_function_may_describe_the_stack_s_pool_only(
+    resources: dict[str, Any],
+) -> None:
+    statements = all_policy_statements({"r": resources["EdgeConfigFunctionRole"]})
+    [describe] = [s for s in statements if "cognito-idp:DescribeUserPool" in as_list(s["Action"])]
+    assert as_list(describe["Action"]) == ["cognito-idp:DescribeUserPool"]
+    assert describe["Resource"] == {"Fn::GetAtt": ["UserPool", "Arn"]}
 
 
 # --- the distribution ----------------------------------------------------------------------
@@ -287,6 +373,27 @@ def test_the_distribution_logs_to_the_logs_bucket(resources: dict[str, Any]) -> 
 # --- the content bucket --------------------------------------------------------------------
 
 
+def test_the_logs_bucket_grants_s3_log_delivery_before_the_content_bucket_logs_to_it(
+    resources: dict[str, Any],
+) -> None:
+    """Delivery is granted by bucket policy, not ACL, so that policy must exist first."""
+    logging = props(resources, "ContentBucket")["LoggingConfiguration"]
+    assert logging["DestinationBucketName"] == {"Ref": "LogsBucket"}
+    assert resources["ContentBucket"]["DependsOn"] == "LogsBucketPolicy"
+    policy = props(resources, "LogsBucketPolicy")
+    assert policy["Bucket"] == {"Ref": "LogsBucket"}
+    [delivery] = [
+        s
+        for s in statements(policy["PolicyDocument"])
+        if s["Effect"] == "Allow" and s["Principal"] == {"Service": "logging.s3.amazonaws.com"}
+    ]
+    assert delivery["Action"] == "s3:PutObject"
+    granted_prefix = delivery["Resource"]["Fn::Sub"].removeprefix("${LogsBucket.Arn}/")
+    assert logging["LogFilePrefix"].startswith(granted_prefix.removesuffix("*"))
+    assert delivery["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+    assert "AccessControl" not in props(resources, "LogsBucket")  # no log-delivery ACL grant
+
+
 def test_the_content_bucket_blocks_every_kind_of_public_access(resources: dict[str, Any]) -> None:
     bucket = props(resources, "ContentBucket")
     assert bucket["PublicAccessBlockConfiguration"] == {
@@ -390,6 +497,19 @@ def test_the_api_is_created_after_its_account_logging_role(resources: dict[str, 
     assert resources["ApiGatewayLoggingRole"]["DeletionPolicy"] == "Retain"
 
 
+def test_v1_is_the_api_s_only_stage(resources: dict[str, Any]) -> None:
+    """SAM's extra "Stage" stage comes from a StageName on the deployment (SAM #191, #1202);
+    it would serve the API without throttling or access logs."""
+    [stage] = resources_of_type({"Resources": resources}, "AWS::ApiGateway::Stage").values()
+    assert stage["Properties"]["StageName"] == "v1"
+    [(deployment_name, deployment)] = resources_of_type(
+        {"Resources": resources}, "AWS::ApiGateway::Deployment"
+    ).items()
+    assert "StageName" not in deployment["Properties"]
+    assert stage["Properties"]["DeploymentId"] == {"Ref": deployment_name}
+    assert stage["Properties"]["RestApiId"] == deployment["Properties"]["RestApiId"]
+
+
 def test_the_api_stage_logs_access_and_throttles(resources: dict[str, Any]) -> None:
     [stage] = resources_of_type({"Resources": resources}, "AWS::ApiGateway::Stage").values()
     assert stage["Properties"]["AccessLogSetting"]["DestinationArn"]
@@ -428,9 +548,7 @@ def test_no_policy_allows_a_wildcard_action(resources: dict[str, Any]) -> None:
                 assert "*" not in action, statement
 
 
-@pytest.mark.parametrize(
-    "function", ["EdgeConfigFunction", "CloudFrontResourcesFunction", "ContentDeliveryFunction"]
-)
+@pytest.mark.parametrize("function", REGIONAL_FUNCTIONS)
 def test_regional_functions_carry_powertools_settings_and_tracing(
     resources: dict[str, Any], function: str
 ) -> None:
@@ -439,17 +557,42 @@ def test_regional_functions_carry_powertools_settings_and_tracing(
     powertools = {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL"}
     assert powertools <= set(variables)
     assert properties["TracingConfig"] == {"Mode": "Active"}
-    log_group = properties["LoggingConfig"]["LogGroup"]["Ref"]
-    assert props(resources, log_group)["RetentionInDays"] == {"Ref": "LogRetentionDays"}
 
 
-def test_every_function_has_a_log_group_with_retention(resources: dict[str, Any]) -> None:
-    groups = resources_of_type({"Resources": resources}, "AWS::Logs::LogGroup")
-    assert all(
-        g["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"} for g in groups.values()
-    )
-    names = {str(g["Properties"]["LogGroupName"]) for g in groups.values()}
-    assert any("us-east-1.${AWS::StackName}-edge-auth" in name for name in names)
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_every_function_s_log_group_is_kept_with_the_stack_s_retention(
+    resources: dict[str, Any], function: str
+) -> None:
+    kept = log_retention_of(resources, function)
+    assert kept["ServiceToken"] == {"Fn::GetAtt": ["LogRetentionFunction", "Arn"]}
+    assert kept["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+
+
+def test_the_stack_owns_no_log_group_a_function_could_re_create(cfn: dict[str, Any]) -> None:
+    """A deleted AWS::Logs::LogGroup that something re-creates fails the next create of a
+    stack of the same name; only the API's access log group (written by API Gateway only
+    while its stage exists) is one."""
+    owned = resources_of_type(cfn, "AWS::Logs::LogGroup")
+    assert set(owned) == {"ApiAccessLogGroup"}
+    assert owned["ApiAccessLogGroup"]["Properties"]["RetentionInDays"] == {
+        "Ref": "LogRetentionDays"
+    }
+
+
+def test_log_retention_may_set_exactly_the_groups_it_keeps(cfn: dict[str, Any]) -> None:
+    resolver = Resolver(cfn)
+    kept = {
+        resolver.resolve(r["Properties"]["LogGroupName"])
+        for r in cfn["Resources"].values()
+        if r.get("Properties", {}).get("ServiceToken")
+        == {"Fn::GetAtt": ["LogRetentionFunction", "Arn"]}
+    }
+    granted = all_policy_statements(policies_of_role(cfn["Resources"], "LogRetentionFunctionRole"))
+    [statement] = granted
+    assert set(statement["Action"]) == {"logs:CreateLogGroup", "logs:PutRetentionPolicy"}
+    arns = {resolver.resolve(r) for r in statement["Resource"]}
+    prefix = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:"
+    assert arns == {f"{prefix}{name}{suffix}" for name in kept for suffix in ("", ":*")}
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,77 @@
+"""keyset.parse_jwks: a JWKS becomes checked keys once, whether baked in or fetched."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+
+from edge_auth.errors import InvalidJwksError
+from edge_auth.keyset import parse_jwks
+from tests.support.tokens import SigningKey
+
+
+def _b64url(n: int) -> str:
+    return (
+        base64.urlsafe_b64encode(n.to_bytes((n.bit_length() + 7) // 8, "big")).rstrip(b"=").decode()
+    )
+
+
+def test_a_jwks_keeps_only_rs256_signing_keys(test_key: SigningKey) -> None:
+    other = SigningKey.generate("other").public_jwk()
+    jwks = {
+        "keys": [
+            test_key.public_jwk(),
+            {"kty": "EC", "kid": "ec", "crv": "P-256", "x": "AA", "y": "AA"},
+            {**other, "kid": "enc", "use": "enc"},
+            {**other, "kid": "rs512", "alg": "RS512"},
+        ]
+    }
+    assert set(parse_jwks(jwks)) == {test_key.kid}
+
+
+def test_a_parsed_key_is_the_jwk_s_modulus_and_exponent(test_key: SigningKey) -> None:
+    numbers = test_key.private_key.public_key().public_numbers()
+    key = parse_jwks(test_key.jwks())[test_key.kid]
+    assert (key.n, key.e, key.size) == (numbers.n, numbers.e, 256)
+
+
+def test_a_hostile_exponent_makes_the_key_unusable(test_key: SigningKey) -> None:
+    """An 8192-bit modulus with e close to n made one verification take about a second."""
+    n = (1 << 8191) + (1 << 101) + 1
+    hostile = {"kty": "RSA", "kid": "slow", "n": _b64url(n), "e": _b64url(n - 2)}
+    with pytest.raises(InvalidJwksError, match="no usable"):
+        parse_jwks({"keys": [hostile]})
+    assert set(parse_jwks({"keys": [hostile, test_key.public_jwk()]})) == {test_key.kid}
+
+
+@pytest.mark.parametrize(
+    "jwks",
+    [
+        None,
+        {},
+        {"keys": {}},
+        {"keys": []},
+        {"keys": ["not-an-object"]},
+        {"keys": [7, SigningKey.test_only().public_jwk()]},
+        {"keys": [{"kty": "EC"}]},
+    ],
+)
+def test_a_jwks_without_a_usable_key_is_an_error(jwks: Any) -> None:
+    with pytest.raises(InvalidJwksError):
+        parse_jwks(jwks)
+
+
+def test_a_jwks_with_a_kid_used_twice_is_an_error(
+    test_key: SigningKey, attacker_key: SigningKey
+) -> None:
+    with pytest.raises(InvalidJwksError, match="twice"):
+        parse_jwks({"keys": [test_key.public_jwk(), attacker_key.public_jwk()]})
+
+
+def test_a_signing_key_without_a_kid_is_an_error(test_key: SigningKey) -> None:
+    jwk = test_key.public_jwk()
+    del jwk["kid"]
+    with pytest.raises(InvalidJwksError, match="kid"):
+        parse_jwks({"keys": [jwk]})

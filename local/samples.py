@@ -1,27 +1,27 @@
-"""The sample course every local run and test uses: one item of each content type, published
-by `bin/content`'s own code (tools.publisher)."""
+"""The sample course every local run and test uses: one item of each content type, checked
+and published by `bin/content`'s own code (catalog.publish)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tools.publisher import NewContent, plan_item
+from catalog.publish import Draft
 
 SAMPLE_COURSE = "aws-101"
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample_content"
 
 SAMPLES = (
-    NewContent(
+    Draft.check(
         SAMPLE_COURSE, "aws-101-intro", "Welcome to AWS 101", SAMPLE_DIR / "intro.mp4", position=1
     ),
-    NewContent(
+    Draft.check(
         SAMPLE_COURSE,
         "aws-101-quiz-1",
         "Quiz 1: regions and edge locations",
         SAMPLE_DIR / "quiz-1.json",
         position=2,
     ),
-    NewContent(
+    Draft.check(
         SAMPLE_COURSE,
         "aws-101-assignment-1",
         "Assignment 1: serve a private file",
@@ -30,5 +30,6 @@ SAMPLES = (
     ),
 )
 
-#: The catalog items the samples become.
-SAMPLE_ITEMS = tuple(plan_item(sample) for sample in SAMPLES)
+#: The catalog items the samples become (as a publish with the token "sample" would make
+#: them; a real publish draws a random one).
+SAMPLE_ITEMS = tuple(sample.item("sample", sample.position or 1) for sample in SAMPLES)

@@ -6,7 +6,6 @@ resources created in it as template.yaml defines them, and local CloudFront, API
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import mimetypes
@@ -19,8 +18,10 @@ from typing import Any
 import boto3
 from moto.server import ThreadedMotoServer
 
+from catalog.publish import ContentBucket, NoCache, Publisher
+from catalog.store import CatalogStore
+from catalog.writes import CatalogWriter
 from content_delivery.api import build_app
-from content_delivery.catalog import DynamoCatalog
 from content_delivery.settings import Settings
 from edge_auth import gate as edge
 from edge_config.render import (
@@ -30,8 +31,6 @@ from edge_config.render import (
     pool_jwks,
     render_edge_config,
 )
-from tools.publisher import ContentPublisher
-from tools.stack import StackResources
 
 from .api import ApiCors, LocalApi
 from .authorizer import CognitoAuthorizer
@@ -144,7 +143,7 @@ class LocalStack:
         jwks = pool_jwks(pool.issuer, pool.jwks_url)
         create_catalog_table(client("dynamodb"), TABLE)
         create_content_bucket(client("s3"), BUCKET, app_origin=demo.url)
-        content = self._publish_samples(client, cloudfront.url)
+        content = self._publish_samples(client)
 
         edge_config_path = self._write_edge_config(pool, jwks, demo.url, client("cognito-idp"))
         cloudfront.serve(
@@ -157,10 +156,9 @@ class LocalStack:
         settings = Settings(
             catalog_table=TABLE, content_base_url=cloudfront.url, app_origin=demo.url
         )
-        table = session.resource("dynamodb", endpoint_url=endpoint).Table(TABLE)
         api.serve(
             LocalApi(
-                build_app(settings, DynamoCatalog(table)),
+                build_app(settings, CatalogStore(client("dynamodb"), TABLE)),
                 CognitoAuthorizer(pool.issuer, jwks),
                 ApiCors.from_template(demo.url),
             )
@@ -197,17 +195,17 @@ class LocalStack:
         self._write_state(info)
         return info
 
-    def _publish_samples(self, client: Any, cloudfront_url: str) -> list[dict[str, Any]]:
+    def _publish_samples(self, client: Any) -> list[dict[str, Any]]:
         """Publish each sample with `bin/content add`'s own code."""
-        resources = StackResources(BUCKET, TABLE, "ELOCALDISTRIBUTION", cloudfront_url)
-        publisher = ContentPublisher(
-            resources, client("s3"), client("dynamodb"), client("cloudfront")
+        publisher = Publisher(
+            CatalogWriter(client("dynamodb"), TABLE), ContentBucket(client("s3"), BUCKET), NoCache()
         )
         published = []
         for sample in SAMPLES:
-            item = publisher.add(sample)
-            digest = hashlib.sha256(sample.path.read_bytes()).hexdigest()
-            published.append({"contentId": item.content_id, "key": item.key, "sha256": digest})
+            item = publisher.add(sample).item
+            published.append(
+                {"contentId": item.content_id, "key": item.key.value, "sha256": sample.sha256}
+            )
         return published
 
     def _write_edge_config(

@@ -1,7 +1,9 @@
-"""Publish course content to a deployed stack: ``bin/content add|list|remove`` (see README).
+"""Publish course content: ``bin/content [--local] add|list|remove|courses`` (see README).
 
 Every failure ends with one readable line on stderr and a non-zero exit status: 2 for a
-request that is wrong (bad ID, missing file, duplicate without --force), 1 for AWS failures.
+request that is wrong (bad ID, title or file, a duplicate without --force), checked before any
+AWS call where it can be, 1 for AWS failures and interrupted publishes, 130 for a Ctrl-C that
+lands outside a publish's own recovery (either way: re-run the same command).
 """
 
 from __future__ import annotations
@@ -9,23 +11,51 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 import boto3
-from botocore.exceptions import BotoCoreError, NoCredentialsError
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-from content_delivery.urls import content_url
+from catalog.errors import CatalogError, InvalidValueError
+from catalog.model import CONTENT_TYPES, validate_id
+from catalog.publish import (
+    PART_SIZE,
+    CloudFrontInvalidation,
+    ContentBucket,
+    Draft,
+    Invalidator,
+    NoCache,
+    NothingToDoError,
+    Outcome,
+    Publisher,
+    describe_error,
+)
+from catalog.writes import CatalogWriter
 
-from .publisher import ContentPublisher, InvalidRequestError, NewContent, PublishError
-from .stack import StackError, default_target, resolve
+from .stack import LOCAL_STATE, StackError, StackResources, default_target, local_stack, resolve
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its complaints as one line and exit status 2 like every refused input."""
+
+    def error(self, message: str) -> NoReturn:
+        raise InvalidValueError(message)
 
 
 def _arguments(argv: Sequence[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="bin/content", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="bin/content", description=__doc__.splitlines()[0])
     parser.add_argument("--stack", help="stack name (default: samconfig.toml's)")
     parser.add_argument("--region", help="AWS Region (default: samconfig.toml's, us-east-1)")
+    parser.add_argument("--local", action="store_true", help="the running `make local` stack")
+    parser.add_argument(
+        "--local-state",
+        type=Path,
+        default=LOCAL_STATE,
+        help=f"with --local (default {LOCAL_STATE})",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     add = commands.add_parser("add", help="upload a file and add it to the catalog")
@@ -33,13 +63,13 @@ def _arguments(argv: Sequence[str]) -> argparse.Namespace:
     add.add_argument(
         "--id", required=True, dest="content_id", help="content ID, e.g. aws-101-intro"
     )
-    add.add_argument("--title", required=True)
+    add.add_argument("--title", required=True, help="one line")
     add.add_argument("--file", required=True, type=Path)
+    add.add_argument("--type", choices=CONTENT_TYPES, help="checked against the file")
+    add.add_argument("--content-type", help="media type (default: from the extension)")
     add.add_argument(
-        "--type", choices=["video", "quiz", "assignment"], help="default: from the extension"
+        "--position", type=int, help="order within the course, 1 or more (default: last)"
     )
-    add.add_argument("--content-type", help="default: from the extension")
-    add.add_argument("--position", type=int, default=0, help="order within the course")
     add.add_argument("--force", action="store_true", help="replace an existing item")
 
     listing = commands.add_parser("list", help="list catalog items")
@@ -47,6 +77,8 @@ def _arguments(argv: Sequence[str]) -> argparse.Namespace:
 
     remove = commands.add_parser("remove", help="remove an item and its object")
     remove.add_argument("--id", required=True, dest="content_id")
+
+    commands.add_parser("courses", help="the courses and how many items each has")
     return parser.parse_args(argv)
 
 
@@ -73,72 +105,144 @@ class ProgressBar:
         self.stream.flush()
 
 
-def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    args = _arguments(argv)
-    try:
-        target = None if args.stack and args.region else default_target()
-        region = args.region or (target.region if target else "us-east-1")
-        stack_name = args.stack or (target.stack_name if target else "")
-        session = boto3.Session(region_name=region)
-        resources = resolve(session.client("cloudformation"), stack_name)
-        publisher = ContentPublisher(
-            resources,
-            session.client("s3"),
-            session.client("dynamodb"),
-            session.client("cloudfront"),
+@dataclass(frozen=True)
+class Target:
+    publisher: Publisher
+    resources: StackResources
+
+
+def _connect(args: argparse.Namespace) -> Target:
+    """The publisher for the stack the arguments name (the only step that reaches AWS)."""
+    if args.local:
+        local = local_stack(args.local_state)
+        session = boto3.Session(
+            region_name=local.region,
+            aws_access_key_id="local",
+            aws_secret_access_key="local",  # noqa: S106 - moto's
         )
-        command: Callable[[], None] = {
-            "add": lambda: _add(publisher, args, resources.content_base_url, out, err),
-            "list": lambda: _list(publisher, args, out),
-            "remove": lambda: _remove(publisher, args, out),
-        }[args.command]
-        command()
-    except (PublishError, StackError) as exc:
+        endpoint: str | None = local.endpoint_url
+        resources = local.resources
+    else:
+        target = None if args.stack and args.region else default_target()
+        session = boto3.Session(region_name=args.region or (target.region if target else None))
+        endpoint = None
+        resources = resolve(
+            session.client("cloudformation"), args.stack or (target.stack_name if target else "")
+        )
+    invalidator: Invalidator = (
+        NoCache()
+        if resources.distribution_id is None
+        else CloudFrontInvalidation(
+            session.client("cloudfront", endpoint_url=endpoint), resources.distribution_id
+        )
+    )
+    publisher = Publisher(
+        CatalogWriter(session.client("dynamodb", endpoint_url=endpoint), resources.table),
+        ContentBucket(session.client("s3", endpoint_url=endpoint), resources.bucket),
+        invalidator,
+    )
+    return Target(publisher, resources)
+
+
+def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    try:
+        args = _arguments(argv)
+        draft = _check_locally(args)
+        target = _connect(args)
+        if draft is not None:
+            _add(target, draft, args.force, out, err)
+        elif args.command == "remove":
+            _remove(target, args.content_id, out, err)
+        elif args.command == "list":
+            _list(target, args.course, out, err)
+        else:
+            _courses(target, out)
+    except (InvalidValueError, NothingToDoError) as exc:
         err.write(f"error: {exc}\n")
-        return 2 if isinstance(exc, InvalidRequestError) else 1
+        return 2
+    except (CatalogError, StackError) as exc:
+        err.write(f"error: {exc}\n")
+        return 1
+    except KeyboardInterrupt:
+        err.write("error: interrupted; run the same command again to finish\n")
+        return 130
     except NoCredentialsError:
         err.write("error: no AWS credentials found (configure a profile or set AWS_PROFILE)\n")
         return 1
-    except BotoCoreError as exc:
-        err.write(f"error: {exc}\n")
+    except (ClientError, BotoCoreError) as exc:
+        err.write(f"error: {describe_error(exc)}\n")
         return 1
     return 0
 
 
-def _add(
-    publisher: ContentPublisher, args: argparse.Namespace, base_url: str, out: TextIO, err: TextIO
-) -> None:
-    request = NewContent(
-        course_id=args.course,
-        content_id=args.content_id,
-        title=args.title,
-        path=args.file,
-        type=args.type,
-        content_type=args.content_type,
-        position=args.position,
-    )
-    size = args.file.stat().st_size if args.file.is_file() else 0
-    progress = ProgressBar(size, err) if size > 8 * 1024 * 1024 else None
-    item = publisher.add(request, force=args.force, progress=progress)
-    url = content_url(base_url, item.key)
-    out.write(f"published {item.content_id} ({item.type}, {item.size} bytes): {url}\n")
-
-
-def _list(publisher: ContentPublisher, args: argparse.Namespace, out: TextIO) -> None:
-    items = publisher.list(args.course)
-    width = shutil.get_terminal_size((120, 20)).columns
-    for item in items:
-        line = (
-            f"{item.course_id:<16} {item.position:>3} {item.content_id:<28} {item.type:<10} "
-            f"{item.title}"
+def _check_locally(args: argparse.Namespace) -> Draft | None:
+    """Every rule that needs no AWS call, before any is made."""
+    if args.command == "add":
+        return Draft.check(
+            args.course,
+            args.content_id,
+            args.title,
+            args.file,
+            args.type,
+            args.content_type,
+            args.position,
         )
-        out.write(line[:width] + "\n")
-    out.write(f"{len(items)} item(s)\n")
+    if args.command == "remove":
+        validate_id(args.content_id, "content ID")
+    if args.command == "list" and args.course is not None:
+        validate_id(args.course, "course ID")
+    return None
 
 
-def _remove(publisher: ContentPublisher, args: argparse.Namespace, out: TextIO) -> None:
-    item = publisher.remove(args.content_id)
-    out.write(f"removed {item.content_id} and s3 object {item.key}\n")
+def _notes(outcome: Outcome, err: TextIO) -> None:
+    for note in outcome.notes:
+        err.write(f"note: {note}\n")
+
+
+def _add(target: Target, draft: Draft, force: bool, out: TextIO, err: TextIO) -> None:
+    progress = ProgressBar(draft.size, err) if draft.size > PART_SIZE else None
+    outcome = target.publisher.add(draft, force=force, progress=progress)
+    _notes(outcome, err)
+    item = outcome.item
+    url = item.key.url(target.resources.content_base_url)
+    done = "already published" if outcome.already_done else "published"
+    out.write(
+        f"{done} {item.content_id} ({item.type}, {item.size} bytes, position {item.position}): "
+        f"{url}\n"
+    )
+
+
+def _remove(target: Target, content_id: str, out: TextIO, err: TextIO) -> None:
+    outcome = target.publisher.remove(content_id)
+    _notes(outcome, err)
+    done = "already removed" if outcome.already_done else "removed"
+    out.write(f"{done} {content_id} and its object {outcome.item.key.value}\n")
+
+
+def _list(target: Target, course_id: str | None, out: TextIO, err: TextIO) -> None:
+    catalog = target.publisher.catalog
+    courses = [course_id] if course_id else [c.course_id for c in catalog.list_courses()]
+    width = shutil.get_terminal_size((120, 20)).columns
+    count = 0
+    for course in courses:
+        listing = catalog.list_course(course)
+        for broken in listing.broken:
+            err.write(f"broken: {broken}\n")
+        for item in listing.items:
+            line = (
+                f"{item.course_id:<16} {item.position:>3} {item.content_id:<28} "
+                f"{item.type:<10} {item.title}"
+            )
+            out.write(line[:width] + "\n")
+        count += len(listing.items)
+    out.write(f"{count} item(s)\n")
+
+
+def _courses(target: Target, out: TextIO) -> None:
+    courses = target.publisher.catalog.list_courses()
+    for course in courses:
+        out.write(f"{course.course_id:<16} {course.items:>4} item(s)\n")
+    out.write(f"{len(courses)} course(s)\n")
 
 
 def main() -> None:

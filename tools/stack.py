@@ -1,8 +1,9 @@
-"""Find a deployed stack's resources: stack name and Region from samconfig.toml, names from
-the stack's outputs."""
+"""Find the stack's resources: a deployed stack's from its outputs (stack name and Region from
+samconfig.toml), or the running `make local` stack's from its .local/stack.json."""
 
 from __future__ import annotations
 
+import json
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_cloudformation import CloudFormationClient
 
-SAMCONFIG = Path(__file__).resolve().parents[1] / "samconfig.toml"
+ROOT = Path(__file__).resolve().parents[1]
+SAMCONFIG = ROOT / "samconfig.toml"
+#: Where `make local` describes the running local stack.
+LOCAL_STATE = ROOT / ".local" / "stack.json"
 
 
 class StackError(Exception):
@@ -28,10 +32,38 @@ class StackTarget:
 
 @dataclass(frozen=True)
 class StackResources:
+    """What publishing needs; no distribution ID where nothing is cached (the local stack)."""
+
     bucket: str
     table: str
-    distribution_id: str
+    distribution_id: str | None
     content_base_url: str
+
+
+@dataclass(frozen=True)
+class LocalStack:
+    """The running `make local` stack: its resources and where its AWS stand-in answers."""
+
+    resources: StackResources
+    endpoint_url: str
+    region: str
+
+
+def local_stack(path: Path = LOCAL_STATE) -> LocalStack:
+    """The local stack described by ``path``; ``StackError`` when it is not running."""
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+        return LocalStack(
+            StackResources(info["bucket"], info["table"], None, info["cloudfront_url"]),
+            endpoint_url=info["aws_endpoint_url"],
+            region=info["region"],
+        )
+    except FileNotFoundError as exc:
+        raise StackError(
+            f"the local stack is not running (no {path}); start it with `make local`"
+        ) from exc
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise StackError(f"cannot read the local stack's state {path}: {exc!r}") from exc
 
 
 def default_target(path: Path = SAMCONFIG) -> StackTarget:

@@ -1,8 +1,11 @@
 """The Content Delivery API's routes: catalog lookups answered with CloudFront URLs.
 
 ``build_app`` wires the routes to a catalog and settings; errors map to answers in one place,
-the exception handlers at the bottom. API Gateway has already verified the caller's ID token;
-the routes only log who asked (the ``sub`` claim), never the token.
+the exception handlers at the bottom. API Gateway's Cognito authorizer verifies the caller's
+ID token, but the function does not rely on it being there: a request without the
+authorizer's claims (a route left without the authorizer, a test invoke) is refused with 401
+before the catalog is read. The routes log who asked (the ``sub`` claim), never the token.
+A broken catalog item is never turned into a URL: logged, counted and left out.
 """
 
 from __future__ import annotations
@@ -12,12 +15,13 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.metrics import MetricUnit
 
-from .catalog import Catalog
-from .errors import ContentNotFoundError, InvalidIdError
-from .model import ContentItem, validate_id
+from catalog.errors import CatalogItemError, InvalidValueError
+from catalog.model import ContentItem, validate_id
+from catalog.store import Catalog
+
+from .errors import ContentNotFoundError, UnauthenticatedError
 from .observability import logger, metrics, tracer
 from .settings import Settings
-from .urls import content_url
 
 JSON = "application/json"
 
@@ -33,7 +37,7 @@ def describe(item: ContentItem, settings: Settings) -> dict[str, Any]:
         "courseId": item.course_id,
         "title": item.title,
         "type": item.type,
-        "url": content_url(settings.content_base_url, item.key),
+        "url": item.key.url(settings.content_base_url),
         "contentType": item.content_type,
         "position": item.position,
     }
@@ -52,33 +56,58 @@ def build_app(settings: Settings, catalog: Catalog) -> APIGatewayRestResolver:
     app = APIGatewayRestResolver(cors=cors)
 
     def caller() -> str:
-        claims = app.current_event.request_context.authorizer.claims or {}
-        return str(claims.get("sub", "unknown"))
+        """The signed-in user's ``sub``, from the authorizer's claims; none is a 401."""
+        claims = app.current_event.request_context.authorizer.claims
+        sub = claims.get("sub") if isinstance(claims, dict) else None
+        if not isinstance(sub, str) or not sub:
+            raise UnauthenticatedError("the request carries no authorizer claims")
+        return sub
+
+    def report_broken(broken: list[CatalogItemError]) -> None:
+        for exc in broken:
+            logger.error("broken catalog item left out", extra={"detail": str(exc)})
+        if broken:
+            metrics.add_metric(name="BrokenCatalogItem", unit=MetricUnit.Count, value=len(broken))
 
     @app.get("/content/<content_id>")
     @tracer.capture_method
     def get_content(content_id: str) -> dict[str, Any]:
+        sub = caller()
         validate_id(content_id, "content ID")
         item = catalog.get(content_id)
         if item is None:
             raise ContentNotFoundError("content not found")
-        logger.info("content served", extra={"sub": caller(), "content_id": content_id})
+        logger.info("content served", extra={"sub": sub, "content_id": content_id})
         metrics.add_metric(name="ContentServed", unit=MetricUnit.Count, value=1)
         return describe(item, settings)
 
     @app.get("/courses/<course_id>/content")
     @tracer.capture_method
     def list_course(course_id: str) -> dict[str, Any]:
+        sub = caller()
         validate_id(course_id, "course ID")
-        items = catalog.list_course(course_id)
-        if not items:
+        listing = catalog.list_course(course_id)
+        report_broken(listing.broken)
+        if not listing.items:
             raise ContentNotFoundError("course not found")
-        logger.info("course listed", extra={"sub": caller(), "course_id": course_id})
+        logger.info("course listed", extra={"sub": sub, "course_id": course_id})
         metrics.add_metric(name="CourseListed", unit=MetricUnit.Count, value=1)
-        return {"courseId": course_id, "items": [describe(item, settings) for item in items]}
+        items = [describe(item, settings) for item in listing.items]
+        return {"courseId": course_id, "items": items}
 
-    @app.exception_handler(InvalidIdError)
-    def invalid_id(exc: InvalidIdError) -> Response[Any]:
+    @app.exception_handler(UnauthenticatedError)
+    def unauthenticated(exc: UnauthenticatedError) -> Response[Any]:
+        logger.warning("request refused", extra={"detail": str(exc)})
+        metrics.add_metric(name="Unauthenticated", unit=MetricUnit.Count, value=1)
+        return _message(401, "Unauthorized")
+
+    @app.exception_handler(CatalogItemError)
+    def broken_item(exc: CatalogItemError) -> Response[Any]:
+        report_broken([exc])
+        return _message(404, "content not found")
+
+    @app.exception_handler(InvalidValueError)
+    def invalid_id(exc: InvalidValueError) -> Response[Any]:
         metrics.add_metric(name="InvalidId", unit=MetricUnit.Count, value=1)
         return _message(400, str(exc))
 

@@ -15,8 +15,9 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from catalog.store import CatalogStore
+
 from .api import build_app
-from .catalog import DynamoCatalog
 from .errors import SettingsError
 from .observability import logger, metrics, tracer
 from .settings import app_origin, load_settings
@@ -28,8 +29,7 @@ def _app_from_environment() -> APIGatewayRestResolver | None:
     except SettingsError as exc:
         logger.error("invalid configuration, answering 500", extra={"detail": str(exc)})
         return None
-    table = boto3.resource("dynamodb").Table(settings.catalog_table)
-    return build_app(settings, DynamoCatalog(table))
+    return build_app(settings, CatalogStore(boto3.client("dynamodb"), settings.catalog_table))
 
 
 def _unavailable() -> dict[str, Any]:

@@ -1,4 +1,8 @@
-"""What can go wrong in the Content Delivery API, each mapped to one answer in app.py."""
+"""What can go wrong in the Content Delivery API, each mapped to one answer in api.py.
+
+The catalog's own errors (``catalog.errors``) are answered there too: an invalid ID is a 400,
+a broken catalog item is logged, counted and answered as not found.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,13 @@ class ContentDeliveryError(Exception):
     """Base of the API's own errors."""
 
 
-class InvalidIdError(ContentDeliveryError):
-    """A content or course ID outside the documented format: 400."""
-
-
 class ContentNotFoundError(ContentDeliveryError):
     """No catalog item (or course) with that ID: 404."""
 
 
-class CatalogItemError(ContentDeliveryError):
-    """A catalog item that breaks the model (written by hand, say): 500, details logged."""
+class UnauthenticatedError(ContentDeliveryError):
+    """The request carries no authorizer claims (a route without the authorizer, a test
+    invoke): 401, whatever it asks for."""
 
 
 class SettingsError(ContentDeliveryError):

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from content_delivery.model import ContentItem
+from catalog.model import ContentItem
+from catalog.store import CourseListing
 
 
 class InMemoryCatalog:
-    """Stores items in their DynamoDB form and parses them on the way out, as DynamoCatalog does."""
+    """Stores items in their DynamoDB form and parses them on the way out, as CatalogStore does."""
 
     def __init__(self, items: Iterable[ContentItem | dict[str, Any]] = ()) -> None:
         self.items = {}
@@ -21,11 +22,9 @@ class InMemoryCatalog:
         stored = self.items.get(content_id)
         return None if stored is None else ContentItem.from_dynamo(stored)
 
-    def list_course(self, course_id: str) -> list[ContentItem]:
-        found = [
-            ContentItem.from_dynamo(i) for i in self.items.values() if i["courseId"] == course_id
-        ]
-        return sorted(found, key=lambda item: item.position)
+    def list_course(self, course_id: str) -> CourseListing:
+        found = [i for i in self.items.values() if i["courseId"] == course_id]
+        return CourseListing.parse(sorted(found, key=lambda item: item["position"]))
 
 
 class BrokenCatalog:
@@ -34,5 +33,5 @@ class BrokenCatalog:
     def get(self, content_id: str) -> ContentItem | None:
         raise RuntimeError(f"DynamoDB is unavailable (secret detail for {content_id})")
 
-    def list_course(self, course_id: str) -> list[ContentItem]:
+    def list_course(self, course_id: str) -> CourseListing:
         raise RuntimeError("DynamoDB is unavailable")

@@ -4,104 +4,25 @@ a catalog table with the template's schema, and a CloudFront distribution."""
 from __future__ import annotations
 
 import io
-import json
 import os
 import subprocess
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-import boto3
 import pytest
+from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
-from local.template import resource_properties
+from catalog.model import ContentItem
+from catalog.publish import ContentBucket, Draft, NoCache, Publisher, PublishError
+from catalog.writes import CatalogWriter
+from tests.integration.conftest import Stack
+from tests.support.publishing import Fault, Faulty, Snapshot, throttled
 from tests.support.tokens import ROOT
 from tools.content import run
-from tools.publisher import ContentPublisher, NewContent, PublishError
-from tools.stack import StackResources, resolve
+from tools.stack import StackResources
 
 VIDEO = b"\x00\x00\x00\x18ftypmp42" + b"v" * 2048
-
-
-@pytest.fixture
-def aws(session: boto3.Session, moto_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    """Clients on the moto server; the CLI finds it through AWS_ENDPOINT_URL."""
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_url)
-    return {
-        name: session.client(name, endpoint_url=moto_url)
-        for name in ("s3", "dynamodb", "cloudformation", "cloudfront")
-    }
-
-
-class Stack(NamedTuple):
-    name: str
-    resources: StackResources
-
-
-@pytest.fixture
-def deployed(aws: dict[str, Any]) -> Iterator[Stack]:
-    name = f"content-{uuid.uuid4().hex[:8]}"
-    distribution = aws["cloudfront"].create_distribution(
-        DistributionConfig={
-            "CallerReference": name,
-            "Comment": "",
-            "Enabled": True,
-            "Origins": {
-                "Quantity": 1,
-                "Items": [
-                    {
-                        "Id": "content",
-                        "DomainName": "b.s3.amazonaws.com",
-                        "S3OriginConfig": {"OriginAccessIdentity": ""},
-                    }
-                ],
-            },
-            "DefaultCacheBehavior": {
-                "TargetOriginId": "content",
-                "ViewerProtocolPolicy": "redirect-to-https",
-                "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
-            },
-        }
-    )["Distribution"]
-    table = resource_properties("CatalogTable")
-    template = {
-        "Resources": {
-            "ContentBucket": {"Type": "AWS::S3::Bucket"},
-            "CatalogTable": {
-                "Type": "AWS::DynamoDB::Table",
-                "Properties": {
-                    k: table[k]
-                    for k in (
-                        "BillingMode",
-                        "AttributeDefinitions",
-                        "KeySchema",
-                        "GlobalSecondaryIndexes",
-                    )
-                },
-            },
-        },
-        "Outputs": {
-            "ContentBucketName": {"Value": {"Ref": "ContentBucket"}},
-            "CatalogTableName": {"Value": {"Ref": "CatalogTable"}},
-            "DistributionId": {"Value": distribution["Id"]},
-            "ContentBaseUrl": {"Value": f"https://{distribution['DomainName']}"},
-        },
-    }
-    aws["cloudformation"].create_stack(StackName=name, TemplateBody=json.dumps(template))
-    resources = resolve(aws["cloudformation"], name)
-    # moto's CloudFormation ignores VersioningConfiguration; the template enables it.
-    aws["s3"].put_bucket_versioning(
-        Bucket=resources.bucket, VersioningConfiguration={"Status": "Enabled"}
-    )
-    yield Stack(name, resources)
-    aws["cloudformation"].delete_stack(StackName=name)
-
-
-@pytest.fixture
-def stack(deployed: Stack) -> StackResources:
-    return deployed.resources
 
 
 def cli(stack_name: str, *args: str) -> tuple[int, str, str]:
@@ -112,13 +33,17 @@ def cli(stack_name: str, *args: str) -> tuple[int, str, str]:
 
 
 def add(
-    stack: Stack, path: Path, *extra: str, content_id: str = "aws-101-intro"
+    stack: Stack,
+    path: Path,
+    *extra: str,
+    content_id: str = "aws-101-intro",
+    course: str = "aws-101",
 ) -> tuple[int, str, str]:
     return cli(
         stack.name,
         "add",
         "--course",
-        "aws-101",
+        course,
         "--id",
         content_id,
         "--title",
@@ -136,23 +61,25 @@ def video(tmp_path: Path) -> Path:
     return path
 
 
-def versions(aws: dict[str, Any], stack: StackResources, key: str) -> list[dict[str, Any]]:
-    answer = aws["s3"].list_object_versions(Bucket=stack.bucket, Prefix=key)
-    return [v for v in answer.get("Versions", []) if v["Key"] == key]
+def snapshot(aws: dict[str, Any], stack: StackResources) -> Snapshot:
+    return Snapshot.take(aws["dynamodb"], aws["s3"], stack.table, stack.bucket)
 
 
-def catalog_item(
-    aws: dict[str, Any], stack: StackResources, content_id: str
-) -> dict[str, Any] | None:
-    item: dict[str, Any] | None = (
-        aws["dynamodb"]
-        .get_item(TableName=stack.table, Key={"contentId": {"S": content_id}})
-        .get("Item")
-    )
-    return item
+def served(aws: dict[str, Any], stack: StackResources, content_id: str) -> bytes:
+    """The bytes a member gets for the item: its key's current object."""
+    item = snapshot(aws, stack).items[content_id]
+    body: bytes = aws["s3"].get_object(Bucket=stack.bucket, Key=item.key.value)["Body"].read()
+    return body
 
 
-KEY = "courses/aws-101/aws-101-intro.mp4"
+def invalidated_paths(aws: dict[str, Any], stack: StackResources) -> list[str]:
+    cloudfront = aws["cloudfront"]
+    listing = cloudfront.list_invalidations(DistributionId=stack.distribution_id)
+    paths = []
+    for summary in listing["InvalidationList"].get("Items", []):
+        batch = cloudfront.get_invalidation(DistributionId=stack.distribution_id, Id=summary["Id"])
+        paths += batch["Invalidation"]["InvalidationBatch"]["Paths"]["Items"]
+    return paths
 
 
 def test_add_uploads_the_file_and_writes_its_catalog_item(
@@ -160,26 +87,34 @@ def test_add_uploads_the_file_and_writes_its_catalog_item(
 ) -> None:
     code, out, err = add(deployed, video, "--position", "1")
     assert (code, err) == (0, "")
-    url = f"{deployed.resources.content_base_url}/{KEY}"
-    assert out.strip() == f"published aws-101-intro (video, {len(VIDEO)} bytes): {url}"
-    head = aws["s3"].head_object(Bucket=deployed.resources.bucket, Key=KEY)
+    item = snapshot(aws, deployed.resources).items["aws-101-intro"]
+    assert item.key.value.startswith("courses/aws-101/aws-101-intro/")
+    assert item.key.value.endswith(".mp4")
+    url = f"{deployed.resources.content_base_url}/{item.key.value}"
+    assert out.strip() == (
+        f"published aws-101-intro (video, {len(VIDEO)} bytes, position 1): {url}"
+    )
+    head = aws["s3"].head_object(Bucket=deployed.resources.bucket, Key=item.key.value)
     assert head["ContentType"] == "video/mp4"
     assert head["CacheControl"] == "public, max-age=86400"
-    item = catalog_item(aws, deployed.resources, "aws-101-intro")
-    assert item is not None
-    assert item["key"] == {"S": KEY}
-    assert item["size"] == {"N": str(len(VIDEO))}
-    assert item["type"] == {"S": "video"}
+    assert head["VersionId"] == item.version
+    assert (item.size, item.type, item.position) == (len(VIDEO), "video", 1)
+    assert served(aws, deployed.resources, "aws-101-intro") == VIDEO
 
 
-def test_a_missing_file_is_a_clear_error_and_changes_nothing(
-    aws: dict[str, Any], deployed: Stack, tmp_path: Path
+def test_a_new_item_goes_after_the_last_one_by_default(
+    aws: dict[str, Any], deployed: Stack, video: Path
 ) -> None:
-    code, _, err = add(deployed, tmp_path / "absent.mp4")
-    assert code == 2
-    assert err == f"error: no such file: {tmp_path / 'absent.mp4'}\n"
-    assert aws["s3"].list_object_versions(Bucket=deployed.resources.bucket).get("Versions") is None
-    assert catalog_item(aws, deployed.resources, "aws-101-intro") is None
+    assert add(deployed, video, "--position", "4")[0] == 0
+    code, out, _ = add(deployed, video, content_id="aws-101-next")
+    assert code == 0
+    assert "position 5" in out
+
+
+def test_the_first_item_of_a_new_course_is_at_position_1(deployed: Stack, video: Path) -> None:
+    code, out, _ = add(deployed, video, content_id="first", course="aws-102")
+    assert code == 0
+    assert "position 1)" in out
 
 
 def test_an_unknown_stack_is_a_clear_error(aws: dict[str, Any], video: Path) -> None:
@@ -190,134 +125,142 @@ def test_an_unknown_stack_is_a_clear_error(aws: dict[str, Any], video: Path) -> 
     assert err.startswith("error: stack 'no-such-stack' not found")
 
 
-@pytest.mark.parametrize(("flag", "value"), [("--id", "bad id"), ("--course", "x" * 65)])
-def test_a_malformed_id_is_refused(deployed: Stack, video: Path, flag: str, value: str) -> None:
-    args = {"--course": "aws-101", "--id": "aws-101-intro", flag: value}
-    code, _, err = cli(
-        deployed.name,
-        "add",
-        "--course",
-        args["--course"],
-        "--id",
-        args["--id"],
-        "--title",
-        "t",
-        "--file",
-        str(video),
-    )
-    assert code == 2
-    assert "invalid" in err
-
-
 def test_a_duplicate_id_needs_force(aws: dict[str, Any], deployed: Stack, video: Path) -> None:
     assert add(deployed, video)[0] == 0
+    video.write_bytes(VIDEO + b"other")
     code, _, err = add(deployed, video)
     assert code == 2
     assert err == "error: content 'aws-101-intro' already exists; pass --force to replace it\n"
-    assert len(versions(aws, deployed.resources, KEY)) == 1
+    assert len(snapshot(aws, deployed.resources).current) == 1
 
 
-def test_force_replaces_the_object_and_invalidates_the_cached_copy(
+def test_adding_the_same_file_again_is_already_done(
+    aws: dict[str, Any], deployed: Stack, video: Path
+) -> None:
+    assert add(deployed, video)[0] == 0
+    before = snapshot(aws, deployed.resources)
+    code, out, _ = add(deployed, video)
+    assert code == 0
+    assert out.startswith("already published aws-101-intro")
+    assert snapshot(aws, deployed.resources) == before
+
+
+def test_force_replaces_the_object_and_invalidates_the_old_one(
     aws: dict[str, Any], deployed: Stack, video: Path
 ) -> None:
     add(deployed, video)
+    old = snapshot(aws, deployed.resources).items["aws-101-intro"]
     video.write_bytes(VIDEO + b"v2")
     code, _, _ = add(deployed, video, "--force")
     assert code == 0
-    assert (
-        aws["s3"].get_object(Bucket=deployed.resources.bucket, Key=KEY)["Body"].read()
-        == VIDEO + b"v2"
+    after = snapshot(aws, deployed.resources)
+    assert served(aws, deployed.resources, "aws-101-intro") == VIDEO + b"v2"
+    assert set(after.current) == {after.items["aws-101-intro"].key.value}
+    assert old.key.value not in after.versions  # the old object's version itself is gone
+    assert after.items["aws-101-intro"].position == old.position
+    assert invalidated_paths(aws, deployed.resources) == [old.key.path]
+
+
+def test_force_with_another_extension_leaves_only_the_new_object(
+    aws: dict[str, Any], deployed: Stack, video: Path, tmp_path: Path
+) -> None:
+    add(deployed, video)
+    webm = tmp_path / "intro.webm"
+    webm.write_bytes(b"webm")
+    assert add(deployed, webm, "--force")[0] == 0
+    after = snapshot(aws, deployed.resources)
+    assert after.items["aws-101-intro"].key.value.endswith(".webm")
+    assert list(after.current) == [after.items["aws-101-intro"].key.value]
+    code, _, _ = cli(deployed.name, "remove", "--id", "aws-101-intro")
+    assert code == 0
+    assert snapshot(aws, deployed.resources).current == {}
+
+
+def publisher(aws: dict[str, Any], stack: StackResources, fault: Fault) -> Publisher:
+    return Publisher(
+        CatalogWriter(Faulty(aws["dynamodb"], fault), stack.table),  # type: ignore[arg-type]
+        ContentBucket(Faulty(aws["s3"], fault), stack.bucket),  # type: ignore[arg-type]
+        NoCache(),
     )
-    invalidations = aws["cloudfront"].list_invalidations(
-        DistributionId=deployed.resources.distribution_id
-    )["InvalidationList"]
-    assert invalidations["Quantity"] == 1
 
 
-class FailingWrites:
-    """The real DynamoDB client, except that writes fail as a throttled table would."""
-
-    def __init__(self, client: Any) -> None:
-        self._client = client
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._client, name)
-
-    def put_item(self, **kwargs: Any) -> Any:
-        raise ClientError(
-            {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}},
-            "PutItem",
-        )
-
-
-def publisher(aws: dict[str, Any], stack: StackResources, dynamodb: Any = None) -> ContentPublisher:
-    return ContentPublisher(stack, aws["s3"], dynamodb or aws["dynamodb"], aws["cloudfront"])
-
-
-def test_a_failed_catalog_write_removes_the_uploaded_object(
+def test_a_replacement_that_fails_after_its_upload_keeps_the_live_version_served(
     aws: dict[str, Any], stack: StackResources, video: Path
 ) -> None:
-    request = NewContent("aws-101", "aws-101-intro", "Welcome", video)
-    with pytest.raises(PublishError, match="upload was undone, nothing changed"):
-        publisher(aws, stack, FailingWrites(aws["dynamodb"])).add(request)
-    assert versions(aws, stack, KEY) == []
-    assert catalog_item(aws, stack, "aws-101-intro") is None
-
-
-def test_a_failed_replacement_restores_the_previous_object(
-    aws: dict[str, Any], stack: StackResources, video: Path
-) -> None:
-    request = NewContent("aws-101", "aws-101-intro", "Welcome", video)
-    publisher(aws, stack).add(request)
-    before = catalog_item(aws, stack, "aws-101-intro")
+    """The withdrawal bug: undoing a failed replacement must not unpublish the live object
+    (the first tool withdrew with a delete that carried no version ID)."""
+    publisher(aws, stack, Fault()).add(Draft.check("aws-101", "aws-101-intro", "Welcome", video))
+    before = snapshot(aws, stack)
     video.write_bytes(b"replacement")
-    with pytest.raises(PublishError):
-        publisher(aws, stack, FailingWrites(aws["dynamodb"])).add(request, force=True)
-    assert aws["s3"].get_object(Bucket=stack.bucket, Key=KEY)["Body"].read() == VIDEO
-    assert catalog_item(aws, stack, "aws-101-intro") == before
+    fault = Fault(at=3, error=throttled())  # journal, upload, then the catalog switch fails
+    with pytest.raises(PublishError, match="undid an interrupted replace"):
+        publisher(aws, stack, fault).add(
+            Draft.check("aws-101", "aws-101-intro", "Welcome", video), force=True
+        )
+    assert fault.writes[:3] == ["put_item", "put_object", "transact_write_items"]
+    after = snapshot(aws, stack)
+    assert after.items == before.items
+    assert after.current == before.current
+    assert served(aws, stack, "aws-101-intro") == VIDEO
 
 
-def test_a_failed_upload_writes_no_catalog_item(
-    aws: dict[str, Any], stack: StackResources, video: Path
+def live_bytes(aws: dict[str, Any], stack: StackResources, content_id: str) -> bytes:
+    """What a member is served for the item, read without the catalog module's help."""
+    item = aws["dynamodb"].get_item(
+        TableName=stack.table, Key={"contentId": {"S": content_id}}, ConsistentRead=True
+    )["Item"]
+    answer = aws["s3"].get_object(Bucket=stack.bucket, Key=item["key"]["S"])
+    body: bytes = answer["Body"].read()
+    return body
+
+
+def test_a_replacement_that_cannot_finish_never_unpublishes_the_live_content(
+    aws: dict[str, Any], deployed: Stack, video: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    missing_bucket = StackResources(
-        "no-such-bucket", stack.table, stack.distribution_id, stack.content_base_url
-    )
-    with pytest.raises(PublishError, match="upload failed, nothing was published"):
-        publisher(aws, missing_bucket).add(NewContent("aws-101", "aws-101-intro", "Welcome", video))
-    assert catalog_item(aws, stack, "aws-101-intro") is None
+    """`add --force` where every step after the upload fails (confirming it, writing the
+    catalog): the first tool withdrew the upload with a delete that named no version, which hid
+    the live version too (the catalog listed the item, S3 said NoSuchKey)."""
+    assert add(deployed, video)[0] == 0
+    failing = {("s3", "HeadObject"), ("dynamodb", "PutItem"), ("dynamodb", "TransactWriteItems")}
+    real = BaseClient._make_api_call  # type: ignore[attr-defined]
+
+    def denied_after_upload(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+        service = client.meta.service_model.service_name
+        item = params.get("Item", {}).get("contentId", {}).get("S")
+        writes_item = operation == "TransactWriteItems" or item == "aws-101-intro"
+        if (service, operation) in failing and (service == "s3" or writes_item):
+            raise ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, operation)
+        return real(client, operation, params)
+
+    video.write_bytes(b"replacement")
+    with monkeypatch.context() as patched:
+        patched.setattr(BaseClient, "_make_api_call", denied_after_upload)
+        code, _, _ = add(deployed, video, "--force")
+    assert code == 1
+    assert live_bytes(aws, deployed.resources, "aws-101-intro") == VIDEO
 
 
 def test_a_large_file_goes_up_in_parts_with_a_progress_bar(
     aws: dict[str, Any], deployed: Stack, tmp_path: Path
 ) -> None:
     big = tmp_path / "lecture.mp4"
-    big.write_bytes(os.urandom(12 * 1024 * 1024))
+    data = os.urandom(12 * 1024 * 1024)
+    big.write_bytes(data)
     code, _, err = add(deployed, big, content_id="aws-101-lecture")
     assert code == 0
     assert "100% 12.0/12.0 MB" in err
-    etag = aws["s3"].head_object(
-        Bucket=deployed.resources.bucket, Key="courses/aws-101/aws-101-lecture.mp4"
-    )["ETag"]
-    assert "-" in etag  # a multipart upload's ETag counts its parts
+    item = snapshot(aws, deployed.resources).items["aws-101-lecture"]
+    head = aws["s3"].head_object(Bucket=deployed.resources.bucket, Key=item.key.value)
+    assert "-" in head["ETag"]  # a multipart upload's ETag counts its parts
+    assert head["VersionId"] == item.version
+    assert served(aws, deployed.resources, "aws-101-lecture") == data
 
 
 def test_list_shows_the_catalog_by_course(deployed: Stack, video: Path, tmp_path: Path) -> None:
     quiz = tmp_path / "quiz.json"
     quiz.write_text('{"questions": []}')
     add(deployed, video, "--position", "1")
-    cli(
-        deployed.name,
-        "add",
-        "--course",
-        "aws-102",
-        "--id",
-        "q1",
-        "--title",
-        "Quiz",
-        "--file",
-        str(quiz),
-    )
+    add(deployed, quiz, content_id="q1", course="aws-102")
     code, out, _ = cli(deployed.name, "list", "--course", "aws-101")
     assert code == 0
     assert "aws-101-intro" in out
@@ -325,21 +268,71 @@ def test_list_shows_the_catalog_by_course(deployed: Stack, video: Path, tmp_path
     assert out.endswith("1 item(s)\n")
 
 
+def test_list_without_a_course_shows_every_course(
+    deployed: Stack, video: Path, tmp_path: Path
+) -> None:
+    quiz = tmp_path / "quiz.json"
+    quiz.write_text('{"questions": []}')
+    add(deployed, video)
+    add(deployed, quiz, content_id="q1", course="aws-102")
+    code, out, _ = cli(deployed.name, "list")
+    assert code == 0
+    assert [line.split()[:3] for line in out.splitlines()] == [
+        ["aws-101", "1", "aws-101-intro"],
+        ["aws-102", "1", "q1"],
+        ["2", "item(s)"],
+    ]
+
+
+def test_courses_lists_each_course_with_its_item_count(
+    deployed: Stack, video: Path, tmp_path: Path
+) -> None:
+    add(deployed, video)
+    add(deployed, video, content_id="aws-101-again")
+    add(deployed, video, content_id="other", course="aws-102")
+    cli(deployed.name, "remove", "--id", "other")
+    add(deployed, video, content_id="third", course="aws-103")
+    code, out, _ = cli(deployed.name, "courses")
+    assert code == 0
+    assert out.split("\n") == [
+        "aws-101             2 item(s)",
+        "aws-103             1 item(s)",
+        "2 course(s)",
+        "",
+    ]
+
+
+def test_courses_and_list_do_not_scan_the_table(
+    aws: dict[str, Any], stack: StackResources, video: Path
+) -> None:
+    fault = Fault()
+    quiet = publisher(aws, stack, fault)
+    quiet.add(Draft.check("aws-101", "aws-101-intro", "Welcome", video))
+    calls: list[str] = []
+    dynamodb = aws["dynamodb"]
+
+    class Recording:
+        def __getattr__(self, name: str) -> Any:
+            calls.append(name)
+            return getattr(dynamodb, name)
+
+    catalog = CatalogWriter(Recording(), stack.table)  # type: ignore[arg-type]
+    assert [c.items for c in catalog.list_courses()] == [1]
+    assert len(catalog.list_course("aws-101").items) == 1
+    assert "scan" not in calls
+    assert set(calls) == {"get_item", "query"}
+
+
 def test_remove_deletes_the_item_and_the_object(
     aws: dict[str, Any], deployed: Stack, video: Path
 ) -> None:
     add(deployed, video)
+    item: ContentItem = snapshot(aws, deployed.resources).items["aws-101-intro"]
     code, out, _ = cli(deployed.name, "remove", "--id", "aws-101-intro")
-    assert (code, out) == (0, f"removed aws-101-intro and s3 object {KEY}\n")
-    assert catalog_item(aws, deployed.resources, "aws-101-intro") is None
-    with pytest.raises(ClientError):
-        aws["s3"].head_object(Bucket=deployed.resources.bucket, Key=KEY)
-    assert (
-        aws["cloudfront"].list_invalidations(DistributionId=deployed.resources.distribution_id)[
-            "InvalidationList"
-        ]["Quantity"]
-        == 1
-    )
+    assert (code, out) == (0, f"removed aws-101-intro and its object {item.key.value}\n")
+    after = snapshot(aws, deployed.resources)
+    assert (after.items, after.current, after.journals) == ({}, {}, {})
+    assert invalidated_paths(aws, deployed.resources) == [item.key.path]
 
 
 def test_removing_unknown_content_is_a_clear_error(deployed: Stack) -> None:
@@ -377,53 +370,4 @@ def test_the_bin_content_wrapper_runs_from_any_directory(
     )
     assert result.returncode == 0, result.stderr
     assert "published notes (assignment" in result.stdout
-    assert catalog_item(aws, deployed.resources, "notes") is not None
-
-
-class FailingCall:
-    """A real client, except that one operation fails as a denied permission would."""
-
-    def __init__(self, client: Any, operation: str) -> None:
-        self._client = client
-        self._operation = operation
-
-    def __getattr__(self, name: str) -> Any:
-        if name == self._operation:
-
-            def denied(**kwargs: Any) -> Any:
-                raise ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, name)
-
-            return denied
-        return getattr(self._client, name)
-
-
-def test_an_upload_that_cannot_be_confirmed_is_withdrawn(
-    aws: dict[str, Any], stack: StackResources, video: Path
-) -> None:
-    s3 = FailingCall(aws["s3"], "head_object")
-    publisher = ContentPublisher(stack, s3, aws["dynamodb"], aws["cloudfront"])  # type: ignore[arg-type]
-    with pytest.raises(PublishError, match="withdrawn, nothing was published"):
-        publisher.add(NewContent("aws-101", "aws-101-intro", "Welcome", video))
-    with pytest.raises(ClientError, match=r"Not Found|NoSuchKey|404"):
-        aws["s3"].head_object(Bucket=stack.bucket, Key=KEY)
-    assert catalog_item(aws, stack, "aws-101-intro") is None
-
-
-def test_a_replacement_with_a_new_extension_removes_the_old_object_first(
-    aws: dict[str, Any], stack: StackResources, video: Path, tmp_path: Path
-) -> None:
-    publisher(aws, stack).add(NewContent("aws-101", "aws-101-intro", "Welcome", video))
-    webm = tmp_path / "intro.webm"
-    webm.write_bytes(b"webm")
-    cloudfront = FailingCall(aws["cloudfront"], "create_invalidation")
-    failing = ContentPublisher(stack, aws["s3"], aws["dynamodb"], cloudfront)  # type: ignore[arg-type]
-    with pytest.raises(PublishError, match="invalidation failed"):
-        failing.add(NewContent("aws-101", "aws-101-intro", "Welcome", webm), force=True)
-    with pytest.raises(ClientError):
-        aws["s3"].head_object(Bucket=stack.bucket, Key=KEY)
-    assert (
-        aws["s3"]
-        .get_object(Bucket=stack.bucket, Key="courses/aws-101/aws-101-intro.webm")["Body"]
-        .read()
-        == b"webm"
-    )
+    assert "notes" in snapshot(aws, deployed.resources).items

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from catalog.store import Catalog
 from content_delivery.api import build_app
-from content_delivery.catalog import Catalog
-from content_delivery.observability import logger
+from content_delivery.observability import logger, metrics
 from content_delivery.settings import Settings
 from local.samples import SAMPLE_ITEMS
 from tests.support.catalog import InMemoryCatalog
@@ -69,3 +69,9 @@ def api_logs(capsys: pytest.CaptureFixture[str]) -> Iterator[pytest.CaptureFixtu
     handler.stream = _CurrentStdout()  # type: ignore[attr-defined]
     yield capsys
     handler.stream = previous  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_metrics() -> None:
+    """Routes resolved without the handler leave data points behind; each test starts clean."""
+    metrics.clear_metrics()

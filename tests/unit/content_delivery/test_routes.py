@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from catalog.model import ContentItem, ContentKey
 from content_delivery import app as app_module
 from content_delivery.api import build_app
-from content_delivery.model import ContentItem
 from local.samples import SAMPLE_ITEMS
 from tests.support.catalog import BrokenCatalog, InMemoryCatalog
 from tests.support.fakes import json_lines
@@ -37,7 +38,7 @@ def test_a_known_item_is_answered_with_its_cloudfront_url(
         "courseId": "aws-101",
         "title": "Welcome to AWS 101",
         "type": "video",
-        "url": f"{CDN}/courses/aws-101/aws-101-intro.mp4",
+        "url": f"{CDN}/courses/aws-101/aws-101-intro/sample.mp4",
         "contentType": "video/mp4",
         "position": 1,
         "size": SAMPLE_ITEMS[0].size,
@@ -104,15 +105,15 @@ def test_an_unknown_route_is_a_404(invoke: Invoke, load_event: LoadEvent) -> Non
 
 
 def test_keys_are_percent_encoded_in_urls(invoke: Invoke, load_event: LoadEvent) -> None:
-    item = ContentItem(
-        "notes", "c", "t", "assignment", "c/assignment 1+notes.pdf", "application/pdf", 1
-    )
+    key = ContentKey.parse("courses/c/assignment 1+notes.pdf")
+    item = ContentItem("notes", "c", "t", "assignment", key, "application/pdf", 1)
     _, _, body = invoke(content_event(load_event, "notes"), InMemoryCatalog([item]))
-    assert body["url"] == f"{CDN}/c/assignment%201%2Bnotes.pdf"
+    assert body["url"] == f"{CDN}/courses/c/assignment%201%2Bnotes.pdf"
 
 
 def test_the_size_is_included_when_known(invoke: Invoke, load_event: LoadEvent) -> None:
-    item = ContentItem("sized", "c", "t", "quiz", "k.json", "application/json", 1, size=1234)
+    key = ContentKey.parse("courses/c/k.json")
+    item = ContentItem("sized", "c", "t", "quiz", key, "application/json", 1, size=1234)
     _, _, body = invoke(content_event(load_event, "sized"), InMemoryCatalog([item]))
     assert body["size"] == 1234
 
@@ -137,10 +138,127 @@ def test_a_catalog_failure_is_a_generic_500(
     assert "secret detail" in api_logs.readouterr().out  # the detail is in the log only
 
 
-def test_a_malformed_catalog_item_is_a_generic_500(invoke: Invoke, load_event: LoadEvent) -> None:
+API_EVENTS = ["api_get_content_found", "api_list_course_content", "api_get_content_malformed_id"]
+
+
+def without_claims(event: dict[str, Any], shape: str) -> dict[str, Any]:
+    """The event as a route without the authorizer, or a test invoke, would deliver it."""
+    context = event["requestContext"]
+    if shape == "no authorizer":
+        del context["authorizer"]
+    elif shape == "null authorizer":
+        context["authorizer"] = None
+    elif shape == "null claims":
+        context["authorizer"]["claims"] = None
+    elif shape == "empty claims":
+        context["authorizer"]["claims"] = {}
+    elif shape == "claims without sub":
+        del context["authorizer"]["claims"]["sub"]
+    elif shape == "empty sub":
+        context["authorizer"]["claims"]["sub"] = ""
+    elif shape == "claims as a string":
+        context["authorizer"]["claims"] = "sub=someone"
+    return event
+
+
+CLAIMLESS = [
+    "no authorizer",
+    "null authorizer",
+    "null claims",
+    "empty claims",
+    "claims without sub",
+    "empty sub",
+    "claims as a string",
+]
+
+
+@pytest.mark.parametrize("shape", CLAIMLESS)
+@pytest.mark.parametrize("name", API_EVENTS)
+def test_a_request_without_authorizer_claims_is_a_401(
+    invoke: Invoke, load_event: LoadEvent, name: str, shape: str
+) -> None:
+    status, headers, body = invoke(without_claims(load_event(name), shape))
+    assert (status, body) == (401, {"message": "Unauthorized"})
+    assert headers["Access-Control-Allow-Origin"] == APP_ORIGIN
+
+
+def test_a_request_without_claims_never_reaches_the_catalog(
+    invoke: Invoke, load_event: LoadEvent
+) -> None:
+    event = without_claims(load_event("api_get_content_found"), "no authorizer")
+    status, _, _ = invoke(event, BrokenCatalog())  # a catalog read would be a 500
+    assert status == 401
+
+
+BROKEN_KEYS = [
+    "courses/../secret.pdf",
+    "/courses/aws-101/a.mp4",
+    "courses//a.mp4",
+    "https://evil.example/a.mp4",
+    "courses/a\\b.mp4",
+    "courses/a\r\nb.mp4",
+    "",
+]
+
+
+@pytest.mark.parametrize("key", BROKEN_KEYS)
+def test_an_item_with_an_unclean_key_is_not_served(
+    invoke: Invoke, load_event: LoadEvent, api_logs: pytest.CaptureFixture[str], key: str
+) -> None:
+    bad = {**SAMPLE_ITEMS[0].to_dynamo(), "key": key}
+    status, _, body = invoke(load_event("api_get_content_found"), InMemoryCatalog([bad]))
+    assert (status, body) == (404, {"message": "content not found"})
+    lines = json_lines(api_logs.readouterr().out)
+    assert any(line.get("message") == "broken catalog item left out" for line in lines)
+
+
+def test_broken_items_are_counted_in_the_metrics(
+    monkeypatch: pytest.MonkeyPatch,
+    load_event: LoadEvent,
+    api_logs: pytest.CaptureFixture[str],
+    settings: Any,
+) -> None:
+    bad = [{**item.to_dynamo(), "key": "courses/../x"} for item in SAMPLE_ITEMS[:2]]
+    catalog = InMemoryCatalog([*bad, SAMPLE_ITEMS[2]])
+    monkeypatch.setattr(app_module, "APP", build_app(settings, catalog))
+    answer = app_module.handler(load_event("api_list_course_content"), FakeLambdaContext())
+    assert answer["statusCode"] == 200
+    counts = [
+        line["BrokenCatalogItem"]
+        for line in json_lines(api_logs.readouterr().out)
+        if "BrokenCatalogItem" in line
+    ]
+    assert counts == [[2.0]]  # one data point: two items left out
+
+
+def test_an_off_model_item_is_not_served(invoke: Invoke, load_event: LoadEvent) -> None:
     bad = {**SAMPLE_ITEMS[0].to_dynamo(), "type": "podcast"}
     status, _, body = invoke(load_event("api_get_content_found"), InMemoryCatalog([bad]))
-    assert (status, body) == (500, {"message": "internal error"})
+    assert (status, body) == (404, {"message": "content not found"})
+
+
+def test_a_broken_item_is_left_out_of_its_course_listing(
+    invoke: Invoke, load_event: LoadEvent, api_logs: pytest.CaptureFixture[str]
+) -> None:
+    bad = {**SAMPLE_ITEMS[1].to_dynamo(), "key": "courses/../../etc/passwd"}
+    catalog = InMemoryCatalog([SAMPLE_ITEMS[0], bad, SAMPLE_ITEMS[2]])
+    status, _, body = invoke(load_event("api_list_course_content"), catalog)
+    assert status == 200
+    assert [item["contentId"] for item in body["items"]] == [
+        "aws-101-intro",
+        "aws-101-assignment-1",
+    ]
+    assert "etc/passwd" not in json.dumps(body)
+    lines = json_lines(api_logs.readouterr().out)
+    broken = [line for line in lines if line.get("message") == "broken catalog item left out"]
+    assert len(broken) == 1
+    assert "aws-101-quiz-1" in broken[0]["detail"]
+
+
+def test_a_course_of_broken_items_only_is_a_404(invoke: Invoke, load_event: LoadEvent) -> None:
+    bad = [{**item.to_dynamo(), "key": "courses//x"} for item in SAMPLE_ITEMS]
+    status, _, body = invoke(load_event("api_list_course_content"), InMemoryCatalog(bad))
+    assert (status, body) == (404, {"message": "course not found"})
 
 
 def test_the_caller_is_logged_by_sub_and_never_by_token(

@@ -4,7 +4,6 @@ created with template.yaml's key schema and index."""
 from __future__ import annotations
 
 import importlib
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -12,60 +11,79 @@ from typing import Any
 import boto3
 import pytest
 
-from content_delivery.catalog import DynamoCatalog
-from content_delivery.errors import CatalogItemError
-from content_delivery.model import ContentItem
+from catalog.errors import CatalogItemError
+from catalog.model import ContentItem, ContentKey
+from catalog.store import CatalogStore, CourseCount
+from catalog.writes import to_attributes
 from local.resources import create_catalog_table
 from local.samples import SAMPLE_COURSE, SAMPLE_ITEMS
 from tests.support.lambda_context import FakeLambdaContext
 
 
 @pytest.fixture
-def table_name(session: boto3.Session, moto_url: str) -> Iterator[str]:
-    dynamodb = session.client("dynamodb", endpoint_url=moto_url)
+def dynamodb(session: boto3.Session, moto_url: str) -> Any:
+    return session.client("dynamodb", endpoint_url=moto_url)
+
+
+@pytest.fixture
+def table_name(dynamodb: Any) -> Iterator[str]:
     name = create_catalog_table(dynamodb, f"catalog-{uuid.uuid4().hex[:8]}")
-    table = session.resource("dynamodb", endpoint_url=moto_url).Table(name)
     for item in SAMPLE_ITEMS:
-        table.put_item(Item=item.to_dynamo())
+        dynamodb.put_item(TableName=name, Item=to_attributes(item.to_dynamo()))
     yield name
     dynamodb.delete_table(TableName=name)
 
 
 @pytest.fixture
-def catalog(session: boto3.Session, moto_url: str, table_name: str) -> DynamoCatalog:
-    return DynamoCatalog(session.resource("dynamodb", endpoint_url=moto_url).Table(table_name))
+def catalog(dynamodb: Any, table_name: str) -> CatalogStore:
+    return CatalogStore(dynamodb, table_name)
 
 
-def test_an_item_is_read_back_as_written(catalog: DynamoCatalog) -> None:
+def put(dynamodb: Any, table_name: str, values: dict[str, Any]) -> None:
+    dynamodb.put_item(TableName=table_name, Item=to_attributes(values))
+
+
+def test_an_item_is_read_back_as_written(catalog: CatalogStore) -> None:
     assert catalog.get("aws-101-quiz-1") == SAMPLE_ITEMS[1]
 
 
-def test_an_unknown_item_is_none(catalog: DynamoCatalog) -> None:
+def test_an_unknown_item_is_none(catalog: CatalogStore) -> None:
     assert catalog.get("nope") is None
 
 
 def test_a_course_is_listed_in_position_order_through_the_index(
-    catalog: DynamoCatalog, session: boto3.Session, moto_url: str, table_name: str
+    catalog: CatalogStore, dynamodb: Any, table_name: str
 ) -> None:
-    table = session.resource("dynamodb", endpoint_url=moto_url).Table(table_name)
-    extra = ContentItem("aws-101-bonus", SAMPLE_COURSE, "Bonus", "video", "b.mp4", "video/mp4", 0)
-    table.put_item(Item=extra.to_dynamo())
+    key = ContentKey.parse("courses/aws-101/b.mp4")
+    extra = ContentItem("aws-101-bonus", SAMPLE_COURSE, "Bonus", "video", key, "video/mp4", 0)
+    put(dynamodb, table_name, extra.to_dynamo())
     listed = catalog.list_course(SAMPLE_COURSE)
-    assert [item.content_id for item in listed] == [
+    assert [item.content_id for item in listed.items] == [
         "aws-101-bonus",
         *[i.content_id for i in SAMPLE_ITEMS],
     ]
 
 
-def test_another_course_s_items_are_not_listed(catalog: DynamoCatalog) -> None:
-    assert catalog.list_course("aws-999") == []
+def test_another_course_s_items_are_not_listed(catalog: CatalogStore) -> None:
+    assert catalog.list_course("aws-999").items == []
+
+
+def test_the_last_position_of_a_course_comes_from_the_index(catalog: CatalogStore) -> None:
+    assert catalog.last_position(SAMPLE_COURSE) == 3
+    assert catalog.last_position("aws-999") is None
+
+
+def test_courses_are_named_by_the_course_list_and_counted_through_the_index(
+    catalog: CatalogStore, dynamodb: Any, table_name: str
+) -> None:
+    put(dynamodb, table_name, {"contentId": "_courses", "names": {SAMPLE_COURSE, "emptied"}})
+    assert catalog.list_courses() == [CourseCount(SAMPLE_COURSE, 3)]
 
 
 def test_a_hand_written_off_model_item_is_an_error(
-    catalog: DynamoCatalog, session: boto3.Session, moto_url: str, table_name: str
+    catalog: CatalogStore, dynamodb: Any, table_name: str
 ) -> None:
-    table = session.resource("dynamodb", endpoint_url=moto_url).Table(table_name)
-    table.put_item(Item={"contentId": "broken", "courseId": "c", "position": 1})
+    put(dynamodb, table_name, {"contentId": "broken", "courseId": "c", "position": 1})
     with pytest.raises(CatalogItemError):
         catalog.get("broken")
 
@@ -104,4 +122,12 @@ def test_the_deployed_handler_answers_from_dynamodb(
         "api_get_content_malformed_id": 400,
         "api_list_course_content": 200,
     }
-    assert os.environ["AWS_ENDPOINT_URL"]
+
+
+def test_the_deployed_handler_refuses_a_request_without_claims(
+    deployed_handler: Callable[[dict[str, Any]], dict[str, Any]],
+    load_event: Callable[[str], dict[str, Any]],
+) -> None:
+    event = load_event("api_list_course_content")
+    del event["requestContext"]["authorizer"]
+    assert deployed_handler(event)["statusCode"] == 401

@@ -1,0 +1,126 @@
+"""`bin/content` refuses a wrong request with one line and exit status 2 before any AWS call:
+these run with the network blocked and no credentials, so any call would fail differently."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from tools.content import run
+
+
+@pytest.fixture(autouse=True)
+def _no_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run(["--stack", "some-stack", "--region", "us-east-1", *args], out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Path:
+    (tmp_path / "intro.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42video")
+    (tmp_path / "quiz.json").write_text('{"questions": []}')
+    (tmp_path / "empty.pdf").write_bytes(b"")
+    (tmp_path / "notes.xyz").write_bytes(b"notes")
+    return tmp_path
+
+
+def add(files: Path, **changes: str | None) -> list[str]:
+    fields: dict[str, str | None] = {
+        "--course": "aws-101",
+        "--id": "aws-101-intro",
+        "--title": "Welcome",
+        "--file": str(files / "intro.mp4"),
+    }
+    fields |= changes
+    args = ["add"]
+    for flag, value in fields.items():
+        if value is not None:
+            args += [flag, value]
+    return args
+
+
+REFUSED = {
+    "a bad content ID": ({"--id": "bad id"}, "invalid content ID"),
+    "a content ID starting with _": ({"--id": "_staging"}, "invalid content ID"),
+    "a course ID starting with _": ({"--course": "_courses"}, "invalid course ID"),
+    "a too long course ID": ({"--course": "x" * 65}, "invalid course ID"),
+    "a missing file": ({"--file": "absent.mp4"}, "no such file"),
+    "an empty file": ({"--file": "empty.pdf"}, "is empty"),
+    "a type contradicting the file": (
+        {"--file": "quiz.json", "--type": "video"},
+        "--type video contradicts quiz.json, which is a quiz",
+    ),
+    "a content type contradicting the file": (
+        {"--content-type": "application/pdf"},
+        "contradicts",
+    ),
+    "a content type that is not a media type": (
+        {"--file": "notes.xyz", "--content-type": "pdf"},
+        "'pdf' is not a media type",
+    ),
+    "an unknown extension without a content type": (
+        {"--file": "notes.xyz"},
+        "pass --content-type",
+    ),
+    "a multi-line title": ({"--title": "Welcome\nrm -rf"}, "the title must be one line"),
+    "an empty title": ({"--title": "  "}, "the title must be one line"),
+    "position 0": ({"--position": "0"}, "position must be 1 or more"),
+    "a negative position": ({"--position": "-3"}, "position must be 1 or more"),
+    "a position that is not a number": ({"--position": "two"}, "invalid int value"),
+    "an unknown type": ({"--type": "podcast"}, "invalid choice"),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED, ids=list(REFUSED))
+def test_a_wrong_add_is_one_line_and_exit_status_2(files: Path, case: str) -> None:
+    changes, message = REFUSED[case]
+    relative = {k: str(files / v) if k == "--file" else v for k, v in changes.items()}
+    code, out, err = cli(*add(files, **relative))
+    assert code == 2
+    assert out == ""
+    assert err.startswith("error: ")
+    assert err.count("\n") == 1
+    assert message in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["remove", "--id", "a/b"],
+        ["remove", "--id", "_publish#x"],
+        ["list", "--course", "no spaces"],
+        ["frobnicate"],
+        [],
+        ["add", "--course", "aws-101"],
+    ],
+)
+def test_other_wrong_requests_are_one_line_and_exit_status_2(args: list[str]) -> None:
+    code, _, err = cli(*args)
+    assert code == 2
+    assert err.startswith("error: ")
+    assert err.count("\n") == 1
+
+
+def test_a_valid_request_does_go_on_to_aws(files: Path) -> None:
+    """The counterpart: the same command, valid, reaches for AWS (and fails here, exit 1)."""
+    code, _, err = cli(*add(files))
+    assert code == 1
+    assert err.count("\n") == 1
+
+
+def test_local_without_a_running_stack_says_so(files: Path, tmp_path: Path) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    state = tmp_path / "stack.json"
+    code = run(["--local", "--local-state", str(state), *add(files)], out, err)
+    assert code == 1
+    assert err.getvalue() == (
+        f"error: the local stack is not running (no {state}); start it with `make local`\n"
+    )

@@ -138,6 +138,36 @@ def test_the_deadline_covers_name_resolution(stuck_resolver: threading.Event) ->
     assert not stuck_resolver.is_set()  # gave up while the resolver was still stuck
 
 
+def test_a_fetch_that_outlived_its_deadline_in_name_resolution_hangs_up_once_connected(
+    raw_server: RawServerFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A resolver slower than the deadline used to free the worker from it: once connected,
+    it read a dripping answer for as long as each byte came within a socket timeout."""
+    hung_up = threading.Event()
+
+    def drip_until_hung_up(connection: socket.socket) -> None:
+        try:
+            for _ in range(3000):
+                connection.sendall(b" ")
+                time.sleep(0.01)
+        except OSError:
+            hung_up.set()
+
+    resolve = socket.getaddrinfo
+    gave_up = threading.Event()
+
+    def resolver_slower_than_the_deadline(*args: Any, **kwargs: Any) -> Any:
+        gave_up.wait(10)
+        return resolve(*args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver_slower_than_the_deadline)
+    with raw_server(drip_until_hung_up) as server:
+        with pytest.raises(JwksFetchError, match="within"):
+            fetch_jwks(f"{server.url}/jwks.json", timeout=0.3)
+        gave_up.set()
+        assert hung_up.wait(10)
+
+
 GARBAGE = {
     "bad-status-line": b"garbage\r\n\r\n",
     "over-long-header-line": b"HTTP/1.1 200 OK\r\nX-Pad: " + b"a" * 70_000 + b"\r\n\r\n",

@@ -486,6 +486,16 @@ def test_each_pool_s_members_are_allowed(
     assert [status(edge.decide(two_pools, e)) for e in (learner, staff)] == [None, None]
 
 
+def test_a_key_published_by_two_pools_admits_the_members_of_each(
+    make_gate: GateFactory, load_event: LoadEvent, test_key: SigningKey
+) -> None:
+    """The pool that lists the key first must not refuse the other pool's tokens."""
+    learners = {k: v for k, v in edge_config(test_key).items() if k != "cookie_name"}
+    gate = make_gate({"pools": [learners, {**learners, "issuer": STAFF_ISSUER}]})
+    tokens = [test_key.sign(cognito_claims(issuer=iss)) for iss in (TEST_ISSUER, STAFF_ISSUER)]
+    assert [status(edge.decide(gate, token_event(load_event, t))) for t in tokens] == [None, None]
+
+
 @pytest.mark.parametrize(
     "claims",
     [

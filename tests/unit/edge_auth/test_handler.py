@@ -758,6 +758,18 @@ def test_each_deny_is_logged_with_its_reason_and_request_id(
     assert line["uri"] == "/courses/aws-101/intro.mp4"
 
 
+def test_a_deny_logs_only_the_start_of_a_huge_uri(
+    gate: edge.Gate, load_event: LoadEvent, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The viewer chooses the URI; an 8 KB one must not make every deny line 8 KB."""
+    event = load_event("edge_no_token")
+    uri = event["Records"][0]["cf"]["request"]["uri"] = "/" + "a" * 8000
+    edge.decide(gate, event)
+    [line] = json_lines(capsys.readouterr().out)
+    assert uri.startswith(line["uri"])
+    assert 1 < len(line["uri"]) <= 512
+
+
 # --- the packaged entry point ------------------------------------------------------------
 
 

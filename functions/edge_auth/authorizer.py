@@ -5,8 +5,9 @@ configured pools, that pool's claim rules check the payload, its group rule deci
 allow and 403, and the ``TokenCache`` remembers verified tokens until they expire, or until a
 refresh drops the key that verified them.
 
-A key belongs to one pool, and a token is judged by the rules of the pool whose key signed it:
-a staff pool's token never passes on a learner pool's app clients or groups.
+A token is judged by the rules of the pool whose key signed it (of each, should two pools
+publish the same key): a staff pool's token never passes on a learner pool's app clients or
+groups.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import NamedTuple
 
 from . import claims, jws
 from .config import EdgeConfig, PoolConfig
-from .errors import InvalidSignatureError, MissingGroupError, UnknownKeyError
+from .errors import DeniedError, InvalidSignatureError, MissingGroupError, UnknownKeyError
 from .jwks import Fetcher, KeyStore, fetch_on_demand
 from .rs256 import RsaPublicKey
 from .token_cache import CachedDecision, TokenCache
@@ -78,26 +79,35 @@ class Authorizer:
             raise MissingGroupError("token is in none of the required groups")
 
     def _verify(self, token: str, now: float) -> CachedDecision:
+        """Judge ``token`` by the rules of each pool whose key signed it, first pass wins.
+
+        Issuers never overlap between pools, so at most one pool's rules can pass; a key that
+        two pools publish must not let the first pool's refusal hide the second's admission.
+        """
         parsed = jws.parse(token)
+        refused: DeniedError | None = None
         for pool, key in self._candidates(parsed):
+            rules = pool.config
             try:
                 payload = jws.verified_claims(parsed, key)
+                expires_at = claims.check_claims(
+                    payload,
+                    issuers=rules.issuers,
+                    client_ids=rules.client_ids,
+                    token_uses=rules.token_uses,
+                    now=now,
+                )
             except InvalidSignatureError:
                 continue
-            rules = pool.config
-            expires_at = claims.check_claims(
-                payload,
-                issuers=rules.issuers,
-                client_ids=rules.client_ids,
-                token_uses=rules.token_uses,
-                now=now,
-            )
+            except DeniedError as exc:  # this key signed it, yet it is no token of this pool
+                refused = refused or exc
+                continue
             try:
                 claims.check_groups(payload, rules.required_groups)
             except MissingGroupError:
                 return CachedDecision(expires_at, False, key)
             return CachedDecision(expires_at, True, key)
-        raise InvalidSignatureError("signature does not verify")
+        raise refused or InvalidSignatureError("signature does not verify")
 
     def _candidates(self, parsed: jws.CompactJws) -> list[tuple[TrustedPool, RsaPublicKey]]:
         """The keys named by the token's ``kid`` (one per pool that has it), refreshing once.

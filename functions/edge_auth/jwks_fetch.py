@@ -92,6 +92,7 @@ class _Attempt:
             connection = http.client.HTTPConnection(host, self.port, timeout=self._left())
         self.connection = connection
         connection.connect()
+        self._tighten()  # name resolution is not bounded by any socket timeout
         connection.request("GET", self.path, headers={"Accept": "application/json"})
         self._tighten()
         response = connection.getresponse()
@@ -114,14 +115,20 @@ class _Attempt:
         return f"no complete answer within {self.timeout} s"
 
     def _tighten(self) -> None:
-        """Bound the next socket operation by what is left of the deadline."""
+        """Bound the next socket operation by what is left of the deadline; ``TimeoutError``
+        once it has passed, even if the caller already gave up and closed the connection."""
+        left = self._left()
         sock = self.connection.sock if self.connection else None
         if sock is not None:
-            sock.settimeout(self._left())
+            sock.settimeout(left)
 
     def close(self) -> None:
-        """Shut the socket (from either thread): a worker blocked in a read returns at once."""
-        connection, self.connection = self.connection, None
+        """Shut the socket (from either thread): a worker blocked in a read returns at once.
+
+        Idempotent, and the connection is kept: a worker that was still resolving the name
+        when the caller closed gets its socket only afterwards, and must be able to shut it.
+        """
+        connection = self.connection
         if connection is None:
             return
         sock = connection.sock

@@ -23,7 +23,7 @@ import pytest
 from edge_auth import gate as edge
 from edge_auth.errors import JwksFetchError
 from edge_auth.jwks_fetch import fetch_jwks
-from tests.integration.edge_auth.conftest import RawServer, Script
+from tests.integration.edge_auth.conftest import RawServer, Script, TlsServerFactory
 from tests.support.fakes import json_lines
 from tests.support.http import Answer, scripted_server
 from tests.support.make_events import viewer_request
@@ -138,6 +138,36 @@ def test_the_deadline_covers_name_resolution(stuck_resolver: threading.Event) ->
     assert not stuck_resolver.is_set()  # gave up while the resolver was still stuck
 
 
+def test_a_fetch_that_outlived_its_deadline_in_name_resolution_hangs_up_once_connected(
+    raw_server: RawServerFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A resolver slower than the deadline used to free the worker from it: once connected,
+    it read a dripping answer for as long as each byte came within a socket timeout."""
+    hung_up = threading.Event()
+
+    def drip_until_hung_up(connection: socket.socket) -> None:
+        try:
+            for _ in range(3000):
+                connection.sendall(b" ")
+                time.sleep(0.01)
+        except OSError:
+            hung_up.set()
+
+    resolve = socket.getaddrinfo
+    gave_up = threading.Event()
+
+    def resolver_slower_than_the_deadline(*args: Any, **kwargs: Any) -> Any:
+        gave_up.wait(10)
+        return resolve(*args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver_slower_than_the_deadline)
+    with raw_server(drip_until_hung_up) as server:
+        with pytest.raises(JwksFetchError, match="within"):
+            fetch_jwks(f"{server.url}/jwks.json", timeout=0.3)
+        gave_up.set()
+        assert hung_up.wait(10)
+
+
 GARBAGE = {
     "bad-status-line": b"garbage\r\n\r\n",
     "over-long-header-line": b"HTTP/1.1 200 OK\r\nX-Pad: " + b"a" * 70_000 + b"\r\n\r\n",
@@ -200,3 +230,27 @@ def test_an_https_server_with_an_untrusted_certificate_is_refused(
         https_url = server.url.replace("http://127.0.0.1", "https://localhost") + "/jwks.json"
         with pytest.raises(JwksFetchError, match="cannot fetch"):
             fetch_jwks(https_url, timeout=2)
+
+
+def test_a_jwks_under_a_trusted_certificate_for_its_host_is_fetched(
+    tls_server: TlsServerFactory, test_key: SigningKey
+) -> None:
+    """The control for the two refusals below: this test CA is trusted, this server works."""
+    with tls_server(json.dumps(test_key.jwks()).encode()) as server:
+        url = f"https://localhost:{server.port}/jwks.json"
+        assert fetch_jwks(url, timeout=5) == test_key.jwks()
+
+
+@pytest.mark.parametrize(
+    ("name", "trusted"),
+    [("localhost", False), ("jwks.example", True)],
+    ids=["signed-by-an-untrusted-authority", "issued-for-another-host"],
+)
+def test_a_certificate_not_trusted_for_the_host_gets_no_request(
+    tls_server: TlsServerFactory, test_key: SigningKey, name: str, trusted: bool
+) -> None:
+    """Whoever answers for the JWKS host (DNS, the path) must prove to be that host."""
+    with tls_server(json.dumps(test_key.jwks()).encode(), name=name, trusted=trusted) as server:
+        with pytest.raises(JwksFetchError, match="CERTIFICATE_VERIFY_FAILED"):
+            fetch_jwks(f"https://localhost:{server.port}/jwks.json", timeout=5)
+        assert server.requests == 0

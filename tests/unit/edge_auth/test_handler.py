@@ -486,6 +486,16 @@ def test_each_pool_s_members_are_allowed(
     assert [status(edge.decide(two_pools, e)) for e in (learner, staff)] == [None, None]
 
 
+def test_a_key_published_by_two_pools_admits_the_members_of_each(
+    make_gate: GateFactory, load_event: LoadEvent, test_key: SigningKey
+) -> None:
+    """The pool that lists the key first must not refuse the other pool's tokens."""
+    learners = {k: v for k, v in edge_config(test_key).items() if k != "cookie_name"}
+    gate = make_gate({"pools": [learners, {**learners, "issuer": STAFF_ISSUER}]})
+    tokens = [test_key.sign(cognito_claims(issuer=iss)) for iss in (TEST_ISSUER, STAFF_ISSUER)]
+    assert [status(edge.decide(gate, token_event(load_event, t))) for t in tokens] == [None, None]
+
+
 @pytest.mark.parametrize(
     "claims",
     [
@@ -746,6 +756,18 @@ def test_each_deny_is_logged_with_its_reason_and_request_id(
     assert line["status"] == 401
     assert line["request_id"].startswith("sample-")
     assert line["uri"] == "/courses/aws-101/intro.mp4"
+
+
+def test_a_deny_logs_only_the_start_of_a_huge_uri(
+    gate: edge.Gate, load_event: LoadEvent, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The viewer chooses the URI; an 8 KB one must not make every deny line 8 KB."""
+    event = load_event("edge_no_token")
+    uri = event["Records"][0]["cf"]["request"]["uri"] = "/" + "a" * 8000
+    edge.decide(gate, event)
+    [line] = json_lines(capsys.readouterr().out)
+    assert uri.startswith(line["uri"])
+    assert 1 < len(line["uri"]) <= 512
 
 
 # --- the packaged entry point ------------------------------------------------------------

@@ -75,6 +75,30 @@ def test_after_a_flood_a_rotated_key_is_accepted_once_the_penalty_ends(
     assert len(fetcher.calls) == 2
 
 
+def test_a_minute_of_forged_kids_costs_at_most_six_fetches(test_key: SigningKey) -> None:
+    """The README's promise for a flood, with the store's own penalty."""
+    fetcher = FakeFetcher(*[test_key.jwks()] * 100)
+    clock = FakeClock(1000.0)
+    keys = store(parse_jwks(test_key.jwks()), fetcher, clock)
+    for i in range(6000):
+        clock.now = 1000.0 + i / 100
+        keys.refresh(f"forged-{i}")
+    assert len(fetcher.calls) <= 6
+
+
+def test_a_rotated_key_is_trusted_ten_seconds_after_a_forged_kid_closed_the_box(
+    test_key: SigningKey, rotated_key: SigningKey
+) -> None:
+    """The README's promise for a rotation during a flood: seconds, not minutes."""
+    fetcher = FakeFetcher(test_key.jwks(), both(test_key, rotated_key))
+    clock = FakeClock(1000.0)
+    keys = store(parse_jwks(test_key.jwks()), fetcher, clock)
+    keys.refresh("forged")
+    clock.now = 1010.0
+    keys.refresh(rotated_key.kid)
+    assert keys.get(rotated_key.kid) is not None
+
+
 def test_a_forged_kid_s_refresh_also_brings_in_keys_published_since(
     test_key: SigningKey, rotated_key: SigningKey
 ) -> None:

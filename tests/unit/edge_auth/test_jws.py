@@ -116,6 +116,17 @@ def test_a_deeply_nested_header_is_malformed_not_a_crash(test_key: SigningKey) -
         decode(token, keys_of(test_key))
 
 
+def test_a_header_nested_past_the_recursion_limit_within_the_length_limit_is_malformed(
+    test_key: SigningKey,
+) -> None:
+    """The test above is stopped by the length rule; this one reaches the JSON decoder."""
+    header = b"[" * 6_000 + b"]" * 6_000
+    token = f"{b64url(header)}.{b64url(b'{}')}.{b64url(b'x' * 256)}"
+    assert len(token) <= jws.MAX_TOKEN_LENGTH
+    with pytest.raises(MalformedTokenError, match="JSON"):
+        decode(token, keys_of(test_key))
+
+
 def test_an_oversized_token_is_malformed(test_key: SigningKey) -> None:
     claims = cognito_claims(groups=["g" * 100] * 200)
     with pytest.raises(MalformedTokenError, match="too long"):

@@ -86,7 +86,7 @@ class KeyStore:
         dropped = frozenset(self._keys.values()) - frozenset(keys.values())
         self._keys = keys
         if kid in keys:
-            self._closed_until, self.last_miss = float("-inf"), None
+            self.last_miss = None
         else:
             self._close(f"a refresh of {self._jwks_url} without this kid")
         return dropped

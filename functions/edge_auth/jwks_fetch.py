@@ -142,7 +142,10 @@ def fetch_jwks(url: str, timeout: float) -> dict[str, Any]:
     """GET ``url`` within ``timeout`` seconds in all: its JSON object, or ``JwksFetchError``."""
     attempt = _Attempt(url, timeout)
     worker = threading.Thread(target=attempt.run, name="jwks-fetch", daemon=True)
-    worker.start()
+    try:
+        worker.start()
+    except RuntimeError as exc:  # no thread to be had: a failed fetch, so the box closes
+        raise JwksFetchError(f"cannot fetch JWKS from {url}: {exc}") from exc
     worker.join(timeout)
     if worker.is_alive():
         attempt.close()

@@ -174,3 +174,23 @@ def test_a_fetched_key_must_pass_the_same_rules_as_a_baked_one(test_key: Signing
     keys.refresh("slow")
     assert keys.get("slow") is None
     assert keys.get(test_key.kid) is not None
+
+
+def test_a_refresh_with_no_thread_to_be_had_is_a_failed_fetch_that_closes_the_box(
+    test_key: SigningKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold environment at its thread limit must deny as unknown_key, not internal_error."""
+
+    def no_thread(self: object) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr("threading.Thread.start", no_thread)
+    clock = FakeClock(1000.0)
+    keys = jwks.KeyStore(
+        parse_jwks(test_key.jwks()), URL, fetcher=jwks.fetch_on_demand, clock=clock
+    )
+    assert keys.refresh("unknown") == frozenset()
+    assert "can't start new thread" in (keys.last_miss or "")
+    assert "no JWKS refresh for" not in (keys.last_miss or "")
+    keys.refresh("unknown")
+    assert "no JWKS refresh for" in (keys.last_miss or "")  # the box closed

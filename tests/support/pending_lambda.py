@@ -15,8 +15,9 @@ import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.support.http import QuietHandler, serving
 
 PENDING = {
     "State": "Pending",
@@ -58,7 +59,7 @@ def pending_lambda(moto_url: str) -> Iterator[PendingLambda]:
     upstream = urllib.parse.urlsplit(moto_url)
     state = PendingLambda(url="")
 
-    class Proxy(BaseHTTPRequestHandler):
+    class Proxy(QuietHandler):
         def _forward(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else None
@@ -80,16 +81,6 @@ def pending_lambda(moto_url: str) -> Iterator[PendingLambda]:
 
         do_GET = do_PUT = do_POST = do_DELETE = _forward  # noqa: N815 - http.server's naming
 
-        def log_message(self, format: str, *args: object) -> None:
-            return
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with serving(Proxy) as url:
+        state.url = url
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -34,7 +34,7 @@ def test_the_packaged_handler_imports_no_publishing_code(package: Path) -> None:
     code = (
         f"import sys; sys.path[:0] = [{str(package)!r}]; sys.path.append({str(sdk)!r}); "
         "import content_delivery.app; "
-        "print(sorted(m for m in sys.modules if m.startswith('catalog')))"
+        "print(sorted(m for m in sys.modules if m.startswith(('catalog', 'course_access'))))"
     )
     env = {
         "CATALOG_TABLE": "t",
@@ -47,6 +47,13 @@ def test_the_packaged_handler_imports_no_publishing_code(package: Path) -> None:
         [sys.executable, "-B", "-I", "-S", "-c", code], env=env, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert (
-        result.stdout.strip() == "['catalog', 'catalog.errors', 'catalog.model', 'catalog.store']"
+    assert result.stdout.strip() == str(
+        [
+            "catalog",
+            "catalog.errors",
+            "catalog.model",
+            "catalog.store",
+            "course_access",
+            "course_access.rule",
+        ]
     )

@@ -249,7 +249,21 @@ def test_the_edge_trusts_the_stack_s_own_user_pool_by_id_only(resources: dict[st
     """The issuer is read from the deployed pool (DescribeUserPool), not built by hand."""
     [pool] = props(resources, "EdgeConfig")["Pools"]
     assert pool["UserPoolId"] == {"Ref": "UserPool"}
-    assert set(pool) == {"UserPoolId", "ClientIds", "TokenUse", "RequiredGroups"}
+    assert set(pool) == {
+        "UserPoolId",
+        "ClientIds",
+        "TokenUse",
+        "RequiredGroups",
+        "CourseGroupPrefix",
+    }
+
+
+def test_the_edge_s_course_groups_use_the_course_group_prefix_parameter(
+    resources: dict[str, Any], cfn: dict[str, Any]
+) -> None:
+    [pool] = props(resources, "EdgeConfig")["Pools"]
+    assert pool["CourseGroupPrefix"] == {"Ref": "CourseGroupPrefix"}
+    assert cfn["Parameters"]["CourseGroupPrefix"]["Default"] == "course-"
 
 
 def test_the_edge_config_function_may_describe_the_stack_s_pool_only(

@@ -23,6 +23,7 @@ from catalog.store import CatalogStore
 from catalog.writes import CatalogWriter
 from content_delivery.api import build_app
 from content_delivery.settings import Settings
+from course_access.rule import AccessRule
 from edge_auth import gate as edge
 from edge_config.render import (
     TrustedPool,
@@ -45,6 +46,8 @@ REGION = "us-east-1"
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 #: The template's default token cookie (parameter TokenCookieName).
 COOKIE_NAME: str = source_template()["Parameters"]["TokenCookieName"]["Default"]
+#: The template's default course-group prefix (parameter CourseGroupPrefix).
+COURSE_GROUP_PREFIX: str = source_template()["Parameters"]["CourseGroupPrefix"]["Default"]
 BUCKET = "private-content-local"
 TABLE = "private-content-local-catalog"
 
@@ -154,7 +157,10 @@ class LocalStack:
             )
         )
         settings = Settings(
-            catalog_table=TABLE, content_base_url=cloudfront.url, app_origin=demo.url
+            catalog_table=TABLE,
+            content_base_url=cloudfront.url,
+            app_origin=demo.url,
+            access=AccessRule.create([pool.group], COURSE_GROUP_PREFIX),
         )
         api.serve(
             LocalApi(
@@ -220,6 +226,7 @@ class LocalStack:
             required_groups=[pool.group],
             jwks=jwks,
             jwks_url=pool.jwks_url,
+            course_group_prefix=COURSE_GROUP_PREFIX,
         )
         config = render_edge_config(
             pools=[trusted],

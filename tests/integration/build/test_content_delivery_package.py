@@ -40,6 +40,8 @@ def test_the_packaged_handler_imports_no_publishing_code(package: Path) -> None:
         "CATALOG_TABLE": "t",
         "CONTENT_BASE_URL": "https://d1.cloudfront.net",
         "APP_ORIGIN": "https://app.example",
+        "ALL_ACCESS_GROUPS": "students",
+        "COURSE_GROUP_PREFIX": "course-",
         "AWS_DEFAULT_REGION": "us-east-1",
         "PATH": os.environ["PATH"],
     }

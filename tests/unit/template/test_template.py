@@ -502,6 +502,24 @@ def test_every_api_method_but_preflight_requires_the_cognito_authorizer(
     assert authorizer["x-amazon-apigateway-authtype"] == "cognito_user_pools"
 
 
+def test_the_api_lists_the_courses_behind_the_cognito_authorizer(
+    resources: dict[str, Any],
+) -> None:
+    paths = props(resources, "ContentApi")["Body"]["paths"]
+    assert paths["/courses"]["get"]["security"] == [{"CognitoAuthorizer": []}]
+
+
+def test_content_delivery_applies_the_edge_s_groups_and_course_group_prefix(
+    resources: dict[str, Any],
+) -> None:
+    variables = props(resources, "ContentDeliveryFunction")["Environment"]["Variables"]
+    assert variables["ALL_ACCESS_GROUPS"] == {"Ref": "ContentGroup"}
+    assert variables["COURSE_GROUP_PREFIX"] == {"Ref": "CourseGroupPrefix"}
+    [pool] = props(resources, "EdgeConfig")["Pools"]
+    assert pool["RequiredGroups"] == [variables["ALL_ACCESS_GROUPS"]]
+    assert pool["CourseGroupPrefix"] == variables["COURSE_GROUP_PREFIX"]
+
+
 def test_the_api_is_created_after_its_account_logging_role(resources: dict[str, Any]) -> None:
     """Access logging fails on accounts without API Gateway's CloudWatch role."""
     assert resources["ContentApi"]["DependsOn"] == "ApiGatewayAccount"

@@ -57,6 +57,7 @@ def describe(info: StackInfo) -> str:
         f"    TOKEN=$(.venv/bin/python -m local.token {member['username']} '{member['password']}')",
         f'    curl -i -H "Authorization: Bearer $TOKEN" {info.cloudfront_url}/{video}   # 200',
         f'    curl -i -H "Authorization: $TOKEN" {info.api_url}/courses/{info.course_id}/content',
+        f'    curl -H "Authorization: $TOKEN" {info.api_url}/courses   # the courses they may read',
         "",
         f"  Everything above is in {Path(info.edge_config_path).parent / 'stack.json'}.",
     ]

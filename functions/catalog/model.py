@@ -216,6 +216,10 @@ class ContentItem:
                 version=None if version is None else str(version),
                 sha256=None if sha256 is None else str(sha256),
             )
+            if not parsed.key.value.startswith(f"{KEY_PREFIX}{parsed.course_id}/"):
+                # The edge judges a URL by the course in its path, the API by courseId: an
+                # item must not say one course and point into another.
+                raise ValueError(f"key is not under its course {parsed.course_id}")
             if parsed.type not in CONTENT_TYPES:
                 raise ValueError(f"unknown type {parsed.type!r}")
             if parsed.position < 0:

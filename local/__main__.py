@@ -11,6 +11,7 @@ import signal  # noqa: E402
 import sys  # noqa: E402
 import threading  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 from .stack import LocalStack, Ports, StackInfo  # noqa: E402
 
@@ -28,6 +29,15 @@ def _arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
+def _role(user: dict[str, Any], info: StackInfo) -> str:
+    if user["in_group"]:
+        return "in the content group -> every course"
+    if user["courses"]:
+        enrolled = ", ".join(user["courses"])
+        return f"enrolled in {enrolled} -> that course only ({info.other_course_id}: 403)"
+    return "in no group -> 403, no courses listed"
+
+
 def describe(info: StackInfo) -> str:
     member = next(u for u in info.users if u["in_group"])
     video = info.content[0]["key"]
@@ -40,21 +50,14 @@ def describe(info: StackInfo) -> str:
         f"  AWS (moto)       {info.aws_endpoint_url}   (S3, Cognito, DynamoDB)",
         "",
         "  Demo users (sign in on the demo page):",
-        *[
-            f"    {u['username']:<24} {u['password']:<20} "
-            + (
-                "in the content group -> sees the course"
-                if u["in_group"]
-                else "not in the group -> 403"
-            )
-            for u in info.users
-        ],
+        *[f"    {u['username']:<24} {u['password']:<20} {_role(u, info)}" for u in info.users],
         "",
         "  Try it with curl:",
         f"    curl -i {info.cloudfront_url}/{video}                     # 401, no token",
         f"    TOKEN=$(.venv/bin/python -m local.token {member['username']} '{member['password']}')",
         f'    curl -i -H "Authorization: Bearer $TOKEN" {info.cloudfront_url}/{video}   # 200',
         f'    curl -i -H "Authorization: $TOKEN" {info.api_url}/courses/{info.course_id}/content',
+        f'    curl -H "Authorization: $TOKEN" {info.api_url}/courses   # the courses they may read',
         "",
         f"  Everything above is in {Path(info.edge_config_path).parent / 'stack.json'}.",
     ]

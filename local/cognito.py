@@ -5,20 +5,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from tools.enrolment import Enrolments, course_rule
+
 from .template import resource_properties, source_template
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
-#: The template's default content group (parameter ContentGroupName).
+#: The template's default content group (parameter ContentGroupName): all-access.
 CONTENT_GROUP: str = source_template()["Parameters"]["ContentGroupName"]["Default"]
+#: The template's default course-group prefix (parameter CourseGroupPrefix).
+COURSE_GROUP_PREFIX: str = source_template()["Parameters"]["CourseGroupPrefix"]["Default"]
 
 
 @dataclass(frozen=True)
 class DemoUser:
+    """``in_group``: in the all-access content group; ``courses``: enrolled in these only."""
+
     username: str
     password: str
     in_group: bool
+    courses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -34,11 +41,17 @@ class CognitoPool:
         return next(user for user in self.users if user.in_group)
 
     def outsider(self) -> DemoUser:
-        return next(user for user in self.users if not user.in_group)
+        """A user in no group at all."""
+        return next(user for user in self.users if not user.in_group and not user.courses)
+
+    def learner(self) -> DemoUser:
+        """A user enrolled in some courses, not all-access."""
+        return next(user for user in self.users if not user.in_group and user.courses)
 
 
 DEMO_USERS = (
     DemoUser("student@example.com", "Student-Passw0rd!", in_group=True),
+    DemoUser("learner@example.com", "Learner-Passw0rd!", in_group=False, courses=("aws-101",)),
     DemoUser("visitor@example.com", "Visitor-Passw0rd!", in_group=False),
 )
 
@@ -51,7 +64,8 @@ def create_cognito_pool(
     group: str = CONTENT_GROUP,
     users: tuple[DemoUser, ...] = DEMO_USERS,
 ) -> CognitoPool:
-    """Create the pool, its web client and content group, and users with permanent passwords.
+    """Create the pool, its web client and content group, and users with permanent passwords,
+    each enrolled in their courses by `bin/content enroll`'s own code.
 
     Sign-in attributes, password policy, token lifetimes and flows come from template.yaml's
     UserPool and UserPoolClient (with self-registration off, the parameter's default). The
@@ -97,6 +111,10 @@ def create_cognito_pool(
         if user.in_group:
             cognito.admin_add_user_to_group(
                 UserPoolId=pool_id, Username=user.username, GroupName=group
+            )
+        for course in user.courses:
+            Enrolments(cognito, pool_id, course_rule(COURSE_GROUP_PREFIX)).enroll(
+                user.username, course
             )
     region = pool_id.split("_", 1)[0]
     return CognitoPool(

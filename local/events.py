@@ -85,7 +85,7 @@ def api_proxy_event(
         "multiValueHeaders": {name: [value] for name, value in headers.items()},
         "queryStringParameters": None,
         "multiValueQueryStringParameters": None,
-        "pathParameters": dict(path_parameters),
+        "pathParameters": dict(path_parameters) or None,  # null for a resource without any
         "stageVariables": None,
         "body": None,
         "isBase64Encoded": False,

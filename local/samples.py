@@ -30,6 +30,18 @@ SAMPLES = (
     ),
 )
 
+#: A second course, so that a learner of the first can be shown a 403 on it.
+OTHER_COURSE = "aws-201"
+OTHER_SAMPLES = (
+    Draft.check(
+        OTHER_COURSE,
+        "aws-201-quiz-1",
+        "AWS 201 quiz 1: regions again",
+        SAMPLE_DIR / "quiz-1.json",
+        position=1,
+    ),
+)
+
 #: The catalog items the samples become (as a publish with the token "sample" would make
 #: them; a real publish draws a random one).
 SAMPLE_ITEMS = tuple(sample.item("sample", sample.position or 1) for sample in SAMPLES)

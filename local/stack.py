@@ -11,18 +11,19 @@ import logging
 import mimetypes
 import os
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import boto3
 from moto.server import ThreadedMotoServer
 
-from catalog.publish import ContentBucket, NoCache, Publisher
+from catalog.publish import ContentBucket, Draft, NoCache, Publisher
 from catalog.store import CatalogStore
 from catalog.writes import CatalogWriter
 from content_delivery.api import build_app
 from content_delivery.settings import Settings
+from course_access.rule import AccessRule
 from edge_auth import gate as edge
 from edge_config.render import (
     TrustedPool,
@@ -31,14 +32,15 @@ from edge_config.render import (
     pool_jwks,
     render_edge_config,
 )
+from tools.enrolment import Enrolments, course_rule
 
 from .api import ApiCors, LocalApi
 from .authorizer import CognitoAuthorizer
 from .cloudfront import LocalCloudFront, ResponseHeadersPolicy, S3Origin
-from .cognito import CognitoPool, create_cognito_pool
+from .cognito import COURSE_GROUP_PREFIX, CognitoPool, create_cognito_pool
 from .http import BackgroundServer, QuietHandler
 from .resources import create_catalog_table, create_content_bucket
-from .samples import SAMPLE_COURSE, SAMPLES
+from .samples import OTHER_COURSE, OTHER_SAMPLES, SAMPLE_COURSE, SAMPLES
 from .template import source_template
 
 REGION = "us-east-1"
@@ -75,6 +77,11 @@ class StackInfo:
     course_id: str
     users: list[dict[str, Any]]
     content: list[dict[str, Any]]
+    #: Course groups are this prefix + the course ID; users' ``courses`` are their enrolments.
+    course_group_prefix: str = COURSE_GROUP_PREFIX
+    #: A second course (``other_content`` its items), for the 403 a learner of the first gets.
+    other_course_id: str = OTHER_COURSE
+    other_content: list[dict[str, Any]] = field(default_factory=list)
     startup_seconds: float = 0.0
     edge_config_path: str = ""
 
@@ -143,7 +150,11 @@ class LocalStack:
         jwks = pool_jwks(pool.issuer, pool.jwks_url)
         create_catalog_table(client("dynamodb"), TABLE)
         create_content_bucket(client("s3"), BUCKET, app_origin=demo.url)
-        content = self._publish_samples(client)
+        enrolments = Enrolments(
+            client("cognito-idp"), pool.pool_id, course_rule(COURSE_GROUP_PREFIX)
+        )
+        content = self._publish_samples(client, SAMPLES, enrolments)
+        other_content = self._publish_samples(client, OTHER_SAMPLES, enrolments)
 
         edge_config_path = self._write_edge_config(pool, jwks, demo.url, client("cognito-idp"))
         cloudfront.serve(
@@ -154,7 +165,10 @@ class LocalStack:
             )
         )
         settings = Settings(
-            catalog_table=TABLE, content_base_url=cloudfront.url, app_origin=demo.url
+            catalog_table=TABLE,
+            content_base_url=cloudfront.url,
+            app_origin=demo.url,
+            access=AccessRule.create([pool.group], COURSE_GROUP_PREFIX),
         )
         api.serve(
             LocalApi(
@@ -171,7 +185,6 @@ class LocalStack:
                     "apiUrl": api.url,
                     "cloudfrontUrl": cloudfront.url,
                     "cookieName": COOKIE_NAME,
-                    "courseId": SAMPLE_COURSE,
                 }
             )
         )
@@ -189,20 +202,24 @@ class LocalStack:
             course_id=SAMPLE_COURSE,
             users=[asdict(user) for user in pool.users],
             content=content,
+            other_content=other_content,
             startup_seconds=round(time.monotonic() - started, 2),
             edge_config_path=str(edge_config_path),
         )
         self._write_state(info)
         return info
 
-    def _publish_samples(self, client: Any) -> list[dict[str, Any]]:
-        """Publish each sample with `bin/content add`'s own code."""
+    def _publish_samples(
+        self, client: Any, samples: tuple[Draft, ...], enrolments: Enrolments
+    ) -> list[dict[str, Any]]:
+        """Publish each sample with `bin/content add`'s own code (course group included)."""
         publisher = Publisher(
             CatalogWriter(client("dynamodb"), TABLE), ContentBucket(client("s3"), BUCKET), NoCache()
         )
         published = []
-        for sample in SAMPLES:
+        for sample in samples:
             item = publisher.add(sample).item
+            enrolments.ensure_course_group(item.course_id)
             published.append(
                 {"contentId": item.content_id, "key": item.key.value, "sha256": sample.sha256}
             )
@@ -220,6 +237,7 @@ class LocalStack:
             required_groups=[pool.group],
             jwks=jwks,
             jwks_url=pool.jwks_url,
+            course_group_prefix=COURSE_GROUP_PREFIX,
         )
         config = render_edge_config(
             pools=[trusted],

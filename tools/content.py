@@ -1,4 +1,5 @@
-"""Publish course content: ``bin/content [--local] add|list|remove|courses`` (see README).
+"""Publish course content and enrol learners: ``bin/content [--local] add|list|remove|courses|
+enroll|unenroll|enrolments`` (see README).
 
 Every failure ends with one readable line on stderr and a non-zero exit status: 2 for a
 request that is wrong (bad ID, title or file, a duplicate without --force), checked before any
@@ -35,6 +36,7 @@ from catalog.publish import (
 )
 from catalog.writes import CatalogWriter
 
+from .enrolment import Enrolments, course_rule, validate_email
 from .stack import LOCAL_STATE, StackError, StackResources, default_target, local_stack, resolve
 
 
@@ -46,7 +48,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _arguments(argv: Sequence[str]) -> argparse.Namespace:
-    parser = _Parser(prog="bin/content", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="bin/content", description="Publish course content and enrol learners.")
     parser.add_argument("--stack", help="stack name (default: samconfig.toml's)")
     parser.add_argument("--region", help="AWS Region (default: samconfig.toml's, us-east-1)")
     parser.add_argument("--local", action="store_true", help="the running `make local` stack")
@@ -79,6 +81,16 @@ def _arguments(argv: Sequence[str]) -> argparse.Namespace:
     remove.add_argument("--id", required=True, dest="content_id")
 
     commands.add_parser("courses", help="the courses and how many items each has")
+
+    for name, text in (
+        ("enroll", "let a user read a course (adds them to its group)"),
+        ("unenroll", "take a course away from a user"),
+    ):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("--user", required=True, help="the user's sign-in email")
+        command.add_argument("--course", required=True, help="course ID, e.g. aws-101")
+    enrolments = commands.add_parser("enrolments", help="the courses a user is enrolled in")
+    enrolments.add_argument("--user", required=True, help="the user's sign-in email")
     return parser.parse_args(argv)
 
 
@@ -109,6 +121,15 @@ class ProgressBar:
 class Target:
     publisher: Publisher
     resources: StackResources
+    #: None for a stack deployed before course groups (no UserPoolId or CourseGroupPrefix).
+    enrolments: Enrolments | None
+
+    def require_enrolments(self) -> Enrolments:
+        if self.enrolments is None:
+            raise StackError(
+                "the stack has no UserPoolId and CourseGroupPrefix outputs; deploy this version"
+            )
+        return self.enrolments
 
 
 def _connect(args: argparse.Namespace) -> Target:
@@ -141,7 +162,14 @@ def _connect(args: argparse.Namespace) -> Target:
         ContentBucket(session.client("s3", endpoint_url=endpoint), resources.bucket),
         invalidator,
     )
-    return Target(publisher, resources)
+    enrolments = None
+    if resources.user_pool_id and resources.course_group_prefix:
+        enrolments = Enrolments(
+            session.client("cognito-idp", endpoint_url=endpoint),
+            resources.user_pool_id,
+            course_rule(resources.course_group_prefix),
+        )
+    return Target(publisher, resources, enrolments)
 
 
 def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
@@ -155,8 +183,10 @@ def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr)
             _remove(target, args.content_id, out, err)
         elif args.command == "list":
             _list(target, args.course, out, err)
-        else:
+        elif args.command == "courses":
             _courses(target, out)
+        else:
+            _enrolment(target.require_enrolments(), args, out)
     except (InvalidValueError, NothingToDoError) as exc:
         err.write(f"error: {exc}\n")
         return 2
@@ -191,6 +221,10 @@ def _check_locally(args: argparse.Namespace) -> Draft | None:
         validate_id(args.content_id, "content ID")
     if args.command == "list" and args.course is not None:
         validate_id(args.course, "course ID")
+    if args.command in ("enroll", "unenroll", "enrolments"):
+        validate_email(args.user)
+    if args.command in ("enroll", "unenroll"):
+        validate_id(args.course, "course ID")
     return None
 
 
@@ -210,6 +244,12 @@ def _add(target: Target, draft: Draft, force: bool, out: TextIO, err: TextIO) ->
         f"{done} {item.content_id} ({item.type}, {item.size} bytes, position {item.position}): "
         f"{url}\n"
     )
+    # After the publish, so a re-run (which says "already published") creates a group the
+    # first run could not.
+    if target.enrolments is None:
+        err.write("note: no course group created: the stack has no CourseGroupPrefix output\n")
+    else:
+        target.enrolments.ensure_course_group(item.course_id)
 
 
 def _remove(target: Target, content_id: str, out: TextIO, err: TextIO) -> None:
@@ -243,6 +283,22 @@ def _courses(target: Target, out: TextIO) -> None:
     for course in courses:
         out.write(f"{course.course_id:<16} {course.items:>4} item(s)\n")
     out.write(f"{len(courses)} course(s)\n")
+
+
+def _enrolment(enrolments: Enrolments, args: argparse.Namespace, out: TextIO) -> None:
+    """Groups are read from the token: a change applies from the user's next token."""
+    if args.command == "enroll":
+        enrolments.enroll(args.user, args.course)
+        out.write(f"enrolled {args.user} in {args.course} (from their next token)\n")
+    elif args.command == "unenroll":
+        if not enrolments.unenroll(args.user, args.course):
+            raise NothingToDoError(f"{args.user} is not enrolled in {args.course}")
+        out.write(f"unenrolled {args.user} from {args.course} (from their next token)\n")
+    else:
+        courses = enrolments.courses_of(args.user)
+        for course in courses:
+            out.write(f"{course}\n")
+        out.write(f"{len(courses)} course(s)\n")
 
 
 def main() -> None:

@@ -32,12 +32,15 @@ class StackTarget:
 
 @dataclass(frozen=True)
 class StackResources:
-    """What publishing needs; no distribution ID where nothing is cached (the local stack)."""
+    """What publishing and enrolment need; no distribution ID where nothing is cached (the
+    local stack); no pool or prefix for a stack deployed before course groups existed."""
 
     bucket: str
     table: str
     distribution_id: str | None
     content_base_url: str
+    user_pool_id: str | None = None
+    course_group_prefix: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,14 @@ def local_stack(path: Path = LOCAL_STATE) -> LocalStack:
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
         return LocalStack(
-            StackResources(info["bucket"], info["table"], None, info["cloudfront_url"]),
+            StackResources(
+                info["bucket"],
+                info["table"],
+                None,
+                info["cloudfront_url"],
+                user_pool_id=info.get("user_pool_id"),
+                course_group_prefix=info.get("course_group_prefix"),
+            ),
             endpoint_url=info["aws_endpoint_url"],
             region=info["region"],
         )
@@ -106,4 +116,6 @@ def resolve(cloudformation: CloudFormationClient, stack_name: str) -> StackResou
         table=outputs["CatalogTableName"],
         distribution_id=outputs["DistributionId"],
         content_base_url=outputs["ContentBaseUrl"],
+        user_pool_id=outputs.get("UserPoolId"),
+        course_group_prefix=outputs.get("CourseGroupPrefix"),
     )

@@ -13,12 +13,12 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
+from course_access.rule import COURSES_PREFIX, ID_PATTERN, ID_RULE
+
 from .errors import CatalogItemError, InvalidValueError
 
-#: Content and course IDs: 1-64 characters of ASCII letters, digits, "-" and "_", not starting
-#: with "_" (that prefix is the product's own: catalog records that are not content items).
-ID_PATTERN = re.compile(r"[A-Za-z0-9-][A-Za-z0-9_-]{0,63}")
-ID_RULE = "1-64 characters: letters A-Z a-z, digits, '-' and '_', not starting with '_'"
+# Content and course IDs follow ID_PATTERN, whose home is the access rule (course_access.rule):
+# the edge imports that without this module.
 RESERVED_PREFIX = "_"
 MAX_TITLE_LENGTH = 200
 CONTENT_TYPES = ("video", "quiz", "assignment")
@@ -43,7 +43,7 @@ MEDIA_TYPE_BY_EXTENSION = {
 _MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
 _EXTENSION = re.compile(r"(\.[a-z0-9]{1,10})?")
 #: Every object the catalog may point at lives under this prefix.
-KEY_PREFIX = "courses/"
+KEY_PREFIX = COURSES_PREFIX
 #: S3's limit on an object key, in UTF-8 bytes.
 MAX_KEY_BYTES = 1024
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -216,6 +216,10 @@ class ContentItem:
                 version=None if version is None else str(version),
                 sha256=None if sha256 is None else str(sha256),
             )
+            if not parsed.key.value.startswith(f"{KEY_PREFIX}{parsed.course_id}/"):
+                # The edge judges a URL by the course in its path, the API by courseId: an
+                # item must not say one course and point into another.
+                raise ValueError(f"key is not under its course {parsed.course_id}")
             if parsed.type not in CONTENT_TYPES:
                 raise ValueError(f"unknown type {parsed.type!r}")
             if parsed.position < 0:

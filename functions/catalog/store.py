@@ -9,7 +9,7 @@ a ``courseId``, so neither is in the index.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -73,6 +73,12 @@ class Catalog(Protocol):
 
     def list_course(self, course_id: str) -> CourseListing: ...
 
+    def course_ids(self) -> list[str]:
+        """Every course ever published to, sorted (the ``_courses`` record)."""
+
+    def list_courses(self, course_ids: Iterable[str] | None = None) -> list[CourseCount]:
+        """Each of ``course_ids`` (default: every course) that has items, and how many."""
+
 
 class CatalogStore:
     """The catalog table, read through the DynamoDB client API."""
@@ -125,10 +131,12 @@ class CatalogStore:
         items = page.get("Items", [])
         return int(from_attributes(dict(items[0]))["position"]) if items else None
 
-    def list_courses(self) -> list[CourseCount]:
-        """Every course with items, and how many, from the course list and the index."""
+    def course_ids(self) -> list[str]:
         record = self.record(COURSES_RECORD, consistent=True) or {}
-        counts = [
-            CourseCount(name, self.count_course(name)) for name in sorted(record.get("names", ()))
-        ]
+        return sorted(str(name) for name in record.get("names", ()))
+
+    def list_courses(self, course_ids: Iterable[str] | None = None) -> list[CourseCount]:
+        """Courses with items, and how many, from the course list and the index."""
+        names = self.course_ids() if course_ids is None else course_ids
+        counts = [CourseCount(name, self.count_course(name)) for name in names]
         return [count for count in counts if count.items]

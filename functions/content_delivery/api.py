@@ -4,13 +4,16 @@
 the exception handlers at the bottom. API Gateway's Cognito authorizer verifies the caller's
 ID token, but the function does not rely on it being there: a request without the
 authorizer's claims (a route left without the authorizer, a test invoke) is refused with 401
-before the catalog is read. The routes log who asked (the ``sub`` claim), never the token.
-A broken catalog item is never turned into a URL: logged, counted and left out.
+before the catalog is read. Every answer follows the access rule the edge applies
+(``course_access.rule``, from the token's ``cognito:groups``): a course the caller may not read
+is a 403, and ``GET /courses`` lists only the courses the caller may read. The routes log who
+asked (the ``sub`` claim), never the token. A broken catalog item is never turned into a URL:
+logged, counted and left out.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.metrics import MetricUnit
@@ -19,7 +22,7 @@ from catalog.errors import CatalogItemError, InvalidValueError
 from catalog.model import ContentItem, validate_id
 from catalog.store import Catalog
 
-from .errors import ContentNotFoundError, UnauthenticatedError
+from .errors import ContentNotFoundError, ForbiddenError, UnauthenticatedError
 from .observability import logger, metrics, tracer
 from .settings import Settings
 
@@ -28,6 +31,22 @@ JSON = "application/json"
 
 def _message(status: int, message: str) -> Response[Any]:
     return Response(status_code=status, content_type=JSON, body={"message": message})
+
+
+class Caller(NamedTuple):
+    """Who asked: the ``sub`` claim and the groups of the token."""
+
+    sub: str
+    groups: frozenset[str]
+
+
+def token_groups(claims: dict[str, Any]) -> frozenset[str]:
+    """``cognito:groups`` as API Gateway's Cognito authorizer passes it: one string, the
+    token's groups joined with commas. Anything else is no groups."""
+    value = claims.get("cognito:groups")
+    if not isinstance(value, str):
+        return frozenset()
+    return frozenset(group for group in value.split(",") if group)
 
 
 def describe(item: ContentItem, settings: Settings) -> dict[str, Any]:
@@ -55,13 +74,17 @@ def build_app(settings: Settings, catalog: Catalog) -> APIGatewayRestResolver:
     )
     app = APIGatewayRestResolver(cors=cors)
 
-    def caller() -> str:
-        """The signed-in user's ``sub``, from the authorizer's claims; none is a 401."""
+    def caller() -> Caller:
+        """The signed-in user, from the authorizer's claims; no ``sub`` is a 401."""
         claims = app.current_event.request_context.authorizer.claims
         sub = claims.get("sub") if isinstance(claims, dict) else None
-        if not isinstance(sub, str) or not sub:
+        if not isinstance(claims, dict) or not isinstance(sub, str) or not sub:
             raise UnauthenticatedError("the request carries no authorizer claims")
-        return sub
+        return Caller(sub, token_groups(claims))
+
+    def require_access(who: Caller, course_id: str) -> None:
+        if not settings.access.allows(who.groups, course_id):
+            raise ForbiddenError(f"{who.sub} may not read course {course_id}")
 
     def report_broken(broken: list[CatalogItemError]) -> None:
         for exc in broken:
@@ -72,34 +95,51 @@ def build_app(settings: Settings, catalog: Catalog) -> APIGatewayRestResolver:
     @app.get("/content/<content_id>")
     @tracer.capture_method
     def get_content(content_id: str) -> dict[str, Any]:
-        sub = caller()
+        who = caller()
         validate_id(content_id, "content ID")
         item = catalog.get(content_id)
         if item is None:
             raise ContentNotFoundError("content not found")
-        logger.info("content served", extra={"sub": sub, "content_id": content_id})
+        require_access(who, item.course_id)
+        logger.info("content served", extra={"sub": who.sub, "content_id": content_id})
         metrics.add_metric(name="ContentServed", unit=MetricUnit.Count, value=1)
         return describe(item, settings)
 
     @app.get("/courses/<course_id>/content")
     @tracer.capture_method
     def list_course(course_id: str) -> dict[str, Any]:
-        sub = caller()
+        who = caller()
         validate_id(course_id, "course ID")
+        require_access(who, course_id)  # before the catalog says whether the course exists
         listing = catalog.list_course(course_id)
         report_broken(listing.broken)
         if not listing.items:
             raise ContentNotFoundError("course not found")
-        logger.info("course listed", extra={"sub": sub, "course_id": course_id})
+        logger.info("course listed", extra={"sub": who.sub, "course_id": course_id})
         metrics.add_metric(name="CourseListed", unit=MetricUnit.Count, value=1)
         items = [describe(item, settings) for item in listing.items]
         return {"courseId": course_id, "items": items}
+
+    @app.get("/courses")
+    @tracer.capture_method
+    def list_courses() -> dict[str, Any]:
+        who = caller()
+        readable = settings.access.readable_courses(who.groups, catalog.course_ids())
+        courses = catalog.list_courses(readable)
+        logger.info("courses listed", extra={"sub": who.sub, "courses": len(courses)})
+        return {"courses": [{"courseId": c.course_id, "items": c.items} for c in courses]}
 
     @app.exception_handler(UnauthenticatedError)
     def unauthenticated(exc: UnauthenticatedError) -> Response[Any]:
         logger.warning("request refused", extra={"detail": str(exc)})
         metrics.add_metric(name="Unauthenticated", unit=MetricUnit.Count, value=1)
         return _message(401, "Unauthorized")
+
+    @app.exception_handler(ForbiddenError)
+    def forbidden(exc: ForbiddenError) -> Response[Any]:
+        logger.warning("request refused", extra={"detail": str(exc)})
+        metrics.add_metric(name="Forbidden", unit=MetricUnit.Count, value=1)
+        return _message(403, "Forbidden")
 
     @app.exception_handler(CatalogItemError)
     def broken_item(exc: CatalogItemError) -> Response[Any]:

@@ -20,5 +20,9 @@ class UnauthenticatedError(ContentDeliveryError):
     invoke): 401, whatever it asks for."""
 
 
+class ForbiddenError(ContentDeliveryError):
+    """The caller's groups do not grant the course asked for: 403."""
+
+
 class SettingsError(ContentDeliveryError):
     """The function's environment is missing or invalid: every request answers 500."""

@@ -6,6 +6,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from course_access.rule import AccessRule, AccessRuleError
+
 from .errors import SettingsError
 
 # https for any host; plain http only on loopback (the local stack of `make local`).
@@ -24,6 +26,23 @@ class Settings:
     catalog_table: str
     content_base_url: str
     app_origin: str
+    #: Who reads which course: the edge's rule, from ALL_ACCESS_GROUPS and COURSE_GROUP_PREFIX.
+    access: AccessRule
+
+
+def _access(env: Mapping[str, str], problems: list[str]) -> AccessRule | None:
+    """ALL_ACCESS_GROUPS (comma-separated; API Gateway joins a token's groups with commas, so
+    no name may hold one) and COURSE_GROUP_PREFIX, both required: an unset variable must not
+    open every course."""
+    groups = env.get("ALL_ACCESS_GROUPS", "").split(",")
+    if not all(group and group == group.strip() for group in groups):
+        problems.append("ALL_ACCESS_GROUPS must be group names separated by commas")
+        return None
+    try:
+        return AccessRule.create(groups, env.get("COURSE_GROUP_PREFIX", ""))
+    except AccessRuleError as exc:
+        problems.append(f"COURSE_GROUP_PREFIX: {exc}")
+        return None
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -38,6 +57,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         problems.append(f"CONTENT_BASE_URL must be https://<host> (no path), got {base_url!r}")
     if origin is None:
         problems.append(f"APP_ORIGIN must be scheme://host[:port], got {env.get('APP_ORIGIN')!r}")
-    if problems or origin is None:
+    access = _access(env, problems)
+    if problems or origin is None or access is None:
         raise SettingsError("; ".join(problems))
-    return Settings(catalog_table=table, content_base_url=base_url, app_origin=origin)
+    return Settings(
+        catalog_table=table, content_base_url=base_url, app_origin=origin, access=access
+    )

@@ -1,9 +1,10 @@
 """The authorization decision for one token: verify once, then answer from the cache.
 
 This is where the pieces meet: the JWS layer checks the signature with a key of one of the
-configured pools, that pool's claim rules check the payload, its group rule decides between
-allow and 403, and the ``TokenCache`` remembers verified tokens until they expire, or until a
-refresh drops the key that verified them.
+configured pools, that pool's claim rules check the payload, its access rule decides from the
+token's groups and the request's course between allow and 403, and the ``TokenCache``
+remembers verified tokens (with their groups) until they expire, or until a refresh drops the
+key that verified them.
 
 A token is judged by the rules of the pool whose key signed it (of each, should two pools
 publish the same key): a staff pool's token never passes on a learner pool's app clients or
@@ -68,15 +69,16 @@ class Authorizer:
             clock=clock,
         )
 
-    def authorize(self, token: str) -> None:
-        """Return if ``token`` grants access; raise a ``DeniedError`` subclass otherwise."""
+    def authorize(self, token: str, course: str | None) -> None:
+        """Return if ``token`` may read ``course`` (None: a path outside ``courses/``); raise a
+        ``DeniedError`` subclass otherwise."""
         now = self._clock()
         decision = self._cache.get(token, now)
         if decision is None:
             decision = self._verify(token, now)
             self._cache.put(token, decision, now)
-        if not decision.in_group:
-            raise MissingGroupError("token is in none of the required groups")
+        if not decision.rule.allows(decision.groups, course):
+            raise MissingGroupError("token's groups do not grant this path")
 
     def _verify(self, token: str, now: float) -> CachedDecision:
         """Judge ``token`` by the rules of each pool whose key signed it, first pass wins.
@@ -102,11 +104,7 @@ class Authorizer:
             except DeniedError as exc:  # this key signed it, yet it is no token of this pool
                 refused = refused or exc
                 continue
-            try:
-                claims.check_groups(payload, rules.required_groups)
-            except MissingGroupError:
-                return CachedDecision(expires_at, False, key)
-            return CachedDecision(expires_at, True, key)
+            return CachedDecision(expires_at, claims.groups(payload), rules.access, key)
         raise refused or InvalidSignatureError("signature does not verify")
 
     def _candidates(self, parsed: jws.CompactJws) -> list[tuple[TrustedPool, RsaPublicKey]]:

@@ -3,7 +3,8 @@
 The rules are the ones Cognito documents for verifying a user pool token: a future ``exp``,
 ``iss`` exactly one of the pool's two issuer strings, ``token_use`` of an accepted kind, and the
 app client in ``aud`` (ID tokens) or ``client_id`` (access tokens). ``nbf`` and ``iat`` are
-checked when present. Group membership is a separate step because its failure is a 403, not a 401.
+checked when present. Groups are read separately (``groups``): what they grant depends on the
+URI, and a valid token outside the rule is a 403, not a 401.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from .errors import (
     InvalidClaimError,
     InvalidIssuerError,
     InvalidTokenUseError,
-    MissingGroupError,
 )
 
 #: Where Cognito names the app client: ``aud`` in ID tokens, ``client_id`` in access tokens.
@@ -80,15 +80,10 @@ def check_claims(
     return exp
 
 
-def check_groups(claims: Mapping[str, Any], required_groups: frozenset[str]) -> None:
-    """Require one of ``required_groups`` in ``cognito:groups`` (exact match, list only).
-
-    An empty ``required_groups`` admits every signed-in user of the pool.
-    """
-    if not required_groups:
-        return
-    groups = claims.get("cognito:groups")
-    if not isinstance(groups, list):
-        raise MissingGroupError("token carries no groups")
-    if not any(isinstance(group, str) and group in required_groups for group in groups):
-        raise MissingGroupError("token is in none of the required groups")
+def groups(claims: Mapping[str, Any]) -> frozenset[str]:
+    """The token's ``cognito:groups``: a list of strings, anything else in it ignored; a
+    missing or malformed claim is no groups."""
+    value = claims.get("cognito:groups")
+    if not isinstance(value, list):
+        return frozenset()
+    return frozenset(group for group in value if isinstance(group, str))

@@ -5,16 +5,17 @@ Lambda@Edge has no environment variables, so the deploy-time custom resource
 Tests and local tools point elsewhere with the ``EDGE_AUTH_CONFIG`` environment variable.
 
 The file names the user pools whose tokens are accepted, each with its own app clients, token
-uses, required groups and keys::
+uses, all-access groups, course-group prefix and keys::
 
     {"pools": [{"issuer": "https://issuer-cognito-idp.<region>.amazonaws.com/<pool id>",
                 "client_ids": [...], "token_use": ["id"], "required_groups": [...],
-                "jwks": {...}, "jwks_url": "..."}, ...],
+                "course_group_prefix": "course-", "jwks": {...}, "jwks_url": "..."}, ...],
      "cookie_name": "...", "cors_allowed_origins": [...], "service": "...", ...}
 
 A file in the first format (one pool's keys at the top level, no ``pools``) still loads as
-that one pool. Either issuer format names the same pool, and the pool's tokens are accepted
-under both (see ``pool_issuers``).
+that one pool. A pool without ``course_group_prefix`` has no course groups: only its
+``required_groups`` read content, as before the key existed. Either issuer format names the
+same pool, and the pool's tokens are accepted under both (see ``pool_issuers``).
 
 Unknown keys are an error: a typo such as ``required_group`` must stop the function from
 trusting anything, not silently admit every user of the pool.
@@ -27,6 +28,8 @@ import os
 import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
+
+from course_access.rule import AccessRule, AccessRuleError
 
 from .errors import ConfigError, InvalidJwksError
 from .keyset import KeySet, parse_jwks
@@ -59,7 +62,7 @@ DEFAULT_METRICS_NAMESPACE = "PrivateContent"
 
 #: One pool's settings, in a ``pools`` entry or (today's format) at the top level.
 _POOL_REQUIRED = frozenset({"issuer", "client_ids", "token_use", "required_groups"})
-_POOL_OPTIONAL = frozenset({"jwks", "jwks_url"})
+_POOL_OPTIONAL = frozenset({"jwks", "jwks_url", "course_group_prefix"})
 _EDGE_OPTIONAL = frozenset(
     {"cookie_name", "cors_allowed_origins", "service", "metrics_namespace", "log_level"}
 )
@@ -89,13 +92,14 @@ def pool_issuers(issuer: str) -> frozenset[str]:
 
 
 class PoolConfig(NamedTuple):
-    """One user pool the edge trusts: its issuers, app clients, token uses, groups and keys."""
+    """One user pool the edge trusts: its issuers, app clients, token uses, access rule (its
+    ``required_groups`` are the rule's all-access groups) and keys."""
 
     user_pool_id: str
     issuers: frozenset[str]
     client_ids: frozenset[str]
     token_uses: frozenset[str]
-    required_groups: frozenset[str]
+    access: AccessRule
     jwks_url: str
     keys: KeySet
 
@@ -169,12 +173,21 @@ def _pool(raw: object) -> PoolConfig:
         keys = parse_jwks(raw["jwks"]) if raw.get("jwks") is not None else {}
     except InvalidJwksError as exc:
         raise ConfigError(f"jwks: {exc}") from exc
+    prefix = raw.get("course_group_prefix")
+    if prefix is not None and not isinstance(prefix, str):
+        raise ConfigError("course_group_prefix must be a string")
+    try:
+        access = AccessRule.create(
+            _string_set(raw, "required_groups", allow_empty=True), course_group_prefix=prefix
+        )
+    except AccessRuleError as exc:
+        raise ConfigError(str(exc)) from exc
     return PoolConfig(
         user_pool_id=issuer.rsplit("/", 1)[1],
         issuers=issuers,
         client_ids=_string_set(raw, "client_ids", allow_empty=False),
         token_uses=token_uses,
-        required_groups=_string_set(raw, "required_groups", allow_empty=True),
+        access=access,
         jwks_url=_jwks_url(raw, issuer),
         keys=keys,
     )

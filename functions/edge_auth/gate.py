@@ -66,7 +66,7 @@ def _decide(gate: Gate, event: object) -> dict[str, Any]:
         if request.is_preflight:
             outcome = "Preflight"
         else:
-            authorizer.authorize(viewer.bearer_token(request, config.cookie_name))
+            authorizer.authorize(viewer.bearer_token(request, config.cookie_name), request.course)
             outcome = "Allowed"
         answer = viewer.allow(request)
     except DeniedError as exc:

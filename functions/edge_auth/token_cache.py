@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Set
 from typing import NamedTuple
 
+from course_access.rule import AccessRule
+
 from .rs256 import RsaPublicKey
 
 #: Entries held per execution environment; each costs about the size of one token.
@@ -19,11 +21,13 @@ MAX_ENTRIES = 2048
 
 
 class CachedDecision(NamedTuple):
-    """``expires_at`` is the token's ``exp``; ``in_group`` whether it passed the group rule;
-    ``key`` the key its signature verified with."""
+    """``expires_at`` is the token's ``exp``; ``groups`` its ``cognito:groups`` and ``rule``
+    its pool's access rule, so each URI is judged without verifying again; ``key`` the key its
+    signature verified with."""
 
     expires_at: float
-    in_group: bool
+    groups: frozenset[str]
+    rule: AccessRule
     key: RsaPublicKey
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from .errors import AmbiguousTokenError, DeniedError, MalformedEventError, MissingTokenError
+from .paths import course_of
 
 Headers = dict[str, list[dict[str, str]]]
 
@@ -29,7 +30,8 @@ class ViewerRequest(NamedTuple):
 
     ``request`` is CloudFront's request object, forwarded on allow; ``problem`` is set (and
     the rest may be empty) when the event is not a viewer request this function understands;
-    ``config`` is the event's ``cf.config`` (request and distribution IDs, for the log).
+    ``config`` is the event's ``cf.config`` (request and distribution IDs, for the log);
+    ``course`` the course the URI is in (None outside ``courses/``, see ``paths``).
     """
 
     request: dict[str, Any]
@@ -39,6 +41,7 @@ class ViewerRequest(NamedTuple):
     authorization: tuple[str, ...]
     headers: dict[Any, Any]
     config: dict[str, Any]
+    course: str | None
 
     def cookies(self) -> tuple[str, ...]:
         """The ``cookie`` header's values; ``MalformedEventError`` if not in CloudFront's shape."""
@@ -74,7 +77,7 @@ _NOTHING: dict[str, Any] = {}
 def _malformed(
     problem: str, request: dict[str, Any] | None = None, config: dict[str, Any] | None = None
 ) -> ViewerRequest:
-    return ViewerRequest(request or {}, problem, False, (), {}, config or {})
+    return ViewerRequest(request or {}, problem, False, (), {}, config or {}, None)
 
 
 class _BadHeaderError(Exception):
@@ -119,8 +122,13 @@ def parse(event: object) -> ViewerRequest:
         authorization = _values(headers, "authorization")
     except _BadHeaderError as bad:
         return _malformed(f"the {bad} header is not in CloudFront's shape", request, config)
+    path = course_of(request.get("uri"))
+    if path.problem is not None:
+        return _malformed(path.problem, request, config)
     preflight = request.get("method") == "OPTIONS"
-    return _new_request(ViewerRequest, (request, None, preflight, authorization, headers, config))
+    return _new_request(
+        ViewerRequest, (request, None, preflight, authorization, headers, config, path.course)
+    )
 
 
 def _cookie_values(cookie_headers: tuple[str, ...], cookie_name: str) -> list[str]:

@@ -1,5 +1,6 @@
-// Local demo of the product: sign in with Cognito, list a course through the Content Delivery
-// API, and open each item through the (local) CloudFront distribution. Plain JavaScript.
+// Local demo of the product: sign in with Cognito, list the courses you may read through the
+// Content Delivery API (GET /courses), and open each item through the (local) CloudFront
+// distribution. Plain JavaScript.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -59,23 +60,32 @@ function claimsOf(jwt) {
   return JSON.parse(atob(payload));
 }
 
-async function showCourse() {
+function itemButton(item) {
+  const button = document.createElement("button");
+  button.textContent = `${item.title} (${item.type})`;
+  button.dataset.contentId = item.contentId;
+  button.addEventListener("click", () => openItem(item.contentId).catch((e) => showStatus(e.message, true)));
+  const entry = document.createElement("li");
+  entry.append(button);
+  return entry;
+}
+
+async function showCourses() {
   const claims = claimsOf(token());
   $("who").textContent = `${claims.email} (${(claims["cognito:groups"] || []).join(", ") || "no group"})`;
   $("sign-in").hidden = true;
   $("sign-out").hidden = false;
   $("course").hidden = false;
-  const course = await api(`/courses/${config.courseId}/content`);
+  const { courses } = await api("/courses"); // only the courses this user may read
+  $("no-courses").hidden = courses.length > 0;
   const list = $("items");
   list.replaceChildren();
-  for (const item of course.items) {
-    const button = document.createElement("button");
-    button.textContent = `${item.title} (${item.type})`;
-    button.dataset.contentId = item.contentId;
-    button.addEventListener("click", () => openItem(item.contentId).catch((e) => showStatus(e.message, true)));
-    const entry = document.createElement("li");
-    entry.append(button);
-    list.append(entry);
+  for (const course of courses) {
+    const listing = await api(`/courses/${course.courseId}/content`);
+    const heading = document.createElement("li");
+    heading.className = "course";
+    heading.textContent = course.courseId;
+    list.append(heading, ...listing.items.map(itemButton));
   }
 }
 
@@ -120,7 +130,7 @@ async function main() {
     $("sign-in-error").textContent = "";
     try {
       rememberToken(await signIn($("email").value, $("password").value));
-      await showCourse();
+      await showCourses();
     } catch (e) {
       $("sign-in-error").textContent = e.message;
     }
@@ -133,7 +143,7 @@ async function main() {
     $("sign-in").hidden = false;
     showStatus("Signed out: the content is no longer reachable.");
   });
-  if (token()) await showCourse().catch(() => forgetToken());
+  if (token()) await showCourses().catch(() => forgetToken());
 }
 
 main().catch((e) => showStatus(e.message, true));

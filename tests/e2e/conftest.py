@@ -95,9 +95,14 @@ def cognito(stack: dict[str, Any]) -> Any:
     )
 
 
-def user(stack: dict[str, Any], in_group: bool) -> DemoUser:
-    found = next(u for u in stack["users"] if u["in_group"] is in_group)
-    return DemoUser(found["username"], found["password"], found["in_group"])
+def user(stack: dict[str, Any], in_group: bool, enrolled: bool = False) -> DemoUser:
+    """The all-access member, the user in no group, or (``enrolled``) a course's learner."""
+    found = next(
+        u for u in stack["users"] if u["in_group"] is in_group and bool(u["courses"]) is enrolled
+    )
+    return DemoUser(
+        found["username"], found["password"], found["in_group"], tuple(found["courses"])
+    )
 
 
 @pytest.fixture(scope="session")

@@ -62,7 +62,7 @@ def aws(session: boto3.Session, moto_url: str, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_url)
     return {
         name: session.client(name, endpoint_url=moto_url)
-        for name in ("s3", "dynamodb", "cloudformation", "cloudfront")
+        for name in ("s3", "dynamodb", "cloudformation", "cloudfront", "cognito-idp")
     }
 
 
@@ -98,6 +98,9 @@ def deployed(aws: dict[str, Any]) -> Iterator[Stack]:
             },
         }
     )["Distribution"]
+    pool_id = aws["cognito-idp"].create_user_pool(PoolName=name, UsernameAttributes=["email"])[
+        "UserPool"
+    ]["Id"]
     table = resource_properties("CatalogTable")
     template = {
         "Resources": {
@@ -120,6 +123,8 @@ def deployed(aws: dict[str, Any]) -> Iterator[Stack]:
             "CatalogTableName": {"Value": {"Ref": "CatalogTable"}},
             "DistributionId": {"Value": distribution["Id"]},
             "ContentBaseUrl": {"Value": f"https://{distribution['DomainName']}"},
+            "UserPoolId": {"Value": pool_id},
+            "CourseGroupPrefix": {"Value": "course-"},
         },
     }
     aws["cloudformation"].create_stack(StackName=name, TemplateBody=json.dumps(template))

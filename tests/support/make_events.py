@@ -96,7 +96,11 @@ def sample_events(key: SigningKey) -> dict[str, dict[str, Any]]:
 
 
 def api_request(
-    resource: str, path: str, path_parameters: dict[str, str], request_id: str
+    resource: str,
+    path: str,
+    path_parameters: dict[str, str],
+    request_id: str,
+    groups: tuple[str, ...] = ("students",),
 ) -> dict[str, Any]:
     """An API Gateway REST proxy event after the Cognito authorizer accepted an ID token."""
     headers = {
@@ -111,7 +115,7 @@ def api_request(
             "sub": "7d8ca528-4931-4254-9273-ea5ee853f271",
             "aud": "testonlyappclient",
             "email": "student@example.com",
-            "cognito:groups": ["students"],
+            "cognito:groups": list(groups),
             "cognito:username": "7d8ca528-4931-4254-9273-ea5ee853f271",
             "token_use": "id",
             "iss": TEST_ISSUER,
@@ -145,6 +149,15 @@ def api_events() -> dict[str, dict[str, Any]]:
         ),
         "api_list_course_content": api_request(
             course, "/courses/aws-101/content", {"courseId": "aws-101"}, "course"
+        ),
+        "api_list_courses": api_request("/courses", "/courses", {}, "courses"),
+        # A learner enrolled in another course only (API Gateway joins the groups with commas).
+        "api_get_content_forbidden": api_request(
+            content,
+            "/content/aws-101-intro",
+            {"contentId": "aws-101-intro"},
+            "forbidden",
+            groups=("course-aws-201", "course-aws-301"),
         ),
     }
 

@@ -4,6 +4,7 @@ produces it), so `sam local invoke -e events/<name>.json` and the in-process tes
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,11 @@ def test_api_events_have_the_api_gateway_proxy_shape(path: Path) -> None:
         "identity",
     }
     assert event["requestContext"]["authorizer"]["claims"]["sub"]
-    assert event["pathParameters"]
+    # API Gateway names each {parameter} of the resource, and sends null when there is none.
+    names = re.findall(r"\{(\w+)\}", event["resource"])
+    assert (sorted(event["pathParameters"]) if names else event["pathParameters"]) == (
+        sorted(names) or None
+    )
 
 
 @pytest.mark.parametrize(

@@ -43,7 +43,14 @@ def test_the_zipped_edge_package_stays_within_its_300_kb_budget(edge: Path) -> N
 
 def test_the_edge_package_holds_only_what_the_edge_imports(edge: Path) -> None:
     top_level = {p.name for p in edge.iterdir()}
-    assert top_level == {"edge_auth", "aws_lambda_powertools", "jmespath", "typing_extensions.py"}
+    assert top_level == {
+        "edge_auth",
+        "course_access",
+        "aws_lambda_powertools",
+        "jmespath",
+        "typing_extensions.py",
+    }
+    assert sorted(p.name for p in (edge / "course_access").iterdir()) == ["__init__.py", "rule.py"]
     assert not (edge / "aws_lambda_powertools" / "event_handler").exists()
     assert not list(edge.rglob("__pycache__"))
 

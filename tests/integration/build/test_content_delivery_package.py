@@ -34,12 +34,14 @@ def test_the_packaged_handler_imports_no_publishing_code(package: Path) -> None:
     code = (
         f"import sys; sys.path[:0] = [{str(package)!r}]; sys.path.append({str(sdk)!r}); "
         "import content_delivery.app; "
-        "print(sorted(m for m in sys.modules if m.startswith('catalog')))"
+        "print(sorted(m for m in sys.modules if m.startswith(('catalog', 'course_access'))))"
     )
     env = {
         "CATALOG_TABLE": "t",
         "CONTENT_BASE_URL": "https://d1.cloudfront.net",
         "APP_ORIGIN": "https://app.example",
+        "ALL_ACCESS_GROUPS": "students",
+        "COURSE_GROUP_PREFIX": "course-",
         "AWS_DEFAULT_REGION": "us-east-1",
         "PATH": os.environ["PATH"],
     }
@@ -47,6 +49,13 @@ def test_the_packaged_handler_imports_no_publishing_code(package: Path) -> None:
         [sys.executable, "-B", "-I", "-S", "-c", code], env=env, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert (
-        result.stdout.strip() == "['catalog', 'catalog.errors', 'catalog.model', 'catalog.store']"
+    assert result.stdout.strip() == str(
+        [
+            "catalog",
+            "catalog.errors",
+            "catalog.model",
+            "catalog.store",
+            "course_access",
+            "course_access.rule",
+        ]
     )

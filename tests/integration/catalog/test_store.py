@@ -80,6 +80,15 @@ def test_courses_are_named_by_the_course_list_and_counted_through_the_index(
     assert catalog.list_courses() == [CourseCount(SAMPLE_COURSE, 3)]
 
 
+def test_only_the_courses_asked_for_are_counted(
+    catalog: CatalogStore, dynamodb: Any, table_name: str
+) -> None:
+    put(dynamodb, table_name, {"contentId": "_courses", "names": {SAMPLE_COURSE, "other"}})
+    assert catalog.course_ids() == [SAMPLE_COURSE, "other"]
+    assert catalog.list_courses(["other"]) == []
+    assert catalog.list_courses([SAMPLE_COURSE]) == [CourseCount(SAMPLE_COURSE, 3)]
+
+
 def test_a_hand_written_off_model_item_is_an_error(
     catalog: CatalogStore, dynamodb: Any, table_name: str
 ) -> None:
@@ -96,6 +105,8 @@ def deployed_handler(
     monkeypatch.setenv("CATALOG_TABLE", table_name)
     monkeypatch.setenv("CONTENT_BASE_URL", "https://d111111abcdef8.cloudfront.net")
     monkeypatch.setenv("APP_ORIGIN", "https://learn.example.com")
+    monkeypatch.setenv("ALL_ACCESS_GROUPS", "students")
+    monkeypatch.setenv("COURSE_GROUP_PREFIX", "course-")
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_url)
     import content_delivery.app as module
 
@@ -114,6 +125,8 @@ def test_the_deployed_handler_answers_from_dynamodb(
             "api_get_content_not_found",
             "api_get_content_malformed_id",
             "api_list_course_content",
+            "api_list_courses",
+            "api_get_content_forbidden",
         ]
     }
     assert answers == {
@@ -121,6 +134,8 @@ def test_the_deployed_handler_answers_from_dynamodb(
         "api_get_content_not_found": 404,
         "api_get_content_malformed_id": 400,
         "api_list_course_content": 200,
+        "api_list_courses": 200,
+        "api_get_content_forbidden": 403,
     }
 
 

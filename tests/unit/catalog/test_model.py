@@ -165,6 +165,17 @@ def test_an_item_with_an_unclean_key_is_broken(key: str) -> None:
         ContentItem.from_dynamo(stored)
 
 
+@pytest.mark.parametrize(
+    "key", ["courses/aws-201/aws-101-intro/x.mp4", "courses/aws-1010/x.mp4", "courses/x.mp4"]
+)
+def test_an_item_whose_key_is_under_another_course_is_broken(key: str) -> None:
+    """Else a learner of course A would be handed a URL into course B (the edge refuses it,
+    but the API must not promise it)."""
+    stored = {**SAMPLE_ITEMS[0].to_dynamo(), "key": key}
+    with pytest.raises(CatalogItemError, match="not under its course aws-101"):
+        ContentItem.from_dynamo(stored)
+
+
 def test_each_publish_gets_a_key_of_its_own() -> None:
     key = ContentKey.for_publish("aws-101", "aws-101-intro", "0123abcd", ".mp4")
     assert key.value == "courses/aws-101/aws-101-intro/0123abcd.mp4"

@@ -13,6 +13,7 @@ from catalog.store import Catalog
 from content_delivery.api import build_app
 from content_delivery.observability import logger, metrics
 from content_delivery.settings import Settings
+from course_access.rule import AccessRule
 from local.samples import SAMPLE_ITEMS
 from tests.support.catalog import InMemoryCatalog
 from tests.support.lambda_context import FakeLambdaContext
@@ -23,7 +24,12 @@ CDN = "https://d111111abcdef8.cloudfront.net"
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(catalog_table="catalog", content_base_url=CDN, app_origin=APP_ORIGIN)
+    return Settings(
+        catalog_table="catalog",
+        content_base_url=CDN,
+        app_origin=APP_ORIGIN,
+        access=AccessRule.create({"students"}, "course-"),
+    )
 
 
 Invoke = Callable[..., tuple[int, dict[str, str], Any]]

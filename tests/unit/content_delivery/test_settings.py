@@ -7,6 +7,8 @@ import pytest
 from content_delivery.errors import SettingsError
 from content_delivery.settings import load_settings
 
+ACCESS = {"ALL_ACCESS_GROUPS": "students", "COURSE_GROUP_PREFIX": "course-"}
+
 
 def test_settings_are_read_from_the_environment() -> None:
     settings = load_settings(
@@ -14,9 +16,12 @@ def test_settings_are_read_from_the_environment() -> None:
             "CATALOG_TABLE": "t",
             "CONTENT_BASE_URL": "https://d1.cloudfront.net",
             "APP_ORIGIN": "https://app.example",
+            **ACCESS,
         }
     )
     assert settings.content_base_url == "https://d1.cloudfront.net"
+    assert settings.access.all_access_groups == frozenset({"students"})
+    assert settings.access.course_group("aws-101") == "course-aws-101"
 
 
 @pytest.mark.parametrize(
@@ -42,5 +47,37 @@ def test_loopback_http_is_allowed_for_the_local_stack() -> None:
         "CATALOG_TABLE": "t",
         "CONTENT_BASE_URL": "http://127.0.0.1:8001",
         "APP_ORIGIN": "http://127.0.0.1:8000",
+        **ACCESS,
     }
     assert load_settings(env).content_base_url == "http://127.0.0.1:8001"
+
+
+VALID = {
+    "CATALOG_TABLE": "t",
+    "CONTENT_BASE_URL": "https://d1.cloudfront.net",
+    "APP_ORIGIN": "https://app.example",
+}
+
+
+def test_several_all_access_groups_are_separated_by_commas() -> None:
+    settings = load_settings({**VALID, **ACCESS, "ALL_ACCESS_GROUPS": "students,staff"})
+    assert settings.access.all_access_groups == frozenset({"students", "staff"})
+
+
+@pytest.mark.parametrize(
+    "access",
+    [
+        {"COURSE_GROUP_PREFIX": "course-"},
+        {"ALL_ACCESS_GROUPS": "", "COURSE_GROUP_PREFIX": "course-"},
+        {"ALL_ACCESS_GROUPS": "students,", "COURSE_GROUP_PREFIX": "course-"},
+        {"ALL_ACCESS_GROUPS": "students, staff", "COURSE_GROUP_PREFIX": "course-"},
+        {"ALL_ACCESS_GROUPS": "students"},
+        {"ALL_ACCESS_GROUPS": "students", "COURSE_GROUP_PREFIX": ""},
+        {"ALL_ACCESS_GROUPS": "students", "COURSE_GROUP_PREFIX": "course,"},
+        {"ALL_ACCESS_GROUPS": "course-staff", "COURSE_GROUP_PREFIX": "course-"},
+    ],
+)
+def test_missing_or_unusable_access_settings_refuse_to_start(access: dict[str, str]) -> None:
+    """An unset ALL_ACCESS_GROUPS must not become "every user reads everything"."""
+    with pytest.raises(SettingsError, match=r"ALL_ACCESS_GROUPS|COURSE_GROUP_PREFIX"):
+        load_settings({**VALID, **access})

@@ -23,7 +23,7 @@ def test_a_config_in_the_first_format_is_one_pool_with_today_s_meaning(
     assert pool.user_pool_id == "us-east-1_TestOnly1"
     assert pool.client_ids == frozenset({"testonlyappclient"})
     assert pool.token_uses == frozenset({"id", "access"})
-    assert pool.required_groups == frozenset({"students"})
+    assert pool.access.all_access_groups == frozenset({"students"})
     assert set(pool.keys) == {test_key.kid}
     assert pool.jwks_url == f"{TEST_ISSUER}/.well-known/jwks.json"
     assert settings.cookie_name == "content_token"
@@ -72,7 +72,7 @@ def test_several_pools_each_keep_their_own_settings(
     assert staff_pool.user_pool_id == "eu-west-1_Staff42"
     assert staff_pool.client_ids == frozenset({"staffclient"})
     assert staff_pool.token_uses == frozenset({"access"})
-    assert staff_pool.required_groups == frozenset({"staff"})
+    assert staff_pool.access.all_access_groups == frozenset({"staff"})
     assert set(staff_pool.keys) == {rotated_key.kid}
     assert STAFF_ISSUER.replace("issuer-cognito-idp", "cognito-idp") in staff_pool.issuers
 
@@ -199,7 +199,7 @@ def test_a_config_that_is_not_an_object_is_an_error(raw: Any) -> None:
 
 def test_an_empty_required_groups_list_is_allowed(config_dict: dict[str, Any]) -> None:
     config_dict["required_groups"] = []
-    assert config.parse_config(config_dict).pools[0].required_groups == frozenset()
+    assert config.parse_config(config_dict).pools[0].access.all_access_groups == frozenset()
 
 
 def test_a_jwks_that_breaks_a_key_rule_is_a_config_error(config_dict: dict[str, Any]) -> None:
@@ -259,3 +259,40 @@ def test_a_jwks_url_with_userinfo_a_query_or_no_host_is_refused(
     config_dict["jwks_url"] = url
     with pytest.raises(ConfigError, match="jwks_url"):
         config.parse_config(config_dict)
+
+
+def test_a_pool_s_course_group_prefix_makes_its_access_rule(config_dict: dict[str, Any]) -> None:
+    [pool] = config.parse_config({**config_dict, "course_group_prefix": "course-"}).pools
+    assert pool.access.course_group("aws-101") == "course-aws-101"
+    assert pool.access.all_access_groups == frozenset({"students"})
+
+
+def test_a_pool_without_course_group_prefix_has_no_course_groups(
+    config_dict: dict[str, Any],
+) -> None:
+    [pool] = config.parse_config(config_dict).pools
+    assert pool.access.course_group_prefix is None
+
+
+def test_each_pool_has_its_own_course_group_prefix(config_dict: dict[str, Any]) -> None:
+    learners = pool_entry(config_dict, course_group_prefix="course-")
+    staff = pool_entry(config_dict, issuer=STAFF_ISSUER, required_groups=["staff"])
+    pools = config.parse_config({"pools": [learners, staff]}).pools
+    assert [pool.access.course_group_prefix for pool in pools] == ["course-", None]
+
+
+@pytest.mark.parametrize("prefix", ["", 7, ["course-"], "course,", "course ", "c" * 65])
+def test_a_bad_course_group_prefix_is_a_config_error(
+    config_dict: dict[str, Any], prefix: Any
+) -> None:
+    with pytest.raises(ConfigError, match="course_group_prefix"):
+        config.parse_config({**config_dict, "course_group_prefix": prefix})
+
+
+def test_an_all_access_group_that_is_a_course_group_is_a_config_error(
+    config_dict: dict[str, Any],
+) -> None:
+    with pytest.raises(ConfigError, match="course-staff"):
+        config.parse_config(
+            {**config_dict, "required_groups": ["course-staff"], "course_group_prefix": "course-"}
+        )

@@ -249,7 +249,21 @@ def test_the_edge_trusts_the_stack_s_own_user_pool_by_id_only(resources: dict[st
     """The issuer is read from the deployed pool (DescribeUserPool), not built by hand."""
     [pool] = props(resources, "EdgeConfig")["Pools"]
     assert pool["UserPoolId"] == {"Ref": "UserPool"}
-    assert set(pool) == {"UserPoolId", "ClientIds", "TokenUse", "RequiredGroups"}
+    assert set(pool) == {
+        "UserPoolId",
+        "ClientIds",
+        "TokenUse",
+        "RequiredGroups",
+        "CourseGroupPrefix",
+    }
+
+
+def test_the_edge_s_course_groups_use_the_course_group_prefix_parameter(
+    resources: dict[str, Any], cfn: dict[str, Any]
+) -> None:
+    [pool] = props(resources, "EdgeConfig")["Pools"]
+    assert pool["CourseGroupPrefix"] == {"Ref": "CourseGroupPrefix"}
+    assert cfn["Parameters"]["CourseGroupPrefix"]["Default"] == "course-"
 
 
 def test_the_edge_config_function_may_describe_the_stack_s_pool_only(
@@ -486,6 +500,24 @@ def test_every_api_method_but_preflight_requires_the_cognito_authorizer(
             assert op["security"] == [{"CognitoAuthorizer": []}], path
     authorizer = body["securityDefinitions"]["CognitoAuthorizer"]
     assert authorizer["x-amazon-apigateway-authtype"] == "cognito_user_pools"
+
+
+def test_the_api_lists_the_courses_behind_the_cognito_authorizer(
+    resources: dict[str, Any],
+) -> None:
+    paths = props(resources, "ContentApi")["Body"]["paths"]
+    assert paths["/courses"]["get"]["security"] == [{"CognitoAuthorizer": []}]
+
+
+def test_content_delivery_applies_the_edge_s_groups_and_course_group_prefix(
+    resources: dict[str, Any],
+) -> None:
+    variables = props(resources, "ContentDeliveryFunction")["Environment"]["Variables"]
+    assert variables["ALL_ACCESS_GROUPS"] == {"Ref": "ContentGroup"}
+    assert variables["COURSE_GROUP_PREFIX"] == {"Ref": "CourseGroupPrefix"}
+    [pool] = props(resources, "EdgeConfig")["Pools"]
+    assert pool["RequiredGroups"] == [variables["ALL_ACCESS_GROUPS"]]
+    assert pool["CourseGroupPrefix"] == variables["COURSE_GROUP_PREFIX"]
 
 
 def test_the_api_is_created_after_its_account_logging_role(resources: dict[str, Any]) -> None:

@@ -124,3 +124,25 @@ def test_local_without_a_running_stack_says_so(files: Path, tmp_path: Path) -> N
     assert err.getvalue() == (
         f"error: the local stack is not running (no {state}); start it with `make local`\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["enroll", "--user", "not-an-email", "--course", "aws-101"], "invalid --user"),
+        (["enroll", "--user", "a b@example.com", "--course", "aws-101"], "invalid --user"),
+        (["enroll", "--user", "x@example.com\n", "--course", "aws-101"], "invalid --user"),
+        (["enroll", "--user", "x@example.com", "--course", "_courses"], "invalid course ID"),
+        (["enroll", "--user", "x@example.com", "--course", "a/b"], "invalid course ID"),
+        (["unenroll", "--user", "x@example.com", "--course", "x" * 65], "invalid course ID"),
+        (["unenroll", "--user", "@example.com", "--course", "aws-101"], "invalid --user"),
+        (["enrolments", "--user", "x" * 120 + "@example.com"], "invalid --user"),
+        (["enroll", "--user", "x@example.com"], "--course"),
+        (["enrolments"], "--user"),
+    ],
+)
+def test_a_bad_enrolment_request_is_one_line_and_exit_2(args: list[str], message: str) -> None:
+    code, out, err = cli(*args)
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    assert message in err

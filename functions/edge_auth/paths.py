@@ -1,0 +1,85 @@
+"""Which course a viewer's URI is in, decided conservatively, once per request.
+
+S3 serves the object whose key is the URI without its leading ``/``, percent-decoded. A URI
+is attributed to course C only when that key certainly lies under ``courses/C/``:
+
+* it starts with ``/courses/<C>/``, literally, with C a well-formed course ID (so no
+  percent-encoding, dot or separator can hide in the course segment);
+* the rest, decoded once, is one or more segments, none empty (``//``), ``.`` or ``..``,
+  with no backslash and no control character;
+* the rest encodes no ``/``, ``\\``, ``.`` or ``%`` (``%2F``, ``%5C``, ``%2E``, ``%25`` in
+  either case): what a layer that decodes twice, or resolves dot segments after decoding,
+  would read differently; and its escapes decode to UTF-8.
+
+A URI under ``/courses/`` that breaks any of these is a problem (the request is denied,
+whoever asks). Any other URI is outside the courses: only all-access members read it, so a
+look-alike (``/Courses/...``, ``/%63ourses/...``, ``/./courses/...``) can only narrow access.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from course_access.rule import COURSES_PREFIX, ID_PATTERN
+
+_PREFIX = "/" + COURSES_PREFIX
+_SEGMENT = r"(?!\.\.?(?:/|\Z))[^/\\\x00-\x1f\x7f-\x9f]+"
+_CLEAN_REST = re.compile(rf"{_SEGMENT}(?:/{_SEGMENT})*")
+_ENCODED_SEPARATOR = re.compile(r"%(?:2[fFeE5]|5[cC])")
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_ESCAPE_BYTES = re.compile(rb"%([0-9A-Fa-f]{2})")
+
+
+class CoursePath(NamedTuple):
+    """``course`` is None outside ``courses/``; ``problem`` says why a URI is refused."""
+
+    course: str | None
+    problem: str | None
+
+
+OUTSIDE = CoursePath(None, None)
+
+
+def _refused(why: str) -> CoursePath:
+    return CoursePath(None, f"the URI {why}")
+
+
+def _byte(escape: re.Match[bytes]) -> bytes:
+    return bytes((int(escape[1], 16),))
+
+
+#: Answers for URIs already seen: a player asks for one URI many times (Range requests), and
+#: the parse is a fifth of the cached path's time. Bounded; emptied when full.
+_SEEN: dict[str, CoursePath] = {}
+MAX_SEEN = 4096
+
+
+def course_of(uri: object) -> CoursePath:
+    """The course ``uri`` is in (see the module docstring); never raises."""
+    if type(uri) is not str:
+        return _refused("is not a string")
+    found = _SEEN.get(uri)
+    if found is None:
+        if len(_SEEN) >= MAX_SEEN:
+            _SEEN.clear()
+        found = _SEEN[uri] = _parse(uri)
+    return found
+
+
+def _parse(uri: str) -> CoursePath:
+    if not uri.startswith(_PREFIX):
+        return OUTSIDE
+    course, slash, rest = uri[len(_PREFIX) :].partition("/")
+    if not slash or not ID_PATTERN.fullmatch(course):
+        return _refused("names no well-formed course")
+    if "%" in rest:
+        if _ENCODED_SEPARATOR.search(rest) or len(_ESCAPE.findall(rest)) != rest.count("%"):
+            return _refused("holds an encoded separator, dot or percent sign, or a bad escape")
+        try:  # urllib.parse would cost the cold start more than these three lines
+            rest = _ESCAPE_BYTES.sub(_byte, rest.encode("utf-8")).decode("utf-8")
+        except UnicodeError:
+            return _refused("holds escapes that are not UTF-8")
+    if not _CLEAN_REST.fullmatch(rest):
+        return _refused("has an empty, '.' or '..' segment, a backslash or a control character")
+    return CoursePath(course, None)

@@ -16,13 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from aws_lambda_powertools.utilities.parameters import SecretsProvider
 from moto.server import ThreadedMotoServer
 
 from catalog.publish import ContentBucket, Draft, NoCache, Publisher
 from catalog.store import CatalogStore
 from catalog.writes import CatalogWriter
 from content_delivery.api import build_app
-from content_delivery.settings import Settings
+from content_delivery.grants import grant_signer
+from content_delivery.settings import GrantSettings, Settings
 from course_access.rule import AccessRule
 from edge_auth import gate as edge
 from edge_config.render import (
@@ -38,6 +40,7 @@ from .api import ApiCors, LocalApi
 from .authorizer import CognitoAuthorizer
 from .cloudfront import LocalCloudFront, ResponseHeadersPolicy, S3Origin
 from .cognito import COURSE_GROUP_PREFIX, CognitoPool, create_cognito_pool
+from .grant_key import GRANT_ISSUER, GRANT_LIFETIME_SECONDS, LocalGrantKey, create_grant_key
 from .http import BackgroundServer, QuietHandler
 from .resources import create_catalog_table, create_content_bucket
 from .samples import OTHER_COURSE, OTHER_SAMPLES, SAMPLE_COURSE, SAMPLES
@@ -84,6 +87,9 @@ class StackInfo:
     other_content: list[dict[str, Any]] = field(default_factory=list)
     startup_seconds: float = 0.0
     edge_config_path: str = ""
+    #: The secret holding this run's grant key (generated at start), for tests that mint
+    #: grants the API would not (expired ones).
+    grant_secret_id: str = ""
 
 
 class DemoSite:
@@ -156,7 +162,10 @@ class LocalStack:
         content = self._publish_samples(client, SAMPLES, enrolments)
         other_content = self._publish_samples(client, OTHER_SAMPLES, enrolments)
 
-        edge_config_path = self._write_edge_config(pool, jwks, demo.url, client("cognito-idp"))
+        grant_key = create_grant_key(client("secretsmanager"))
+        edge_config_path = self._write_edge_config(
+            pool, jwks, demo.url, client("cognito-idp"), grant_key
+        )
         cloudfront.serve(
             LocalCloudFront(
                 edge.start(str(edge_config_path)),  # what Lambda@Edge does at init
@@ -169,10 +178,14 @@ class LocalStack:
             content_base_url=cloudfront.url,
             app_origin=demo.url,
             access=AccessRule.create([pool.group], COURSE_GROUP_PREFIX),
+            grants=GrantSettings(grant_key.secret_arn, GRANT_ISSUER, GRANT_LIFETIME_SECONDS),
+        )
+        signer = grant_signer(
+            settings.grants, SecretsProvider(boto3_client=client("secretsmanager"))
         )
         api.serve(
             LocalApi(
-                build_app(settings, CatalogStore(client("dynamodb"), TABLE)),
+                build_app(settings, CatalogStore(client("dynamodb"), TABLE), signer),
                 CognitoAuthorizer(pool.issuer, jwks),
                 ApiCors.from_template(demo.url),
             )
@@ -205,6 +218,7 @@ class LocalStack:
             other_content=other_content,
             startup_seconds=round(time.monotonic() - started, 2),
             edge_config_path=str(edge_config_path),
+            grant_secret_id=grant_key.secret_arn,
         )
         self._write_state(info)
         return info
@@ -226,7 +240,12 @@ class LocalStack:
         return published
 
     def _write_edge_config(
-        self, pool: CognitoPool, jwks: dict[str, Any], app_origin: str, cognito: Any
+        self,
+        pool: CognitoPool,
+        jwks: dict[str, Any],
+        app_origin: str,
+        cognito: Any,
+        grant_key: LocalGrantKey,
     ) -> Path:
         """config.json rendered by the code the deploy-time custom resource runs, the issuer
         read from the pool as moto describes it."""
@@ -244,6 +263,7 @@ class LocalStack:
             cookie_name=COOKIE_NAME,
             cors_allowed_origins=[app_origin],
             service="edge-auth-local",
+            grants=grant_key.edge_grants(),
         )
         self.state_dir.mkdir(parents=True, exist_ok=True)
         path = self.state_dir / "edge-config.json"

@@ -13,6 +13,8 @@ logged, counted and left out.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
@@ -22,7 +24,8 @@ from catalog.errors import CatalogItemError, InvalidValueError
 from catalog.model import ContentItem, validate_id
 from catalog.store import Catalog
 
-from .errors import ContentNotFoundError, ForbiddenError, UnauthenticatedError
+from .errors import ContentNotFoundError, ForbiddenError, SettingsError, UnauthenticatedError
+from .grants import GrantSigner, course_prefix, granted_url
 from .observability import logger, metrics, tracer
 from .settings import Settings
 
@@ -49,14 +52,16 @@ def token_groups(claims: dict[str, Any]) -> frozenset[str]:
     return frozenset(group for group in value.split(",") if group)
 
 
-def describe(item: ContentItem, settings: Settings) -> dict[str, Any]:
-    """The JSON a frontend gets for one item: never an S3 URL, always a CloudFront one."""
+def describe(item: ContentItem, settings: Settings, grant: str | None) -> dict[str, Any]:
+    """The JSON a frontend gets for one item: never an S3 URL, always a CloudFront one, with
+    the answer's grant in its path when grants are on."""
+    base = settings.content_base_url
     answer: dict[str, Any] = {
         "contentId": item.content_id,
         "courseId": item.course_id,
         "title": item.title,
         "type": item.type,
-        "url": item.key.url(settings.content_base_url),
+        "url": item.key.url(base) if grant is None else granted_url(base, grant, item.key),
         "contentType": item.content_type,
         "position": item.position,
     }
@@ -65,8 +70,19 @@ def describe(item: ContentItem, settings: Settings) -> dict[str, Any]:
     return answer
 
 
-def build_app(settings: Settings, catalog: Catalog) -> APIGatewayRestResolver:
-    """The API's routes over ``catalog``; every answer carries CORS for the app origin."""
+def build_app(
+    settings: Settings,
+    catalog: Catalog,
+    signer: GrantSigner | None = None,
+    clock: Callable[[], float] = time.time,
+) -> APIGatewayRestResolver:
+    """The API's routes over ``catalog``; every answer carries CORS for the app origin.
+
+    With ``signer`` (required when ``settings.grants`` is set), each answer carries one grant
+    for the caller and the answer's course, in every item's URL.
+    """
+    if (signer is None) != (settings.grants is None):
+        raise SettingsError("grants are on exactly when a grant signer is given")
     cors = CORSConfig(
         allow_origin=settings.app_origin,
         allow_headers=["Authorization", "Content-Type"],
@@ -86,6 +102,10 @@ def build_app(settings: Settings, catalog: Catalog) -> APIGatewayRestResolver:
         if not settings.access.allows(who.groups, course_id):
             raise ForbiddenError(f"{who.sub} may not read course {course_id}")
 
+    def grant_for(who: Caller, course_id: str) -> str | None:
+        """One grant per answer, naming the learner by ``sub`` only (see the README)."""
+        return None if signer is None else signer.mint(who.sub, course_prefix(course_id), clock())
+
     def report_broken(broken: list[CatalogItemError]) -> None:
         for exc in broken:
             logger.error("broken catalog item left out", extra={"detail": str(exc)})
@@ -103,7 +123,7 @@ def build_app(settings: Settings, catalog: Catalog) -> APIGatewayRestResolver:
         require_access(who, item.course_id)
         logger.info("content served", extra={"sub": who.sub, "content_id": content_id})
         metrics.add_metric(name="ContentServed", unit=MetricUnit.Count, value=1)
-        return describe(item, settings)
+        return describe(item, settings, grant_for(who, item.course_id))
 
     @app.get("/courses/<course_id>/content")
     @tracer.capture_method
@@ -117,7 +137,8 @@ def build_app(settings: Settings, catalog: Catalog) -> APIGatewayRestResolver:
             raise ContentNotFoundError("course not found")
         logger.info("course listed", extra={"sub": who.sub, "course_id": course_id})
         metrics.add_metric(name="CourseListed", unit=MetricUnit.Count, value=1)
-        items = [describe(item, settings) for item in listing.items]
+        grant = grant_for(who, course_id)
+        items = [describe(item, settings, grant) for item in listing.items]
         return {"courseId": course_id, "items": items}
 
     @app.get("/courses")

@@ -13,12 +13,14 @@ from typing import Any
 import boto3
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.parameters import SecretsProvider
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from catalog.store import CatalogStore
 
 from .api import build_app
 from .errors import SettingsError
+from .grants import grant_signer
 from .observability import logger, metrics, tracer
 from .settings import app_origin, load_settings
 
@@ -29,7 +31,8 @@ def _app_from_environment() -> APIGatewayRestResolver | None:
     except SettingsError as exc:
         logger.error("invalid configuration, answering 500", extra={"detail": str(exc)})
         return None
-    return build_app(settings, CatalogStore(boto3.client("dynamodb"), settings.catalog_table))
+    catalog = CatalogStore(boto3.client("dynamodb"), settings.catalog_table)
+    return build_app(settings, catalog, grant_signer(settings.grants, SecretsProvider()))
 
 
 def _unavailable() -> dict[str, Any]:

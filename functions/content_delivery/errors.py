@@ -26,3 +26,7 @@ class ForbiddenError(ContentDeliveryError):
 
 class SettingsError(ContentDeliveryError):
     """The function's environment is missing or invalid: every request answers 500."""
+
+
+class GrantKeyError(ContentDeliveryError):
+    """The grant key cannot be read or used: 500, never a URL without its grant."""

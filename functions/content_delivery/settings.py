@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from course_access.grants import MAX_LIFETIME_SECONDS
 from course_access.rule import AccessRule, AccessRuleError
 
 from .errors import SettingsError
@@ -13,6 +14,9 @@ from .errors import SettingsError
 # https for any host; plain http only on loopback (the local stack of `make local`).
 _BASE_URL = re.compile(r"https://[A-Za-z0-9.-]+|http://(127\.0\.0\.1|localhost)(:[0-9]{1,5})?")
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+_GRANT_ISSUER = re.compile(r"[A-Za-z0-9_.:/-]{1,255}")
+#: The shortest grant worth issuing: a grant shorter than a page's life breaks the page.
+MIN_GRANT_LIFETIME_SECONDS = 300
 
 
 def app_origin(env: Mapping[str, str]) -> str | None:
@@ -28,6 +32,37 @@ class Settings:
     app_origin: str
     #: Who reads which course: the edge's rule, from ALL_ACCESS_GROUPS and COURSE_GROUP_PREFIX.
     access: AccessRule
+    #: Content grants in every URL (GRANT_SECRET_ID, GRANT_ISSUER, GRANT_LIFETIME_SECONDS, all
+    #: three or none); None: URLs without grants, for the token cookie or header.
+    grants: GrantSettings | None = None
+
+
+@dataclass(frozen=True)
+class GrantSettings:
+    secret_id: str
+    issuer: str
+    lifetime_seconds: int
+
+
+def _grants(env: Mapping[str, str], problems: list[str]) -> GrantSettings | None:
+    names = ("GRANT_SECRET_ID", "GRANT_ISSUER", "GRANT_LIFETIME_SECONDS")
+    present = [name for name in names if env.get(name)]
+    if not present:
+        return None
+    if len(present) != len(names):
+        problems.append(f"{', '.join(names)} must be set together")
+        return None
+    issuer, lifetime = env["GRANT_ISSUER"], env["GRANT_LIFETIME_SECONDS"]
+    if not _GRANT_ISSUER.fullmatch(issuer):
+        problems.append(f"GRANT_ISSUER is not a plain name: {issuer!r}")
+        return None
+    bounds = range(MIN_GRANT_LIFETIME_SECONDS, MAX_LIFETIME_SECONDS + 1)
+    if not lifetime.isdigit() or int(lifetime) not in bounds:
+        problems.append(
+            f"GRANT_LIFETIME_SECONDS must be {MIN_GRANT_LIFETIME_SECONDS}-{MAX_LIFETIME_SECONDS}"
+        )
+        return None
+    return GrantSettings(env["GRANT_SECRET_ID"], issuer, int(lifetime))
 
 
 def _access(env: Mapping[str, str], problems: list[str]) -> AccessRule | None:
@@ -58,8 +93,13 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     if origin is None:
         problems.append(f"APP_ORIGIN must be scheme://host[:port], got {env.get('APP_ORIGIN')!r}")
     access = _access(env, problems)
+    grants = _grants(env, problems)
     if problems or origin is None or access is None:
         raise SettingsError("; ".join(problems))
     return Settings(
-        catalog_table=table, content_base_url=base_url, app_origin=origin, access=access
+        catalog_table=table,
+        content_base_url=base_url,
+        app_origin=origin,
+        access=access,
+        grants=grants,
     )

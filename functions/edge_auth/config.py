@@ -17,6 +17,12 @@ that one pool. A pool without ``course_group_prefix`` has no course groups: only
 ``required_groups`` read content, as before the key existed. Either issuer format names the
 same pool, and the pool's tokens are accepted under both (see ``pool_issuers``).
 
+An optional ``grants`` object makes the edge accept content grants (``course_access.grants``)
+in ``/g/<grant>/...`` URIs: ``{"issuer": "<the stack's grant issuer>", "jwks": {...}}``, the
+PUBLIC grant keys only (current and previous, see the README's key rotation). That key set is
+apart from every pool's: a grant key may not also be a pool's key, nor its issuer a pool's.
+Without it, every ``/g/`` URI is refused.
+
 Unknown keys are an error: a typo such as ``required_group`` must stop the function from
 trusting anything, not silently admit every user of the pool.
 """
@@ -64,8 +70,13 @@ DEFAULT_METRICS_NAMESPACE = "PrivateContent"
 _POOL_REQUIRED = frozenset({"issuer", "client_ids", "token_use", "required_groups"})
 _POOL_OPTIONAL = frozenset({"jwks", "jwks_url", "course_group_prefix"})
 _EDGE_OPTIONAL = frozenset(
-    {"cookie_name", "cors_allowed_origins", "service", "metrics_namespace", "log_level"}
+    {"cookie_name", "cors_allowed_origins", "service", "metrics_namespace", "log_level", "grants"}
 )
+_GRANTS_KEYS = frozenset({"issuer", "jwks"})
+#: A grant issuer names the stack, never a user pool (``_ISSUER`` refuses those).
+_GRANT_ISSUER = re.compile(r"[A-Za-z0-9_.:/-]{1,255}")
+#: Current and previous key, with room for an emergency rotation.
+MAX_GRANT_KEYS = 4
 #: The most pools one edge trusts: each may cost a JWKS refresh, and few platforms need more.
 MAX_POOLS = 8
 
@@ -104,6 +115,13 @@ class PoolConfig(NamedTuple):
     keys: KeySet
 
 
+class GrantConfig(NamedTuple):
+    """The content grants the edge accepts: signed by one of ``keys``, issued by ``issuer``."""
+
+    issuer: str
+    keys: KeySet
+
+
 class EdgeConfig(NamedTuple):
     """Validated settings: the trusted pools, then what applies to every request.
 
@@ -117,6 +135,7 @@ class EdgeConfig(NamedTuple):
     service: str
     metrics_namespace: str
     log_level: str
+    grants: GrantConfig | None = None
 
 
 def _string_set(
@@ -209,6 +228,27 @@ def _pools(raw: Mapping[str, Any]) -> tuple[PoolConfig, ...]:
     return pools
 
 
+def _grants(raw: object, pools: tuple[PoolConfig, ...]) -> GrantConfig | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        raise ConfigError("grants must be a JSON object")
+    _check_keys(raw, _GRANTS_KEYS, frozenset())
+    issuer = raw["issuer"]
+    if not isinstance(issuer, str) or not _GRANT_ISSUER.fullmatch(issuer) or _ISSUER.match(issuer):
+        raise ConfigError("grants.issuer must be a plain name, and not a user pool's issuer")
+    try:
+        keys = parse_jwks(raw["jwks"])
+    except InvalidJwksError as exc:
+        raise ConfigError(f"grants.jwks: {exc}") from exc
+    if len(keys) > MAX_GRANT_KEYS:
+        raise ConfigError(f"grants.jwks holds more than {MAX_GRANT_KEYS} keys")
+    for pool in pools:
+        if keys.keys() & pool.keys.keys() or set(keys.values()) & set(pool.keys.values()):
+            raise ConfigError("a grant key is also a user pool's key (kid or key material)")
+    return GrantConfig(issuer, keys)
+
+
 def parse_config(raw: object) -> EdgeConfig:
     """Validate a decoded ``config.json`` and return the settings, or raise ``ConfigError``."""
     if not isinstance(raw, Mapping):
@@ -228,6 +268,7 @@ def parse_config(raw: object) -> EdgeConfig:
             _optional_string(raw, "metrics_namespace", _NAME) or DEFAULT_METRICS_NAMESPACE
         ),
         log_level=log_level,
+        grants=_grants(raw.get("grants"), pools),
     )
 
 

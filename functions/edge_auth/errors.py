@@ -129,6 +129,14 @@ class MissingGroupError(DeniedError):
     reason = "missing_group"
 
 
+class GrantScopeError(DeniedError):
+    """A valid content grant, for objects other than the ones the URI asks for."""
+
+    status = 403
+    error = "insufficient_scope"
+    reason = "grant_scope"
+
+
 class JwksFetchError(Exception):
     """The JWKS could not be fetched or parsed. Not a deny by itself: see ``KeyStore``."""
 

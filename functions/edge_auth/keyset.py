@@ -15,6 +15,9 @@ from .errors import InvalidJwksError
 from .rs256 import RsaPublicKey, public_key
 
 KeySet = Mapping[str, RsaPublicKey]
+#: JWK members of private keys (RFC 7518 section 6.3.2): a JWKS meant for the edge that holds
+#: one is refused outright, so a private key can never ride along into an edge package.
+_PRIVATE_MEMBERS = frozenset({"d", "p", "q", "dp", "dq", "qi", "oth", "k"})
 
 
 def _uint(value: object) -> int:
@@ -43,7 +46,8 @@ def parse_jwks(jwks: object) -> dict[str, RsaPublicKey]:
     """Map ``kid`` to key for every usable RS256 signing key of a JSON Web Key Set.
 
     Keys of other types or uses are skipped (a JWKS may legitimately carry them); a set with no
-    usable key at all, or a ``kid`` used twice, raises ``InvalidJwksError``.
+    usable key at all, a ``kid`` used twice, or any private key material raises
+    ``InvalidJwksError``.
     """
     if not isinstance(jwks, Mapping) or not isinstance(jwks.get("keys"), list):
         raise InvalidJwksError('a JWKS is an object with a "keys" list')
@@ -51,6 +55,8 @@ def parse_jwks(jwks: object) -> dict[str, RsaPublicKey]:
     for jwk in jwks["keys"]:
         if not isinstance(jwk, Mapping):
             raise InvalidJwksError("every JWKS entry must be an object")
+        if _PRIVATE_MEMBERS & jwk.keys():
+            raise InvalidJwksError("a JWKS entry holds private key material")
         try:
             key = parse_jwk(jwk)
         except ValueError:

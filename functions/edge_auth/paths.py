@@ -14,13 +14,19 @@ is attributed to course C only when that key certainly lies under ``courses/C/``
 A URI under ``/courses/`` that breaks any of these is a problem (the request is denied,
 whoever asks). Any other URI is outside the courses: only all-access members read it, so a
 look-alike (``/Courses/...``, ``/%63ourses/...``, ``/./courses/...``) can only narrow access.
+
+A URI that starts with ``/g/`` carries a content grant (``course_access.grants``):
+``/g/<grant>/<object URI>``. The grant is one segment of base64url parts joined by dots, and
+the object URI after it must be a course URI by the rules above (nothing else is ever
+granted); ``uri`` is then that object URI, the one the edge forwards.
 """
 
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import NamedTuple, TypeGuard
 
+from course_access.grants import PATH_SEGMENT
 from course_access.rule import COURSES_PREFIX, ID_PATTERN
 
 _PREFIX = "/" + COURSES_PREFIX
@@ -29,13 +35,32 @@ _CLEAN_REST = re.compile(rf"{_SEGMENT}(?:/{_SEGMENT})*")
 _ENCODED_SEPARATOR = re.compile(r"%(?:2[fFeE5]|5[cC])")
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _ESCAPE_BYTES = re.compile(rb"%([0-9A-Fa-f]{2})")
+_GRANT_PREFIX = f"/{PATH_SEGMENT}/"
+_GRANT = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+#: What a grant's ``prefix`` claim may name: a course's folder or a folder inside it, by the
+#: same segment rule as a URI, literally (no ``%`` at all), ending in ``/``.
+_GRANTABLE = re.compile(rf"{COURSES_PREFIX}{ID_PATTERN.pattern}/(?:{_SEGMENT}/)*")
+MAX_PREFIX_LENGTH = 512
 
 
 class CoursePath(NamedTuple):
-    """``course`` is None outside ``courses/``; ``problem`` says why a URI is refused."""
+    """``course`` is None outside ``courses/``; ``problem`` says why a URI is refused;
+    ``grant`` is the grant a ``/g/`` URI carries and ``uri`` the object URI after it."""
 
     course: str | None
     problem: str | None
+    grant: str | None = None
+    uri: str | None = None
+
+
+def is_grantable(prefix: object) -> TypeGuard[str]:
+    """Whether a grant's ``prefix`` claim names a folder of one course, cleanly."""
+    return (
+        type(prefix) is str
+        and len(prefix) <= MAX_PREFIX_LENGTH
+        and "%" not in prefix
+        and _GRANTABLE.fullmatch(prefix) is not None
+    )
 
 
 OUTSIDE = CoursePath(None, None)
@@ -55,6 +80,14 @@ _SEEN: dict[str, CoursePath] = {}
 MAX_SEEN = 4096
 
 
+def without_grant(uri: str) -> str:
+    """``uri`` with a grant segment replaced by ``-``, for logs: a grant is a credential."""
+    if not uri.startswith(_GRANT_PREFIX):
+        return uri
+    _, slash, rest = uri[len(_GRANT_PREFIX) :].partition("/")
+    return f"{_GRANT_PREFIX}-{slash}{rest}"
+
+
 def course_of(uri: object) -> CoursePath:
     """The course ``uri`` is in (see the module docstring); never raises."""
     if type(uri) is not str:
@@ -68,6 +101,25 @@ def course_of(uri: object) -> CoursePath:
 
 
 def _parse(uri: str) -> CoursePath:
+    if uri.startswith(_GRANT_PREFIX):
+        return _granted(uri)
+    return _course(uri)
+
+
+def _granted(uri: str) -> CoursePath:
+    grant, slash, rest = uri[len(_GRANT_PREFIX) :].partition("/")
+    if not slash or not _GRANT.fullmatch(grant):
+        return _refused("holds no well-formed grant")
+    target = "/" + rest
+    found = _course(target)
+    if found.problem is not None:
+        return found
+    if found.course is None:
+        return _refused("after its grant is not under courses/")
+    return CoursePath(found.course, None, grant, target)
+
+
+def _course(uri: str) -> CoursePath:
     if not uri.startswith(_PREFIX):
         return OUTSIDE
     course, slash, rest = uri[len(_PREFIX) :].partition("/")

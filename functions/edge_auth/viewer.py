@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from .errors import AmbiguousTokenError, DeniedError, MalformedEventError, MissingTokenError
-from .paths import course_of
+from .paths import course_of, without_grant
 
 Headers = dict[str, list[dict[str, str]]]
 
@@ -31,7 +31,8 @@ class ViewerRequest(NamedTuple):
     ``request`` is CloudFront's request object, forwarded on allow; ``problem`` is set (and
     the rest may be empty) when the event is not a viewer request this function understands;
     ``config`` is the event's ``cf.config`` (request and distribution IDs, for the log);
-    ``course`` the course the URI is in (None outside ``courses/``, see ``paths``).
+    ``course`` the course the URI is in (None outside ``courses/``, see ``paths``);
+    ``grant`` the content grant a ``/g/`` URI carries and ``target`` the object URI after it.
     """
 
     request: dict[str, Any]
@@ -42,6 +43,8 @@ class ViewerRequest(NamedTuple):
     headers: dict[Any, Any]
     config: dict[str, Any]
     course: str | None
+    grant: str | None
+    target: str | None
 
     def cookies(self) -> tuple[str, ...]:
         """The ``cookie`` header's values; ``MalformedEventError`` if not in CloudFront's shape."""
@@ -59,11 +62,13 @@ class ViewerRequest(NamedTuple):
         return origins[0] if origins else None
 
     def log_context(self) -> dict[str, Any]:
-        """Identifiers that tie a log line to CloudFront's own logs; never headers or tokens."""
+        """Identifiers that tie a log line to CloudFront's own logs; never headers, tokens or
+        grants."""
+        uri = self.request.get("uri")
         fields = (
             ("request_id", self.config.get("requestId"), 128),
             ("distribution_id", self.config.get("distributionId"), 64),
-            ("uri", self.request.get("uri"), 512),
+            ("uri", without_grant(uri) if type(uri) is str else uri, 512),
         )
         return {name: str(value)[:limit] for name, value, limit in fields if value}
 
@@ -77,7 +82,7 @@ _NOTHING: dict[str, Any] = {}
 def _malformed(
     problem: str, request: dict[str, Any] | None = None, config: dict[str, Any] | None = None
 ) -> ViewerRequest:
-    return ViewerRequest(request or {}, problem, False, (), {}, config or {}, None)
+    return ViewerRequest(request or {}, problem, False, (), {}, config or {}, None, None, None)
 
 
 class _BadHeaderError(Exception):
@@ -127,7 +132,18 @@ def parse(event: object) -> ViewerRequest:
         return _malformed(path.problem, request, config)
     preflight = request.get("method") == "OPTIONS"
     return _new_request(
-        ViewerRequest, (request, None, preflight, authorization, headers, config, path.course)
+        ViewerRequest,
+        (
+            request,
+            None,
+            preflight,
+            authorization,
+            headers,
+            config,
+            path.course,
+            path.grant,
+            path.uri,
+        ),
     )
 
 
@@ -165,13 +181,17 @@ def bearer_token(viewer: ViewerRequest, cookie_name: str | None) -> str:
 
 
 def allow(viewer: ViewerRequest) -> dict[str, Any]:
-    """Forward the request with the Authorization header removed.
+    """Forward the request with the Authorization header removed, and a granted URI rewritten
+    to the plain object URI.
 
     The token has done its job; it must neither reach the origin nor become part of any
-    cache key or origin log.
+    cache key or origin log. CloudFront computes the cache key from the rewritten URI, so
+    every viewer's grant shares one cached copy of the object.
     """
     request = viewer.request
     request.get("headers", {}).pop("authorization", None)
+    if viewer.target is not None:
+        request["uri"] = viewer.target
     return request
 
 

@@ -73,10 +73,16 @@ def render_edge_config(
     service: str | None = None,
     metrics_namespace: str | None = None,
     log_level: str | None = None,
+    grants: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The config document, checked by ``edge_auth.config.parse_config``; raises ConfigError."""
+    """The config document, checked by ``edge_auth.config.parse_config``; raises ConfigError.
+
+    ``grants`` is the ``{"issuer", "jwks"}`` of the content grants the edge accepts: public
+    keys only (``parse_config`` reads each as a public JWK and nothing else).
+    """
     config: dict[str, Any] = {"pools": [pool.document() for pool in pools]}
     optional = {
+        "grants": dict(grants) if grants is not None else None,
         "cookie_name": cookie_name,
         "cors_allowed_origins": list(cors_allowed_origins) or None,
         "service": service,

@@ -97,7 +97,7 @@ async function openItem(contentId) {
   if (item.type === "video") {
     const player = $("player");
     player.hidden = false;
-    player.src = item.url; // the cookie carries the token
+    player.src = item.url; // the URL carries its own grant: no header, no cookie needed
     player.load();
     showStatus(`Loading ${item.url}`);
   } else if (item.type === "quiz") {
@@ -117,7 +117,7 @@ async function openItem(contentId) {
     const link = $("document-link");
     link.href = item.url;
     link.hidden = false;
-    showStatus("The document opens through CloudFront with your token cookie.");
+    showStatus("The document opens through CloudFront with the grant in its URL.");
   }
 }
 

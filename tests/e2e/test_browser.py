@@ -12,6 +12,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -51,10 +52,27 @@ def watch(page: Any, url: str) -> list[int]:
     return statuses
 
 
+def watch_object(page: Any, stack: dict[str, Any], index: int) -> list[int]:
+    """The statuses of every response for content item ``index``, whatever grant its URL
+    carries (``/g/<grant>/<key>``, as the API answers it)."""
+    statuses: list[int] = []
+    path = "/" + quote(stack["content"][index]["key"])
+    base = stack["cloudfront_url"]
+    page.on(
+        "response",
+        lambda r: (
+            statuses.append(r.status)
+            if r.url.startswith(base + "/g/") and r.url.endswith(path)
+            else None
+        ),
+    )
+    return statuses
+
+
 def signed_in_page(browser: Any, stack: dict[str, Any], *, in_group: bool) -> tuple[Any, list[int]]:
-    """A demo page signed in as a demo user, watching the video's URL."""
+    """A demo page signed in as a demo user, watching the video's granted URL."""
     page = browser.new_page()
-    statuses = watch(page, content_url(stack, 0))
+    statuses = watch_object(page, stack, 0)
     page.goto(stack["demo_url"] + "/")
     demo_user = user(stack, in_group=in_group)
     page.fill("#email", demo_user.username)

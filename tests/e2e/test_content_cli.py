@@ -73,9 +73,13 @@ def test_a_published_file_is_refused_to_everyone_else(published: str, outsider_t
 def test_the_api_hands_out_the_published_url(
     stack: dict[str, Any], published: str, member_token: str
 ) -> None:
+    """The published URL, behind the grant the API signs for the caller (``/g/<grant>``)."""
     answer = http(f"{stack['api_url']}/content/handout", headers={"Authorization": member_token})
     assert answer.status == 200
-    assert json.loads(answer.body)["url"] == published
+    base = stack["cloudfront_url"]
+    url = json.loads(answer.body)["url"]
+    grant = url.removeprefix(f"{base}/g/").split("/", 1)[0]
+    assert url == f"{base}/g/{grant}{published.removeprefix(base)}"
 
 
 def test_list_shows_the_published_item(stack: dict[str, Any], published: str) -> None:

@@ -56,6 +56,7 @@ def test_the_packaged_handler_imports_no_publishing_code(package: Path) -> None:
             "catalog.model",
             "catalog.store",
             "course_access",
+            "course_access.grants",
             "course_access.rule",
         ]
     )

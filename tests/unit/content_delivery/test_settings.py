@@ -81,3 +81,43 @@ def test_missing_or_unusable_access_settings_refuse_to_start(access: dict[str, s
     """An unset ALL_ACCESS_GROUPS must not become "every user reads everything"."""
     with pytest.raises(SettingsError, match=r"ALL_ACCESS_GROUPS|COURSE_GROUP_PREFIX"):
         load_settings({**VALID, **access})
+
+
+BASE = {
+    "CATALOG_TABLE": "t",
+    "CONTENT_BASE_URL": "https://d1.cloudfront.net",
+    "APP_ORIGIN": "https://app.example",
+    **ACCESS,
+}
+GRANTS = {
+    "GRANT_SECRET_ID": "arn:aws:secretsmanager:us-east-1:123456789012:secret:s-grant-key-AbCdEf",
+    "GRANT_ISSUER": "urn:private-content:s:grants",
+    "GRANT_LIFETIME_SECONDS": "14400",
+}
+
+
+def test_grant_settings_are_read_together() -> None:
+    grants = load_settings({**BASE, **GRANTS}).grants
+    assert grants is not None
+    assert (grants.issuer, grants.lifetime_seconds) == ("urn:private-content:s:grants", 14400)
+
+
+def test_without_grant_settings_grants_are_off() -> None:
+    assert load_settings(BASE).grants is None
+
+
+@pytest.mark.parametrize(
+    "override",
+    [
+        {"GRANT_SECRET_ID": ""},
+        {"GRANT_ISSUER": ""},
+        {"GRANT_LIFETIME_SECONDS": ""},
+        {"GRANT_LIFETIME_SECONDS": "299"},
+        {"GRANT_LIFETIME_SECONDS": "86401"},
+        {"GRANT_LIFETIME_SECONDS": "4h"},
+        {"GRANT_ISSUER": "has space"},
+    ],
+)
+def test_partial_or_out_of_bounds_grant_settings_are_an_error(override: dict[str, str]) -> None:
+    with pytest.raises(SettingsError, match="GRANT_"):
+        load_settings({**BASE, **GRANTS, **override})

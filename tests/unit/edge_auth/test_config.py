@@ -10,6 +10,7 @@ import pytest
 
 from edge_auth import config
 from edge_auth.errors import ConfigError
+from tests.support.grants import GRANT_ISSUER, GRANT_KID, grants_config
 from tests.support.tokens import TEST_CONFIG_PATH, TEST_ISSUER, SigningKey
 
 UPDATED_ISSUER = TEST_ISSUER.replace("https://cognito-idp.", "https://issuer-cognito-idp.")
@@ -296,3 +297,56 @@ def test_an_all_access_group_that_is_a_course_group_is_a_config_error(
         config.parse_config(
             {**config_dict, "required_groups": ["course-staff"], "course_group_prefix": "course-"}
         )
+
+
+def test_grants_name_their_issuer_and_keys(config_dict: dict[str, Any]) -> None:
+    grant_key = SigningKey.generate(kid=GRANT_KID)
+    settings = config.parse_config({**config_dict, "grants": grants_config(grant_key)})
+    assert settings.grants is not None
+    assert settings.grants.issuer == GRANT_ISSUER
+    assert set(settings.grants.keys) == {GRANT_KID}
+
+
+def test_without_grants_the_edge_trusts_no_grant_key(config_dict: dict[str, Any]) -> None:
+    assert config.parse_config(config_dict).grants is None
+
+
+def test_a_pool_s_key_may_not_be_a_grant_key(
+    config_dict: dict[str, Any], test_key: SigningKey
+) -> None:
+    renamed = SigningKey(test_key.private_key, GRANT_KID)
+    with pytest.raises(ConfigError, match="also a user pool's key"):
+        config.parse_config({**config_dict, "grants": grants_config(renamed)})
+
+
+def test_a_grant_key_may_not_reuse_a_pool_key_s_kid(
+    config_dict: dict[str, Any], test_key: SigningKey
+) -> None:
+    same_kid = SigningKey.generate(kid=test_key.kid)
+    with pytest.raises(ConfigError, match="also a user pool's key"):
+        config.parse_config({**config_dict, "grants": grants_config(same_kid)})
+
+
+@pytest.mark.parametrize(
+    "grants",
+    [
+        [],
+        {"issuer": GRANT_ISSUER},
+        {"issuer": TEST_ISSUER, "jwks": "KEYS"},
+        {"issuer": "has space", "jwks": "KEYS"},
+        {"issuer": GRANT_ISSUER, "jwks": {"keys": []}},
+        {"issuer": GRANT_ISSUER, "jwks": "KEYS", "typo": 1},
+    ],
+)
+def test_an_invalid_grants_entry_is_an_error(config_dict: dict[str, Any], grants: Any) -> None:
+    jwks = grants_config(SigningKey.generate(kid=GRANT_KID))["jwks"]
+    if isinstance(grants, dict) and grants.get("jwks") == "KEYS":
+        grants = {**grants, "jwks": jwks}
+    with pytest.raises(ConfigError):
+        config.parse_config({**config_dict, "grants": grants})
+
+
+def test_more_grant_keys_than_a_rotation_needs_is_an_error(config_dict: dict[str, Any]) -> None:
+    keys = [SigningKey.generate(kid=f"grant-{i}") for i in range(config.MAX_GRANT_KEYS + 1)]
+    with pytest.raises(ConfigError, match="more than"):
+        config.parse_config({**config_dict, "grants": grants_config(*keys)})

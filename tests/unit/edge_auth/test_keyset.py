@@ -75,3 +75,10 @@ def test_a_signing_key_without_a_kid_is_an_error(test_key: SigningKey) -> None:
     del jwk["kid"]
     with pytest.raises(InvalidJwksError, match="kid"):
         parse_jwks({"keys": [jwk]})
+
+
+@pytest.mark.parametrize("member", ["d", "p", "q", "dp", "dq", "qi", "k"])
+def test_a_jwks_entry_with_private_key_material_is_refused(member: str) -> None:
+    jwk = {**SigningKey.generate("k1").public_jwk(), member: "AQAB"}
+    with pytest.raises(InvalidJwksError, match="private"):
+        parse_jwks({"keys": [jwk]})

@@ -1,0 +1,130 @@
+"""Content URLs that carry their own permission, over `make local` and real HTTP: the API's URL
+fetched with no header and no cookie returns the exact bytes (and 206 for a range); another
+course's key, a changed grant, an expired grant are refused with no bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from typing import Any
+from urllib.parse import quote
+
+import boto3
+import jwt
+import pytest
+
+from local.cognito import sign_in
+from tests.e2e.conftest import http, user
+
+GRANTED = "/g/"
+
+
+@pytest.fixture(scope="session")
+def learner_token(stack: dict[str, Any], cognito: Any) -> str:
+    return str(
+        sign_in(cognito, stack["client_id"], user(stack, in_group=False, enrolled=True))["IdToken"]
+    )
+
+
+@pytest.fixture(scope="session")
+def listing(stack: dict[str, Any], learner_token: str) -> list[dict[str, Any]]:
+    answer = http(
+        f"{stack['api_url']}/courses/{stack['course_id']}/content",
+        headers={"Authorization": learner_token},
+    )
+    assert answer.status == 200
+    items: list[dict[str, Any]] = json.loads(answer.body)["items"]
+    return items
+
+
+def grant_in(url: str) -> str:
+    return url.split(GRANTED, 1)[1].split("/", 1)[0]
+
+
+def item_for(stack: dict[str, Any], listing: list[dict[str, Any]], index: int) -> dict[str, Any]:
+    published = stack["content"][index]
+    return next(item for item in listing if item["contentId"] == published["contentId"])
+
+
+def test_the_api_s_url_alone_returns_the_exact_bytes(
+    stack: dict[str, Any], listing: list[dict[str, Any]]
+) -> None:
+    for index, published in enumerate(stack["content"]):
+        answer = http(item_for(stack, listing, index)["url"])  # no header, no cookie
+        assert answer.status == 200
+        assert hashlib.sha256(answer.body).hexdigest() == published["sha256"]
+
+
+def test_the_api_s_url_answers_a_range_with_206_and_those_bytes(
+    stack: dict[str, Any], listing: list[dict[str, Any]]
+) -> None:
+    url = item_for(stack, listing, 0)["url"]
+    whole = http(url).body
+    answer = http(url, headers={"Range": "bytes=100-199"})
+    assert answer.status == 206
+    assert answer.body == whole[100:200]
+
+
+def test_one_grant_serves_the_whole_listing(listing: list[dict[str, Any]]) -> None:
+    assert len({grant_in(item["url"]) for item in listing}) == 1
+    assert len(listing) > 1
+
+
+def test_the_grant_with_another_course_s_key_is_403_and_no_bytes(
+    stack: dict[str, Any], listing: list[dict[str, Any]]
+) -> None:
+    grant = grant_in(listing[0]["url"])
+    other_key = quote(stack["other_content"][0]["key"])
+    answer = http(f"{stack['cloudfront_url']}{GRANTED}{grant}/{other_key}")
+    assert answer.status == 403
+    assert answer.body == b"Forbidden\n"
+
+
+def test_a_changed_grant_is_401_and_no_bytes(listing: list[dict[str, Any]]) -> None:
+    url = listing[0]["url"]
+    grant = grant_in(url)
+    changed = grant[:-2] + ("AA" if not grant.endswith("AA") else "BB")
+    answer = http(url.replace(grant, changed))
+    assert answer.status == 401
+    assert answer.body == b"Unauthorized\n"
+
+
+def test_an_expired_grant_is_401_and_no_bytes(
+    stack: dict[str, Any], listing: list[dict[str, Any]]
+) -> None:
+    """Signed with this run's own grant key (from moto's Secrets Manager): only ``exp`` is
+    wrong."""
+    secrets = boto3.client(
+        "secretsmanager",
+        endpoint_url=stack["aws_endpoint_url"],
+        region_name=stack["region"],
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    key = json.loads(secrets.get_secret_value(SecretId=stack["grant_secret_id"])["SecretString"])
+    url = listing[0]["url"]
+    claims = jwt.decode(grant_in(url), options={"verify_signature": False})
+    now = int(time.time())
+    claims.update(iat=now - 7200, exp=now - 60)
+    expired = jwt.encode(claims, key["private_key"], algorithm="RS256", headers={"kid": key["kid"]})
+    answer = http(url.replace(grant_in(url), expired))
+    assert answer.status == 401
+    assert answer.body == b"Unauthorized\n"
+
+
+def test_a_cognito_token_in_place_of_the_grant_is_401(
+    listing: list[dict[str, Any]], learner_token: str
+) -> None:
+    url = listing[0]["url"]
+    answer = http(url.replace(grant_in(url), learner_token))
+    assert answer.status == 401
+
+
+def test_the_token_header_still_works_on_the_plain_url(
+    stack: dict[str, Any], learner_token: str
+) -> None:
+    url = f"{stack['cloudfront_url']}/{quote(stack['content'][0]['key'])}"
+    answer = http(url, headers={"Authorization": f"Bearer {learner_token}"})
+    assert answer.status == 200
+    assert hashlib.sha256(answer.body).hexdigest() == stack["content"][0]["sha256"]

@@ -1,0 +1,189 @@
+"""Every URL the API answers carries one grant per answer, for the caller (by ``sub`` only)
+and the answer's course, signed with the current grant key; the edge accepts exactly that."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from content_delivery.api import build_app
+from content_delivery.errors import GrantKeyError, SettingsError
+from content_delivery.grants import GrantSigner, parse_grant_key
+from content_delivery.settings import GrantSettings, Settings
+from edge_auth import gate as edge
+from edge_auth.authorizer import Authorizer
+from edge_auth.config import parse_config
+from edge_auth.observability import Telemetry
+from local.samples import SAMPLE_ITEMS
+from tests.support.catalog import InMemoryCatalog
+from tests.support.grant_keys import grant_secret
+from tests.support.grants import GRANT_ISSUER, GRANT_KID, grants_config
+from tests.support.lambda_context import FakeLambdaContext
+from tests.support.make_events import viewer_request
+from tests.support.tokens import SigningKey, b64url, edge_config
+from tests.unit.content_delivery.conftest import CDN
+
+LoadEvent = Callable[[str], dict[str, Any]]
+NOW = 1_900_000_000.0
+LIFETIME = 4 * 3600
+
+
+@pytest.fixture(scope="module")
+def grant_key() -> SigningKey:
+    return SigningKey.generate(kid=GRANT_KID)
+
+
+@pytest.fixture
+def grant_settings(settings: Settings) -> Settings:
+    grants = GrantSettings("stack-grant-key", GRANT_ISSUER, LIFETIME)
+    return Settings(**{**settings.__dict__, "grants": grants})
+
+
+Secret = list[str]
+
+
+@pytest.fixture
+def secret(grant_key: SigningKey) -> Secret:
+    """The secret's current value (a list, so a test can rotate it)."""
+    return [grant_secret(grant_key)]
+
+
+@pytest.fixture
+def call(grant_settings: Settings, secret: Secret) -> Callable[[dict[str, Any]], Any]:
+    signer = GrantSigner(GRANT_ISSUER, LIFETIME, lambda: secret[0])
+
+    def invoke(event: dict[str, Any]) -> Any:
+        app = build_app(grant_settings, InMemoryCatalog(SAMPLE_ITEMS), signer, clock=lambda: NOW)
+        answer = app.resolve(event, FakeLambdaContext())  # type: ignore[arg-type]
+        return answer["statusCode"], json.loads(answer["body"])
+
+    return invoke
+
+
+def grant_of(url: str) -> str:
+    assert url.startswith(f"{CDN}/g/")
+    return url[len(f"{CDN}/g/") :].split("/", 1)[0]
+
+
+def claims_of(grant: str) -> dict[str, Any]:
+    payload = grant.split(".")[1]
+    claims: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + "=" * 3))
+    return claims
+
+
+def test_an_item_s_url_carries_a_grant_before_its_object_key(
+    call: Any, load_event: LoadEvent
+) -> None:
+    status, body = call(load_event("api_get_content_found"))
+    assert status == 200
+    grant = grant_of(body["url"])
+    assert body["url"] == f"{CDN}/g/{grant}/courses/aws-101/aws-101-intro/sample.mp4"
+
+
+def test_a_listing_carries_one_grant_for_the_whole_course(call: Any, load_event: LoadEvent) -> None:
+    status, body = call(load_event("api_list_course_content"))
+    assert status == 200
+    grants = {grant_of(item["url"]) for item in body["items"]}
+    assert len(body["items"]) > 1
+    assert len(grants) == 1
+    assert claims_of(grants.pop())["prefix"] == "courses/aws-101/"
+
+
+def test_a_grant_names_the_caller_by_sub_only_for_the_configured_lifetime(
+    call: Any, load_event: LoadEvent
+) -> None:
+    event = load_event("api_get_content_found")
+    caller = event["requestContext"]["authorizer"]["claims"]
+    claims = claims_of(grant_of(call(event)[1]["url"]))
+    assert claims == {
+        "iss": GRANT_ISSUER,
+        "token_use": "content-grant",
+        "sub": caller["sub"],
+        "prefix": "courses/aws-101/",
+        "iat": int(NOW),
+        "exp": int(NOW) + LIFETIME,
+    }
+
+
+def test_the_api_s_url_opens_its_object_at_the_edge_rewritten_to_the_plain_key(
+    call: Any, load_event: LoadEvent, test_key: SigningKey, grant_key: SigningKey
+) -> None:
+    url = call(load_event("api_get_content_found"))[1]["url"]
+    settings = parse_config(edge_config(test_key, grants=grants_config(grant_key)))
+    gate = edge.Gate(
+        settings, Authorizer.from_config(settings, clock=lambda: NOW), Telemetry("grant-test")
+    )
+    answer = edge.decide(gate, viewer_request(url[len(CDN) :], {}))
+    assert answer["uri"] == "/courses/aws-101/aws-101-intro/sample.mp4"
+
+
+def test_after_a_rotation_grants_are_signed_with_the_new_key(
+    call: Any, load_event: LoadEvent, secret: Secret
+) -> None:
+    secret[0] = grant_secret(SigningKey.generate(kid="grant-test-2"))
+    grant = grant_of(call(load_event("api_get_content_found"))[1]["url"])
+    header = json.loads(base64.urlsafe_b64decode(grant.split(".")[0] + "=="))
+    assert header["kid"] == "grant-test-2"
+
+
+def test_an_unusable_grant_key_answers_500_and_no_url(
+    call: Any, load_event: LoadEvent, secret: Secret
+) -> None:
+    secret[0] = "not json"
+    status, body = call(load_event("api_get_content_found"))
+    assert status == 500
+    assert "url" not in body
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "{}",
+        '{"kid": "k"}',
+        '{"kid": "k", "private_key": "-----BEGIN PRIVATE KEY-----"}',
+        '{"kid": 3, "private_key": "x"}',
+        "[]",
+    ],
+)
+def test_a_grant_secret_that_is_no_grant_key_is_refused(secret: str) -> None:
+    with pytest.raises(GrantKeyError):
+        parse_grant_key(secret)
+
+
+def test_a_grant_key_error_never_shows_the_secret(grant_key: SigningKey) -> None:
+    broken = grant_secret(grant_key).replace('"kid"', '"kidd"')
+    with pytest.raises(GrantKeyError) as raised:
+        parse_grant_key(broken)
+    assert "PRIVATE" not in str(raised.value)
+    assert raised.value.__cause__ is None
+
+
+def test_a_short_rsa_key_is_no_grant_key() -> None:
+    with pytest.raises(GrantKeyError, match="2048"):
+        parse_grant_key(grant_secret(SigningKey.generate("short", bits=1024)))
+
+
+def test_grants_on_without_a_signer_is_a_settings_error(grant_settings: Settings) -> None:
+    with pytest.raises(SettingsError):
+        build_app(grant_settings, InMemoryCatalog(SAMPLE_ITEMS))
+
+
+def test_without_grant_settings_urls_carry_no_grant(
+    settings: Settings, load_event: LoadEvent
+) -> None:
+    answer = build_app(settings, InMemoryCatalog(SAMPLE_ITEMS)).resolve(
+        copy.deepcopy(load_event("api_get_content_found")),
+        FakeLambdaContext(),  # type: ignore[arg-type]
+    )
+    assert "/g/" not in json.loads(answer["body"])["url"]
+
+
+def test_the_grant_is_urlsafe_in_a_path_segment(call: Any, load_event: LoadEvent) -> None:
+    grant = grant_of(call(load_event("api_get_content_found"))[1]["url"])
+    for part in grant.split("."):
+        assert b64url(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))) == part

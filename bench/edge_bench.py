@@ -124,9 +124,12 @@ def grant_times() -> dict[str, float]:
     browser = viewer_request(granted_uri(grant, URI), headers)
     assert "status" not in edge.decide(gate, next(fresh_events(browser, 1))), "not allowed"
     browser_events = fresh_events(browser, CACHED_CALLS * ROUNDS)
+    # A list, not a generator: signing each grant must happen before the clock starts.
     first_seen = iter(
-        viewer_request(granted_uri(grant_key.sign({**grant_claims(), "sub": f"s{i}"}), URI), {})
-        for i in range(FIRST_SEEN_CALLS * ROUNDS)
+        [
+            viewer_request(granted_uri(grant_key.sign({**grant_claims(), "sub": f"s{i}"}), URI), {})
+            for i in range(FIRST_SEEN_CALLS * ROUNDS)
+        ]
     )
     return {
         "handler, cached grant, browser request": per_call_us(

@@ -132,3 +132,26 @@ def test_a_stack_without_course_groups_cannot_enroll(aws: dict[str, Any]) -> Non
     code, _, err = cli(name, "enroll", "--user", USER, "--course", "aws-101")
     assert code == 1
     assert "CourseGroupPrefix" in err
+
+
+def test_a_publish_stopped_before_its_group_is_created_gets_the_group_on_a_re_run(
+    aws: dict[str, Any], deployed: Stack, pool: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The group is the publish's last step: the same command again must still create it."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("notes\n")
+    command = ("add", "--course", "late-group", "--id", "late", "--title", "Notes")
+    command += ("--file", str(notes))
+
+    def stopped(self: object, course_id: str) -> bool:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr("tools.enrolment.Enrolments.ensure_course_group", stopped)
+        code, _, _ = cli(deployed.name, *command)
+    assert code != 0
+    assert "course-late-group" not in pool_groups(aws, pool)
+    code, out, err = cli(deployed.name, *command)
+    assert (code, err) == (0, "")
+    assert out.startswith("already published late")
+    assert "course-late-group" in pool_groups(aws, pool)

@@ -140,8 +140,8 @@ def test_a_publish_stopped_before_its_group_is_created_gets_the_group_on_a_re_ru
     """The group is the publish's last step: the same command again must still create it."""
     notes = tmp_path / "notes.txt"
     notes.write_text("notes\n")
-    command = ("add", "--course", "late-group", "--id", "late", "--title", "Notes")
-    command += ("--file", str(notes))
+    command = ["add", "--course", "late-group", "--id", "late", "--title", "Notes"]
+    command += ["--file", str(notes)]
 
     def stopped(self: object, course_id: str) -> bool:
         raise KeyboardInterrupt

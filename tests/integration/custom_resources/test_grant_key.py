@@ -6,7 +6,11 @@ converges when it runs again."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -24,6 +28,7 @@ from tests.support.custom_resource import cfn_event
 from tests.support.http import Answer, scripted_server
 from tests.support.publishing import Fault, Faulty, ProcessDied, throttled
 from tests.support.template import source_template
+from tests.support.tokens import ROOT
 
 ISSUER = "urn:private-content:grant-test:grants"
 SECRETS_MANAGER_WRITES = frozenset(
@@ -369,3 +374,37 @@ def test_a_create_stopped_then_rolled_back_leaves_no_secret(
         apply(faulty(secrets, fault), make_request("Create"))
     apply(secrets, make_request("Delete", physical_id="GrantKey"))
     assert secrets_named(secrets, secret_name(stack_id)) == []
+
+
+@pytest.mark.parametrize("write", ["create_secret", "put_secret_value"])
+def test_a_create_killed_after_a_write_converges_when_lambda_retries_it(
+    secrets: Any,
+    make_request: Callable[..., Request],
+    stack_id: str,
+    moto_url: str,
+    write: str,
+) -> None:
+    """A real process, SIGKILLed once the write took effect (as a Lambda timeout ends one)."""
+    if write == "put_secret_value":  # the retry of an attempt that had made the secret
+        apply(secrets, make_request("Create"))
+    env = {
+        **os.environ,
+        "AWS_ENDPOINT_URL": moto_url,
+        "PYTHONPATH": f"{ROOT / 'functions'}{os.pathsep}{ROOT}",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.support.killable_grant_key", write, stack_id, ISSUER],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert line == f"{write} done\n", process.stderr.read() if process.stderr else ""
+
+    outcome = apply(secrets, make_request("Create"))
+    assert_converged(secrets, outcome, stack_id)

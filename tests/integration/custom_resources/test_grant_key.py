@@ -18,7 +18,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from custom_resource.protocol import CustomResourceError, Outcome, Request, run
+from custom_resource.protocol import CustomResourceError, Outcome, Request, response_body, run
 
 from edge_auth.keyset import parse_jwks
 from grant_key import app
@@ -408,3 +408,26 @@ def test_a_create_killed_after_a_write_converges_when_lambda_retries_it(
 
     outcome = apply(secrets, make_request("Create"))
     assert_converged(secrets, outcome, stack_id)
+
+
+#: "The total size of the response body can't exceed 4096 bytes." (CloudFormation User Guide,
+#: "Custom resource response objects").
+RESPONSE_LIMIT = 4096
+
+
+def test_the_answer_fits_cloudformation_s_response_limit_for_the_longest_stack_name(
+    secrets: Any,
+) -> None:
+    stack_id = f"arn:aws:cloudformation:us-east-1:123456789012:stack/{'s' * 128}/{uuid.uuid4()}"
+    event = cfn_event(
+        "Create",
+        {"Issuer": f"urn:private-content:{'s' * 128}:grants"},
+        "https://unused.example/",
+        logical_id="GrantKey",
+        stack_id=stack_id,
+    )
+    request = Request.from_event(event)
+    outcome = apply(secrets, request)
+    size = len(response_body(request, "SUCCESS", outcome, "OK"))
+    print(f"response body: {size} bytes")
+    assert size < RESPONSE_LIMIT

@@ -204,7 +204,8 @@ def _delete(client: SecretsManagerClient, request: Request) -> Outcome:
     # A Create that never answered has no ARN as its ID; its secret still has its name.
     target = physical if _SECRET_ARN.fullmatch(physical) else secret_name(request.stack_id)
     described = _describe(client, target)
-    if described is not None and owned_by(described, request):
+    # Scheduled for deletion already (by hand): it goes without us.
+    if described is not None and owned_by(described, request) and not described.get("DeletedDate"):
         try:
             client.delete_secret(SecretId=described["ARN"], ForceDeleteWithoutRecovery=True)
         except ClientError as exc:

@@ -10,6 +10,7 @@ import jwt
 import pytest
 import requests
 from authlib.integrations.base_client.errors import OAuthError
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.e2e.conftest import content_url, user
 from tests.support.managed_login import (
@@ -306,3 +307,44 @@ def test_an_enrolment_made_after_sign_in_shows_in_the_next_refreshed_token(stack
     after = jwt.decode(refreshed["id_token"], options={"verify_signature": False})
     assert "cognito:groups" not in before
     assert after["cognito:groups"] == [group]
+
+
+def test_a_token_request_over_the_size_cap_is_refused_unread(stack):
+    answer = requests.post(
+        endpoint(stack, "/oauth2/token"),
+        data={"grant_type": "refresh_token", "refresh_token": "x" * 20_000},
+        timeout=10,
+    )
+    assert (answer.status_code, answer.json()["error"]) == (400, "invalid_request")
+
+
+def test_a_form_with_a_repeated_parameter_is_refused(stack, tokens):
+    body = (
+        f"grant_type=refresh_token&client_id={stack['client_id']}"
+        f"&refresh_token={tokens['refresh_token']}&refresh_token=other"
+    )
+    answer = requests.post(
+        endpoint(stack, "/oauth2/token"),
+        data=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        timeout=10,
+    )
+    assert (answer.status_code, answer.json()["error"]) == (400, "invalid_request")
+
+
+def test_an_unknown_kid_does_not_make_cloudfront_forget_the_stand_ins_key(stack, tokens):
+    """A token with an unknown kid makes the edge refetch its pool's JWKS; the set it fetches
+    must still hold the stand-in's key, or every managed-login token would be refused after."""
+    claims = jwt.decode(tokens["id_token"], options={"verify_signature": False})
+    forged = jwt.encode(
+        claims,
+        rsa.generate_private_key(public_exponent=65537, key_size=2048),
+        "RS256",
+        headers={"kid": "forged-kid"},
+    )
+    url = content_url(stack)
+    refused = requests.get(url, headers={"Authorization": f"Bearer {forged}"}, timeout=10)
+    served = requests.get(
+        url, headers={"Authorization": f"Bearer {tokens['id_token']}"}, timeout=10
+    )
+    assert (refused.status_code, served.status_code) == (401, 200)

@@ -105,8 +105,10 @@ def test_a_reused_code_revokes_the_refresh_token_it_issued(stack, member):
         client.refresh_token(endpoint(stack, "/oauth2/token"), refresh_token=first["refresh_token"])
 
 
-def test_a_foreign_redirect_uri_gets_an_error_page_not_a_redirect(stack, member):
-    foreign = oauth_client(stack, redirect_uri="http://127.0.0.1:1/")
+@pytest.mark.parametrize("foreign_uri", ["http://127.0.0.1:1/", "{app}evil", "{app}/", "{app}?x=1"])
+def test_a_foreign_redirect_uri_gets_an_error_page_not_a_redirect(stack, foreign_uri):
+    redirect_uri = foreign_uri.format(app=stack["callback_url"])
+    foreign = oauth_client(stack, redirect_uri=redirect_uri)
     url, _ = foreign.create_authorization_url(
         endpoint(stack, "/oauth2/authorize"), code_verifier="v" * 64
     )

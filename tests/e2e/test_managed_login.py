@@ -350,3 +350,33 @@ def test_an_unknown_kid_does_not_make_cloudfront_forget_the_stand_ins_key(stack,
         url, headers={"Authorization": f"Bearer {tokens['id_token']}"}, timeout=10
     )
     assert (refused.status_code, served.status_code) == (401, 200)
+
+
+def test_the_demo_pages_origin_may_read_token_answers(stack, tokens):
+    origin = stack["callback_url"].rstrip("/")
+    answer = requests.post(
+        endpoint(stack, "/oauth2/token"),
+        data={
+            "grant_type": "refresh_token",
+            "client_id": stack["client_id"],
+            "refresh_token": tokens["refresh_token"],
+        },
+        headers={"Origin": origin},
+        timeout=10,
+    )
+    assert answer.status_code == 200
+    assert answer.headers["Access-Control-Allow-Origin"] == origin
+
+
+def test_another_origin_may_not_read_token_answers(stack, tokens):
+    answer = requests.post(
+        endpoint(stack, "/oauth2/token"),
+        data={
+            "grant_type": "refresh_token",
+            "client_id": stack["client_id"],
+            "refresh_token": tokens["refresh_token"],
+        },
+        headers={"Origin": "http://evil.example"},
+        timeout=10,
+    )
+    assert "Access-Control-Allow-Origin" not in answer.headers

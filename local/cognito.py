@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tools.enrolment import Enrolments, course_rule
 
-from .template import resource_properties, source_template
+from .template import deployed_value, resource_properties, source_template
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -16,6 +17,8 @@ if TYPE_CHECKING:  # pragma: no cover
 CONTENT_GROUP: str = source_template()["Parameters"]["ContentGroupName"]["Default"]
 #: The template's default course-group prefix (parameter CourseGroupPrefix).
 COURSE_GROUP_PREFIX: str = source_template()["Parameters"]["CourseGroupPrefix"]["Default"]
+#: OAuth scopes of the web client when template.yaml names none.
+OAUTH_SCOPES = ["openid", "email", "profile"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ def create_cognito_pool(
     name: str = "private-content-local",
     group: str = CONTENT_GROUP,
     users: tuple[DemoUser, ...] = DEMO_USERS,
+    app_urls: Sequence[str] = (),
 ) -> CognitoPool:
     """Create the pool, its web client and content group, and users with permanent passwords,
     each enrolled in their courses by `bin/content enroll`'s own code.
@@ -71,6 +75,9 @@ def create_cognito_pool(
     UserPool and UserPoolClient (with self-registration off, the parameter's default). The
     client also allows USER_PASSWORD_AUTH so that the plain-JavaScript demo page can sign in
     without an SRP library; the deployed client allows SRP and refresh only.
+
+    ``app_urls`` become the client's callback and sign-out URLs, with the authorization-code
+    grant and the template's OAuth scopes, for the local managed-login stand-in.
     """
     pool_template = resource_properties("UserPool")
     client_template = resource_properties("UserPoolClient")
@@ -88,11 +95,12 @@ def create_cognito_pool(
         GenerateSecret=client_template["GenerateSecret"],
         ExplicitAuthFlows=[*client_template["ExplicitAuthFlows"], "ALLOW_USER_PASSWORD_AUTH"],
         EnableTokenRevocation=client_template["EnableTokenRevocation"],
-        AccessTokenValidity=client_template["AccessTokenValidity"],
-        IdTokenValidity=client_template["IdTokenValidity"],
-        RefreshTokenValidity=client_template["RefreshTokenValidity"],
-        TokenValidityUnits=client_template["TokenValidityUnits"],
+        AccessTokenValidity=int(deployed_value(client_template["AccessTokenValidity"])),
+        IdTokenValidity=int(deployed_value(client_template["IdTokenValidity"])),
+        RefreshTokenValidity=int(deployed_value(client_template["RefreshTokenValidity"])),
+        TokenValidityUnits=deployed_value(client_template["TokenValidityUnits"]),
         ReadAttributes=["email"],
+        **_oauth_settings(client_template, app_urls),
     )["UserPoolClient"]
     cognito.create_group(GroupName=group, UserPoolId=pool_id)
     for user in users:
@@ -125,6 +133,20 @@ def create_cognito_pool(
         group=group,
         users=users,
     )
+
+
+def _oauth_settings(client_template: dict[str, Any], app_urls: Sequence[str]) -> dict[str, Any]:
+    if not app_urls:
+        return {}
+    return {
+        "CallbackURLs": list(app_urls),
+        "LogoutURLs": list(app_urls),
+        "AllowedOAuthFlows": ["code"],
+        "AllowedOAuthFlowsUserPoolClient": True,
+        # The scopes issue 11 asks of the template, until the template declares them.
+        "AllowedOAuthScopes": client_template.get("AllowedOAuthScopes", OAUTH_SCOPES),
+        "SupportedIdentityProviders": ["COGNITO"],
+    }
 
 
 def sign_in(

@@ -13,7 +13,7 @@ export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv local lint typecheck template-check build test pytest bench events invoke-edge \
+.PHONY: help venv local demo lint typecheck template-check build test pytest bench events invoke-edge \
 	invoke-api clean
 
 help: ## List the targets
@@ -30,6 +30,9 @@ venv: $(STAMP) ## Create .venv from requirements-dev.txt
 
 local: venv ## Run the whole product on this machine (no AWS account) until Ctrl-C
 	PYTHONPATH=functions:. $(BIN)/python -m local $(ARGS)
+
+demo: venv ## Serve the demo page for the deployed stack on its loopback app origin, until Ctrl-C
+	PYTHONPATH=functions:. $(BIN)/python -m tools.demo $(ARGS)
 
 lint: venv ## ruff lint and format check
 	$(BIN)/ruff check .

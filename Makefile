@@ -70,8 +70,9 @@ pytest: venv ## Only the pytest suite (rebuilds .aws-sam when sources changed)
 
 test: lint typecheck template-check pytest ## Everything CI runs: lint, types, template checks, all tests
 
-bench: venv ## Edge authorizer benchmark (numbers go in README.md)
-	$(BIN)/python bench/edge_bench.py
+bench: venv ## Edge authorizer and Content Delivery API benchmarks (numbers go in README.md)
+	status=0; $(BIN)/python bench/edge_bench.py || status=$$?; $(BIN)/python bench/api_bench.py; \
+		exit $$status
 
 events: venv ## Regenerate the signed sample events in events/ from the test-only key
 	$(BIN)/python -m tests.support.make_events

@@ -3,8 +3,8 @@ stack's outputs (stack and Region as `bin/content` finds them), until Ctrl-C.
 
 The page is the one `make local` serves (``local.stack.DemoSite``); only its config.json
 differs. It must be served on an app origin: managed login redirects only to the callback URLs
-the template derives from ``AppOrigins``, and CORS answers only those origins. So the page is
-served on the one that is a loopback ``http`` origin, bound on 127.0.0.1.
+the template derives from the ``AppOrigins`` parameter, and CORS answers only those origins.
+So the page is served on the one that is a loopback ``http`` origin, bound on 127.0.0.1.
 
 Exit status 2, with one line, for what the user must fix first (bad arguments, a stack without
 the outputs, no loopback app origin); 1 when the stack cannot be read or the port bound.
@@ -40,7 +40,9 @@ PAGE_OUTPUTS = {
     "clientId": "UserPoolClientId",
     "contentUrl": "ContentBaseUrl",
 }
-ORIGINS_OUTPUT = "AppOrigins"
+#: The app origins, comma-separated: the parameter AppOrigins as an output (an output may not
+#: be named like a list parameter: sam build's resolver fails on it).
+ORIGINS_OUTPUT = "AppOriginList"
 
 
 class DemoConfigError(Exception):

@@ -24,7 +24,7 @@ OUTPUTS = {
     "ContentBaseUrl": "https://d111111abcdef8.cloudfront.net",
     "UserPoolClientId": "4example0client0id",
     "ManagedLoginUrl": "https://courses-1a2b.auth.us-east-1.amazoncognito.com",
-    "AppOrigins": "https://courses.example.com,http://localhost:8000",
+    "AppOriginList": "https://courses.example.com,http://localhost:8000",
 }
 
 
@@ -99,7 +99,7 @@ def test_a_stack_deployed_before_the_demo_outputs_is_one_line_and_exit_2(
     assert run(["--stack", deployed.name, "--region", "us-east-1", "--port", "0"], err=err) == 2
     assert err.getvalue() == (
         f"error: stack {deployed.name!r} has no output ApiUrl, ManagedLoginUrl, "
-        "UserPoolClientId, AppOrigins; deploy this version\n"
+        "UserPoolClientId, AppOriginList; deploy this version\n"
     )
 
 

@@ -13,7 +13,7 @@ OUTPUTS = {
     "ContentBaseUrl": "https://d111.cloudfront.net",
     "UserPoolClientId": "client123",
     "ManagedLoginUrl": "https://courses-1a2b.auth.us-east-1.amazoncognito.com",
-    "AppOrigins": "http://localhost:8000",
+    "AppOriginList": "http://localhost:8000",
 }
 
 
@@ -39,14 +39,14 @@ def test_a_stack_without_an_output_the_page_needs_is_refused_by_name(name: str) 
 def test_the_loopback_origin_is_chosen_among_several() -> None:
     outputs = {
         **OUTPUTS,
-        "AppOrigins": "https://app.example.com, http://127.0.0.1:9000,http://localhost:8000",
+        "AppOriginList": "https://app.example.com, http://127.0.0.1:9000,http://localhost:8000",
     }
     config = demo_config(outputs, "s")
     assert (config.origin, config.port) == ("http://127.0.0.1:9000", 9000)
 
 
 def test_a_loopback_origin_without_a_port_is_served_on_port_80() -> None:
-    assert demo_config({**OUTPUTS, "AppOrigins": "http://localhost"}, "s").port == 80
+    assert demo_config({**OUTPUTS, "AppOriginList": "http://localhost"}, "s").port == 80
 
 
 @pytest.mark.parametrize(
@@ -62,7 +62,7 @@ def test_a_loopback_origin_without_a_port_is_served_on_port_80() -> None:
 )
 def test_a_stack_with_no_loopback_app_origin_says_which_origin_to_add(origins: str) -> None:
     with pytest.raises(DemoConfigError, match="add http://localhost:8000 to AppOrigins"):
-        demo_config({**OUTPUTS, "AppOrigins": origins}, "s")
+        demo_config({**OUTPUTS, "AppOriginList": origins}, "s")
 
 
 @pytest.mark.parametrize("argv", [["--port", "70000"], ["--port", "x"], ["--bogus"]])

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from tools.enrolment import Enrolments, course_rule
 
-from .template import resource_properties, source_template
+from .template import Value, evaluate, resource_properties, source_template
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -60,6 +60,7 @@ def create_cognito_pool(
     cognito: CognitoIdentityProviderClient,
     endpoint_url: str,
     *,
+    app_origins: list[str] | None = None,
     name: str = "private-content-local",
     group: str = CONTENT_GROUP,
     users: tuple[DemoUser, ...] = DEMO_USERS,
@@ -67,13 +68,19 @@ def create_cognito_pool(
     """Create the pool, its web client and content group, and users with permanent passwords,
     each enrolled in their courses by `bin/content enroll`'s own code.
 
-    Sign-in attributes, password policy, token lifetimes and flows come from template.yaml's
-    UserPool and UserPoolClient (with self-registration off, the parameter's default). The
-    client also allows USER_PASSWORD_AUTH so that the plain-JavaScript demo page can sign in
-    without an SRP library; the deployed client allows SRP and refresh only.
+    Sign-in attributes, password policy, token lifetimes (the parameters' defaults), flows and
+    the OAuth settings come from template.yaml's UserPool and UserPoolClient, the callback and
+    sign-out URLs derived from ``app_origins`` (default: the parameter's default) as the
+    template derives them from AppOrigins.
+    The client also allows USER_PASSWORD_AUTH so that the plain-JavaScript demo page can sign
+    in without an SRP library; the deployed client allows SRP only (and OAuth).
     """
     pool_template = resource_properties("UserPool")
-    client_template = resource_properties("UserPoolClient")
+    given: dict[str, Value] = {} if app_origins is None else {"AppOrigins": app_origins}
+    client_template = evaluate(
+        {k: v for k, v in resource_properties("UserPoolClient").items() if k != "UserPoolId"},
+        given,
+    )
     pool = cognito.create_user_pool(
         PoolName=name,
         UsernameAttributes=pool_template["UsernameAttributes"],
@@ -88,10 +95,22 @@ def create_cognito_pool(
         GenerateSecret=client_template["GenerateSecret"],
         ExplicitAuthFlows=[*client_template["ExplicitAuthFlows"], "ALLOW_USER_PASSWORD_AUTH"],
         EnableTokenRevocation=client_template["EnableTokenRevocation"],
-        AccessTokenValidity=client_template["AccessTokenValidity"],
-        IdTokenValidity=client_template["IdTokenValidity"],
-        RefreshTokenValidity=client_template["RefreshTokenValidity"],
+        AccessTokenValidity=int(client_template["AccessTokenValidity"]),
+        IdTokenValidity=int(client_template["IdTokenValidity"]),
+        RefreshTokenValidity=int(client_template["RefreshTokenValidity"]),
         TokenValidityUnits=client_template["TokenValidityUnits"],
+        AllowedOAuthFlowsUserPoolClient=client_template["AllowedOAuthFlowsUserPoolClient"],
+        AllowedOAuthFlows=client_template["AllowedOAuthFlows"],
+        AllowedOAuthScopes=client_template["AllowedOAuthScopes"],
+        SupportedIdentityProviders=client_template["SupportedIdentityProviders"],
+        CallbackURLs=client_template["CallbackURLs"],
+        LogoutURLs=client_template["LogoutURLs"],
+        RefreshTokenRotation={
+            "Feature": client_template["RefreshTokenRotation"]["Feature"],
+            "RetryGracePeriodSeconds": int(
+                client_template["RefreshTokenRotation"]["RetryGracePeriodSeconds"]
+            ),
+        },
         ReadAttributes=["email"],
     )["UserPoolClient"]
     cognito.create_group(GroupName=group, UserPoolId=pool_id)

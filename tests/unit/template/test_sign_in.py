@@ -246,4 +246,4 @@ def test_api_gateway_s_own_errors_are_readable_by_the_app_and_carry_no_credentia
 
 
 def test_the_app_origins_output_lists_them(cfn: dict[str, Any]) -> None:
-    assert with_origins(cfn["Outputs"]["AppOrigins"]["Value"]) == ",".join(ORIGINS)
+    assert with_origins(cfn["Outputs"]["AppOriginList"]["Value"]) == ",".join(ORIGINS)

@@ -654,7 +654,7 @@ def test_operations_are_alarmed(resources: dict[str, Any], namespace: str, metri
         "UserPoolId",
         "UserPoolClientId",
         "ManagedLoginUrl",
-        "AppOrigins",
+        "AppOriginList",
         "ContentBucketName",
         "CatalogTableName",
     ],

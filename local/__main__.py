@@ -13,6 +13,7 @@ import threading  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
+from .managed_login.tokens import TokenLifetimes  # noqa: E402
 from .stack import LocalStack, Ports, StackInfo  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,11 +22,21 @@ ROOT = Path(__file__).resolve().parents[1]
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="make local", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (loopback)")
-    for name in ("moto", "cloudfront", "api", "demo"):
+    for name in ("moto", "cloudfront", "api", "demo", "auth"):
         parser.add_argument(f"--{name}-port", type=int, default=0, help="0 picks a free port")
     parser.add_argument(
         "--state-dir", type=Path, default=ROOT / ".local", help="where stack.json goes"
     )
+    dev = parser.add_argument_group(
+        "development only",
+        "token lifetimes of the managed-login stand-in (default: template.yaml's UserPoolClient)",
+    )
+    for kind, meaning in (
+        ("id", "ID tokens expire N seconds after they are issued (short: see the page refresh)"),
+        ("access", "access tokens expire N seconds after they are issued"),
+        ("refresh", "a sign-in's refresh tokens, rotated or not, expire N seconds after it"),
+    ):
+        dev.add_argument(f"--{kind}-token-seconds", type=int, metavar="N", help=meaning)
     return parser.parse_args()
 
 
@@ -44,10 +55,14 @@ def describe(info: StackInfo) -> str:
     lines = [
         f"Local stack ready in {info.startup_seconds:.1f} s. Ctrl-C stops it.",
         "",
-        f"  Demo page        {info.demo_url}/",
+        f"  Demo page        {info.callback_url}",
+        f"  Managed login    {info.auth_url}   (stand-in: /oauth2/authorize, /oauth2/token, "
+        "/oauth2/revoke, /logout)",
         f"  CloudFront       {info.cloudfront_url}   (edge function, then the private bucket)",
         f"  Content API      {info.api_url}   (Cognito authorizer)",
         f"  AWS (moto)       {info.aws_endpoint_url}   (S3, Cognito, DynamoDB)",
+        f"  Token lifetimes  ID {info.token_seconds['id']} s, access "
+        f"{info.token_seconds['access']} s, refresh {info.token_seconds['refresh']} s",
         "",
         "  Demo users (sign in on the demo page):",
         *[f"    {u['username']:<24} {u['password']:<20} {_role(u, info)}" for u in info.users],
@@ -66,9 +81,26 @@ def describe(info: StackInfo) -> str:
 
 def main() -> None:
     args = _arguments()
+    try:
+        lifetimes = TokenLifetimes.from_template().overridden(
+            id_seconds=args.id_token_seconds,
+            access_seconds=args.access_token_seconds,
+            refresh_seconds=args.refresh_token_seconds,
+        )
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
     stack = LocalStack(
-        Ports(args.host, args.moto_port, args.cloudfront_port, args.api_port, args.demo_port),
+        Ports(
+            args.host,
+            args.moto_port,
+            args.cloudfront_port,
+            args.api_port,
+            args.demo_port,
+            args.auth_port,
+        ),
         args.state_dir,
+        lifetimes,
     )
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())

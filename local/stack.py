@@ -42,6 +42,9 @@ from .cloudfront import LocalCloudFront, ResponseHeadersPolicy, S3Origin
 from .cognito import COURSE_GROUP_PREFIX, CognitoPool, create_cognito_pool
 from .grant_key import GRANT_ISSUER, GRANT_LIFETIME_SECONDS, LocalGrantKey, create_grant_key
 from .http import BackgroundServer, QuietHandler
+from .managed_login.directory import Directory
+from .managed_login.server import ManagedLogin
+from .managed_login.tokens import SigningKey, TokenLifetimes, TokenMinter
 from .resources import create_catalog_table, create_content_bucket
 from .samples import OTHER_COURSE, OTHER_SAMPLES, SAMPLE_COURSE, SAMPLES
 from .template import source_template
@@ -61,6 +64,12 @@ class Ports:
     cloudfront: int = 0
     api: int = 0
     demo: int = 0
+    auth: int = 0
+
+
+def app_url(demo_url: str) -> str:
+    """The demo page's URL: the web client's one callback and sign-out URL."""
+    return f"{demo_url}/"
 
 
 @dataclass
@@ -70,6 +79,10 @@ class StackInfo:
     cloudfront_url: str
     api_url: str
     demo_url: str
+    #: The managed-login stand-in, laid out like a Cognito domain (/oauth2/authorize, ...).
+    auth_url: str
+    #: The demo page's URL, registered as the client's callback and sign-out URL.
+    callback_url: str
     aws_endpoint_url: str
     region: str
     user_pool_id: str
@@ -90,6 +103,8 @@ class StackInfo:
     #: The secret holding this run's grant key (generated at start), for tests that mint
     #: grants the API would not (expired ones).
     grant_secret_id: str = ""
+    #: Lifetimes of the stand-in's tokens: ``id``, ``access`` and ``refresh``, in seconds.
+    token_seconds: dict[str, int] = field(default_factory=dict)
 
 
 class DemoSite:
@@ -114,9 +129,12 @@ class DemoSite:
 
 
 class LocalStack:
-    def __init__(self, ports: Ports, state_dir: Path) -> None:
+    def __init__(
+        self, ports: Ports, state_dir: Path, lifetimes: TokenLifetimes | None = None
+    ) -> None:
         self.ports = ports
         self.state_dir = state_dir
+        self.lifetimes = lifetimes or TokenLifetimes.from_template()
         self._moto: ThreadedMotoServer | None = None
         self._servers: list[BackgroundServer] = []
 
@@ -145,15 +163,19 @@ class LocalStack:
         def client(name: str) -> Any:
             return session.client(name, endpoint_url=endpoint)  # type: ignore[call-overload]
 
-        # Bind the three endpoints first: their URLs are part of the configuration.
-        cloudfront, api, demo = (
+        # Bind the four endpoints first: their URLs are part of the configuration.
+        cloudfront, api, demo, auth = (
             BackgroundServer(self.ports.host, port)
-            for port in (self.ports.cloudfront, self.ports.api, self.ports.demo)
+            for port in (self.ports.cloudfront, self.ports.api, self.ports.demo, self.ports.auth)
         )
-        self._servers = [cloudfront, api, demo]
+        self._servers = [cloudfront, api, demo, auth]
 
         pool = create_cognito_pool(client("cognito-idp"), endpoint, app_origins=[demo.url])
+        # The pool's keys: moto's (its own tokens) and the managed-login stand-in's, made now.
+        login_key = SigningKey()
         jwks = pool_jwks(pool.issuer, pool.jwks_url)
+        jwks = {"keys": [*jwks["keys"], login_key.public_jwk]}
+        jwks_url = f"{auth.url}/.well-known/jwks.json"  # serves that set, for the edge's refresh
         create_catalog_table(client("dynamodb"), TABLE)
         create_content_bucket(client("s3"), BUCKET, app_origin=demo.url)
         enrolments = Enrolments(
@@ -164,7 +186,7 @@ class LocalStack:
 
         grant_key = create_grant_key(client("secretsmanager"))
         edge_config_path = self._write_edge_config(
-            pool, jwks, demo.url, client("cognito-idp"), grant_key
+            pool, jwks, jwks_url, demo.url, client("cognito-idp"), grant_key
         )
         cloudfront.serve(
             LocalCloudFront(
@@ -190,10 +212,19 @@ class LocalStack:
                 GatewayResponseHeaders.from_template(),
             )
         )
+        auth.serve(
+            ManagedLogin(
+                Directory(client("cognito-idp"), pool.pool_id),
+                TokenMinter(pool.issuer, login_key, self.lifetimes),
+                jwks,
+            )
+        )
         demo.serve(
             DemoSite(
                 {
                     "cognitoEndpoint": endpoint,
+                    "authUrl": auth.url,
+                    "redirectUri": app_url(demo.url),
                     "clientId": pool.client_id,
                     "apiUrl": api.url,
                     "cloudfrontUrl": cloudfront.url,
@@ -205,6 +236,8 @@ class LocalStack:
             cloudfront_url=cloudfront.url,
             api_url=api.url,
             demo_url=demo.url,
+            auth_url=auth.url,
+            callback_url=app_url(demo.url),
             aws_endpoint_url=endpoint,
             region=REGION,
             user_pool_id=pool.pool_id,
@@ -219,6 +252,11 @@ class LocalStack:
             startup_seconds=round(time.monotonic() - started, 2),
             edge_config_path=str(edge_config_path),
             grant_secret_id=grant_key.secret_arn,
+            token_seconds={
+                "id": self.lifetimes.id_seconds,
+                "access": self.lifetimes.access_seconds,
+                "refresh": self.lifetimes.refresh_seconds,
+            },
         )
         self._write_state(info)
         return info
@@ -243,6 +281,7 @@ class LocalStack:
         self,
         pool: CognitoPool,
         jwks: dict[str, Any],
+        jwks_url: str,
         app_origin: str,
         cognito: Any,
         grant_key: LocalGrantKey,
@@ -255,7 +294,7 @@ class LocalStack:
             token_use=["id", "access"],
             required_groups=[pool.group],
             jwks=jwks,
-            jwks_url=pool.jwks_url,
+            jwks_url=jwks_url,
             course_group_prefix=COURSE_GROUP_PREFIX,
         )
         config = render_edge_config(

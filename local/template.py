@@ -66,3 +66,17 @@ def _parameter(name: str, parameters: dict[str, Value]) -> Value:
     declared = _template()["Parameters"][name]
     default: str = str(declared["Default"])
     return default.split(",") if declared["Type"] == "CommaDelimitedList" else default
+
+
+def deployed_value(value: Any) -> Any:
+    """A property's value as deployed with the parameters' defaults: ``!Ref Parameter`` reads
+    that parameter's ``Default``; another intrinsic function is a ValueError (it has no value
+    here)."""
+    intrinsic = isinstance(value, dict) and len(value) == 1
+    if intrinsic and (next(iter(value)) == "Ref" or next(iter(value)).startswith("Fn::")):
+        name = value.get("Ref")
+        parameter = _template().get("Parameters", {}).get(name) if isinstance(name, str) else None
+        if parameter is None or "Default" not in parameter:
+            raise ValueError(f"template.yaml: {value!r} has no value without a deployment")
+        return parameter["Default"]
+    return value

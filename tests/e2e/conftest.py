@@ -3,6 +3,7 @@ subprocess, and helpers that talk to it over real HTTP."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
@@ -49,16 +50,16 @@ def http(url: str, *, method: str = "GET", headers: dict[str, str] | None = None
         return HttpAnswer(error.code, dict(error.headers), error.read())
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """`python -m local` (what `make local` runs) on free ports; its stack.json once ready."""
-    state = tmp_path_factory.mktemp("local-stack")
+@contextlib.contextmanager
+def local_stack(state: Path, *options: str) -> Iterator[dict[str, Any]]:
+    """`python -m local [options]` (what `make local` runs) on free ports, writing its state to
+    ``state``; its stack.json once ready, until the block ends."""
     log_path = state / "local.log"
     env = {**os.environ, "PYTHONPATH": f"{ROOT / 'functions'}{os.pathsep}{ROOT}"}
     started = time.monotonic()
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "local", "--state-dir", str(state)],
+            [sys.executable, "-m", "local", "--state-dir", str(state), *options],
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -71,17 +72,27 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             pytest.fail(f"the local stack did not start:\n{log_path.read_text()}")
         time.sleep(0.05)
     info: dict[str, Any] = json.loads(ready.read_text())
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "local-stack-startup.txt").write_text(
-        f"launch to ready: {time.monotonic() - started:.2f} s (reported by the stack: "
-        f"{info['startup_seconds']} s)\n"
-    )
-    yield info
-    process.send_signal(signal.SIGINT)
+    info["launch_seconds"] = time.monotonic() - started
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        yield info
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The local stack with its defaults, for the whole session."""
+    with local_stack(tmp_path_factory.mktemp("local-stack")) as info:
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "local-stack-startup.txt").write_text(
+            f"launch to ready: {info['launch_seconds']:.2f} s (reported by the stack: "
+            f"{info['startup_seconds']} s)\n"
+        )
+        yield info
 
 
 @pytest.fixture(scope="session")

@@ -44,7 +44,8 @@ def throttled() -> ClientError:
 class Fault:
     """Stop at the ``at``-th write (1-based), ``before`` it reaches AWS or after it took
     effect (the answer lost). ``fatal``: every call after that fails too, as if the
-    process had died, so no recovery can run in it."""
+    process had died, so no recovery can run in it. ``calls`` names the writes (publishing's
+    by default)."""
 
     at: int | None = None
     after: bool = False
@@ -52,11 +53,12 @@ class Fault:
     fatal: bool = False
     writes: list[str] = field(default_factory=list)
     fired: bool = False
+    calls: frozenset[str] = WRITES
 
     def call(self, name: str, method: Any, kwargs: dict[str, Any]) -> Any:
         if self.fired and self.fatal:
             raise ProcessDied(f"{name} after the process died")
-        if name not in WRITES:
+        if name not in self.calls:
             return method(**kwargs)
         self.writes.append(name)
         strike = not self.fired and len(self.writes) == self.at

@@ -21,7 +21,7 @@ def client(moto_url: str, session: boto3.Session) -> dict[str, Any]:
     pool = create_cognito_pool(
         cognito, moto_url, app_origins=[ORIGIN], name=f"oauth-{uuid.uuid4().hex[:8]}"
     )
-    described: dict[str, Any] = cognito.describe_user_pool_client(
+    described: dict[str, Any] = cognito.describe_user_pool_client(  # type: ignore[assignment]
         UserPoolId=pool.pool_id, ClientId=pool.client_id
     )["UserPoolClient"]
     return described

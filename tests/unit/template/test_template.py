@@ -6,6 +6,7 @@ CloudFormation will create (generated roles, versions, the API's OpenAPI body).
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,10 @@ from typing import Any
 import botocore.session
 import pytest
 
-from tests.support.representative_arns import ACCOUNT, REGION, Resolver
+from content_delivery.settings import MIN_GRANT_LIFETIME_SECONDS
+from course_access.grants import MAX_LIFETIME_SECONDS
+from grant_key.resource import secret_name
+from tests.support.representative_arns import ACCOUNT, PSEUDO_PARAMETERS, REGION, Resolver
 from tests.support.template import resources_of_type, source_template, transformed_template
 from tests.support.tokens import ROOT
 
@@ -110,6 +114,7 @@ FUNCTIONS = [
     "CloudFrontResourcesFunction",
     "LogRetentionFunction",
     "ContentDeliveryFunction",
+    "GrantKeyFunction",
 ]
 REGIONAL_FUNCTIONS = FUNCTIONS[1:]
 
@@ -240,7 +245,7 @@ def test_the_edge_config_role_may_call_what_its_waiters_poll(resources: dict[str
     assert polled <= granted
 
 
-@pytest.mark.parametrize("prop", ["FunctionVersionArn", "Pools", "CookieName"])
+@pytest.mark.parametrize("prop", ["FunctionVersionArn", "Pools", "CookieName", "Grants"])
 def test_the_edge_config_resource_gets_every_input_it_renders(
     resources: dict[str, Any], prop: str
 ) -> None:
@@ -552,7 +557,9 @@ def test_the_api_stage_logs_access_and_throttles(resources: dict[str, Any]) -> N
     assert settings["ThrottlingBurstLimit"] == {"Ref": "ApiThrottleBurstLimit"}
 
 
-def test_content_delivery_may_only_read_the_catalog(resources: dict[str, Any]) -> None:
+def test_content_delivery_may_only_read_the_catalog_and_the_grant_key(
+    resources: dict[str, Any],
+) -> None:
     role_name = props(resources, "ContentDeliveryFunction")["Role"]["Fn::GetAtt"][0]
     role = resources[role_name]
     granted = {
@@ -564,7 +571,75 @@ def test_content_delivery_may_only_read_the_catalog(resources: dict[str, Any]) -
     assert granted == {
         "dynamodb:GetItem": {"Fn::GetAtt": ["CatalogTable", "Arn"]},
         "dynamodb:Query": {"Fn::Sub": "${CatalogTable.Arn}/index/byCourse"},
+        "secretsmanager:GetSecretValue": {"Fn::GetAtt": ["GrantKey", "SecretArn"]},
     }
+
+
+# --- the grant key -------------------------------------------------------------------------
+
+
+def test_content_delivery_signs_grants_with_the_stack_s_grant_key(
+    resources: dict[str, Any],
+) -> None:
+    variables = props(resources, "ContentDeliveryFunction")["Environment"]["Variables"]
+    assert variables["GRANT_SECRET_ID"] == {"Fn::GetAtt": ["GrantKey", "SecretArn"]}
+    assert variables["GRANT_ISSUER"] == {"Fn::GetAtt": ["GrantKey", "Issuer"]}
+    assert variables["GRANT_LIFETIME_SECONDS"] == {"Ref": "GrantLifetimeSeconds"}
+
+
+def test_the_edge_trusts_the_grant_key_s_public_key_and_the_api_s_issuer(
+    resources: dict[str, Any],
+) -> None:
+    grants = props(resources, "EdgeConfig")["Grants"]
+    assert grants["PublicKeys"] == [{"Fn::GetAtt": ["GrantKey", "PublicJwk"]}]
+    variables = props(resources, "ContentDeliveryFunction")["Environment"]["Variables"]
+    assert grants["Issuer"] == variables["GRANT_ISSUER"]
+
+
+def test_the_grant_issuer_names_the_stack_and_no_user_pool(resources: dict[str, Any]) -> None:
+    issuer = Resolver({"Resources": resources}).resolve(props(resources, "GrantKey")["Issuer"])
+    assert issuer == f"urn:private-content:{PSEUDO_PARAMETERS['AWS::StackName']}:grants"
+
+
+def test_grant_urls_last_a_few_hours_by_default_and_never_beyond_what_grants_allow(
+    cfn: dict[str, Any],
+) -> None:
+    lifetime = cfn["Parameters"]["GrantLifetimeSeconds"]
+    assert lifetime["MinValue"] == MIN_GRANT_LIFETIME_SECONDS
+    assert lifetime["MaxValue"] == MAX_LIFETIME_SECONDS
+    assert 2 * 3600 <= lifetime["Default"] <= 8 * 3600
+
+
+def test_the_grant_key_function_may_only_manage_its_own_secret(cfn: dict[str, Any]) -> None:
+    """No GetSecretValue (it never reads the private key back), and only the secret name
+    ``grant_key.resource.secret_name`` gives this stack."""
+    [statement] = all_policy_statements(policies_of_role(cfn["Resources"], "GrantKeyFunctionRole"))
+    assert set(statement["Action"]) == {
+        "secretsmanager:CreateSecret",
+        "secretsmanager:PutSecretValue",
+        "secretsmanager:DescribeSecret",
+        "secretsmanager:TagResource",
+        "secretsmanager:DeleteSecret",
+    }
+    granted = Resolver(cfn).resolve(statement["Resource"])
+    prefix = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:"
+    ours = secret_name(PSEUDO_PARAMETERS["AWS::StackId"])
+    assert fnmatch.fnmatchcase(f"{prefix}{ours}-AbCdEf", granted)
+    for other in ("private-content-2/grant-key-x-AbCdEf", "private-content/db-AbCdEf"):
+        assert not fnmatch.fnmatchcase(f"{prefix}{other}", granted), other
+
+
+def test_only_content_delivery_may_read_a_secret(resources: dict[str, Any]) -> None:
+    role = props(resources, "ContentDeliveryFunction")["Role"]["Fn::GetAtt"][0]
+    readers = {
+        name
+        for name, resource in resources.items()
+        if resource["Type"] == "AWS::IAM::Role"
+        for policy in resource["Properties"].get("Policies", [])
+        for s in statements(policy["PolicyDocument"])
+        if "secretsmanager:GetSecretValue" in as_list(s["Action"])
+    }
+    assert readers == {role}
 
 
 # --- guard rails and operations ----------------------------------------------------------

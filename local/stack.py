@@ -36,7 +36,7 @@ from edge_config.render import (
 )
 from tools.enrolment import Enrolments, course_rule
 
-from .api import ApiCors, LocalApi
+from .api import GatewayResponseHeaders, LocalApi
 from .authorizer import CognitoAuthorizer
 from .cloudfront import LocalCloudFront, ResponseHeadersPolicy, S3Origin
 from .cognito import COURSE_GROUP_PREFIX, CognitoPool, create_cognito_pool
@@ -170,7 +170,7 @@ class LocalStack:
         )
         self._servers = [cloudfront, api, demo, auth]
 
-        pool = create_cognito_pool(client("cognito-idp"), endpoint, app_urls=[app_url(demo.url)])
+        pool = create_cognito_pool(client("cognito-idp"), endpoint, app_origins=[demo.url])
         # The pool's keys: moto's (its own tokens) and the managed-login stand-in's, made now.
         login_key = SigningKey()
         jwks = pool_jwks(pool.issuer, pool.jwks_url)
@@ -192,13 +192,13 @@ class LocalStack:
             LocalCloudFront(
                 edge.start(str(edge_config_path)),  # what Lambda@Edge does at init
                 S3Origin(client("s3"), BUCKET),
-                ResponseHeadersPolicy.from_template(demo.url),
+                ResponseHeadersPolicy.from_template([demo.url]),
             )
         )
         settings = Settings(
             catalog_table=TABLE,
             content_base_url=cloudfront.url,
-            app_origin=demo.url,
+            app_origins=(demo.url,),
             access=AccessRule.create([pool.group], COURSE_GROUP_PREFIX),
             grants=GrantSettings(grant_key.secret_arn, GRANT_ISSUER, GRANT_LIFETIME_SECONDS),
         )
@@ -209,7 +209,7 @@ class LocalStack:
             LocalApi(
                 build_app(settings, CatalogStore(client("dynamodb"), TABLE), signer),
                 CognitoAuthorizer(pool.issuer, jwks),
-                ApiCors.from_template(demo.url),
+                GatewayResponseHeaders.from_template(),
             )
         )
         auth.serve(

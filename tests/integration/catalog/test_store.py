@@ -104,7 +104,7 @@ def deployed_handler(
     """content_delivery.app imported fresh with the environment template.yaml gives it."""
     monkeypatch.setenv("CATALOG_TABLE", table_name)
     monkeypatch.setenv("CONTENT_BASE_URL", "https://d111111abcdef8.cloudfront.net")
-    monkeypatch.setenv("APP_ORIGIN", "https://learn.example.com")
+    monkeypatch.setenv("APP_ORIGINS", "https://learn.example.com")
     monkeypatch.setenv("ALL_ACCESS_GROUPS", "students")
     monkeypatch.setenv("COURSE_GROUP_PREFIX", "course-")
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_url)

@@ -278,22 +278,36 @@ class ContentBucket:
         def ours(key: str) -> bool:
             return key.startswith(prefix) if item.root else key == prefix
 
-        for page in self.s3.get_paginator("list_object_versions").paginate(
-            Bucket=self.bucket, Prefix=prefix
-        ):
+        markers: dict[str, Any] = {}
+        while True:
+            page = self.s3.list_object_versions(Bucket=self.bucket, Prefix=prefix, **markers)
             for entry in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]:
                 if ours(entry["Key"]):
                     self.s3.delete_object(
                         Bucket=self.bucket, Key=entry["Key"], VersionId=entry["VersionId"]
                     )
-        for uploads in self.s3.get_paginator("list_multipart_uploads").paginate(
-            Bucket=self.bucket, Prefix=prefix
-        ):
+            if not page.get("IsTruncated"):
+                break
+            markers = {
+                "KeyMarker": page["NextKeyMarker"],
+                "VersionIdMarker": page["NextVersionIdMarker"],
+            }
+        upload_markers: dict[str, Any] = {}
+        while True:
+            uploads = self.s3.list_multipart_uploads(
+                Bucket=self.bucket, Prefix=prefix, **upload_markers
+            )
             for upload in uploads.get("Uploads", []):
                 if ours(upload["Key"]):
                     self.s3.abort_multipart_upload(
                         Bucket=self.bucket, Key=upload["Key"], UploadId=upload["UploadId"]
                     )
+            if not uploads.get("IsTruncated"):
+                break
+            upload_markers = {
+                "KeyMarker": uploads["NextKeyMarker"],
+                "UploadIdMarker": uploads["NextUploadIdMarker"],
+            }
 
 
 def _token(item: ContentItem) -> str:

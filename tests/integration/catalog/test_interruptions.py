@@ -370,12 +370,15 @@ def test_a_publish_stopped_at_any_step_converges_when_run_again(
     assert_converged(aws, deployed, scenario, before)
 
 
+@pytest.mark.parametrize(
+    "name", ["add --force, another extension", "add --dir --force, over a set"]
+)
 @pytest.mark.parametrize("step", ["upload", "switch"])
 def test_a_killed_process_leaves_nothing_half_written_and_a_re_run_finishes(
-    aws: dict[str, Any], deployed: Stack, tmp_path: Path, moto_url: str, step: str
+    aws: dict[str, Any], deployed: Stack, tmp_path: Path, moto_url: str, step: str, name: str
 ) -> None:
-    scenario = SCENARIOS["add --force, another extension"]
-    before = published_before(aws, deployed, tmp_path)
+    scenario = SCENARIOS[name]
+    before = published_before(aws, deployed, tmp_path, scenario.before_set)
     args = command(scenario, tmp_path)
     env = {
         **os.environ,
@@ -410,7 +413,8 @@ def test_a_killed_process_leaves_nothing_half_written_and_a_re_run_finishes(
     assert stopped.problems() == []
     assert list(stopped.journals) == ["_publish#intro"]
     assert stopped.journals["_publish#intro"].switched is (step == "switch")
-    assert len(stopped.current) == 2  # the live object and the journal's upload
+    # the live object(s) and the journal's upload(s)
+    assert len(stopped.current) == (2 if scenario.files is None else len(OLD_SET) + len(NEW_SET))
     code, output = cli(deployed, args)
     assert code == 0, output
     assert ("finished" if step == "switch" else "undid") in output

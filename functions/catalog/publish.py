@@ -201,9 +201,11 @@ class ContentBucket:
         root (the entry last); the version ID S3 created for ``item.key``."""
         if draft.rendition is None:
             return self._put(item, item.key, draft.path, draft.size, item.content_type, progress)
+        if item.root is None:
+            raise ValueError("a rendition set's item must have a root")
         version = ""
         for file in draft.rendition.files:
-            key = ContentKey.in_set(item.course_id, item.content_id, _token(item), file.relative)
+            key = ContentKey.parse(item.root + file.relative)
             version = self._put(item, key, file.path, file.size, file.media_type, progress)
         return version
 
@@ -308,11 +310,6 @@ class ContentBucket:
                 "KeyMarker": uploads["NextKeyMarker"],
                 "UploadIdMarker": uploads["NextUploadIdMarker"],
             }
-
-
-def _token(item: ContentItem) -> str:
-    """The publish token of a set item (the folder its root ends in)."""
-    return item.key.value.split("/")[3]
 
 
 def cached_paths(item: ContentItem) -> list[str]:

@@ -207,3 +207,22 @@ def test_the_demo_plays_the_hls_lecture_and_the_mp4_with_no_cookie_for_the_conte
     assert set(videos) <= {200, 206}
     assert all("/g/" in url for url, _ in seen)
     assert page.context.cookies([stack["cloudfront_url"]]) == []
+
+
+def test_the_demo_opens_the_pdf_from_the_api_s_url_with_no_cookie(
+    browser: Any, stack: dict[str, Any]
+) -> None:
+    page, _ = signed_in_page(browser, stack, in_group=True)
+    page.click("button[data-content-id='aws-101-assignment-1']")
+    link = page.wait_for_selector("#document-link:not([hidden])")
+    href = link.get_attribute("href")
+    assert href.startswith(stack["cloudfront_url"] + "/g/")
+    with (
+        page.context.expect_event("response", lambda r: r.url == href) as response,
+        page.expect_popup(),
+    ):
+        link.click()  # a new tab, as a learner opens it (its bytes: test_grant_urls.py)
+    answer = response.value
+    headers = answer.all_headers()
+    assert (answer.status, headers.get("content-type")) == (200, "application/pdf")
+    assert page.context.cookies([stack["cloudfront_url"]]) == []

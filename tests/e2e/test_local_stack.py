@@ -12,6 +12,7 @@ import boto3
 import pytest
 
 from local.cognito import create_cognito_pool, sign_in
+from local.stack import VENDOR
 from tests.e2e.conftest import HttpAnswer, content_url, http
 
 STACK_KEYS = {
@@ -228,3 +229,26 @@ def test_content_responses_carry_the_security_headers(
     assert answer.header("Cache-Control") == "private, no-cache"
     assert answer.header("Strict-Transport-Security")
     assert answer.header("Access-Control-Allow-Origin") == stack["demo_url"]
+
+
+def test_the_demo_site_serves_the_npm_player_at_its_fixed_path(stack: dict[str, Any]) -> None:
+    answer = http(f"{stack['demo_url']}/vendor/hls.min.js")
+    assert answer.status == 200
+    assert answer.header("Content-Type") == "text/javascript"
+    assert answer.body == VENDOR["vendor/hls.min.js"].read_bytes()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/node_modules/hls.js/package.json",
+        "/vendor/hls.js",
+        "/vendor/../package.json",
+        "/vendor/%2e%2e/package-lock.json",
+        "/../Makefile",
+    ],
+)
+def test_the_demo_site_serves_nothing_else_from_the_repository(
+    stack: dict[str, Any], path: str
+) -> None:
+    assert http(stack["demo_url"] + path).status == 404

@@ -86,7 +86,8 @@ def test_a_course_lists_its_items_in_order(invoke: Invoke, load_event: LoadEvent
     assert status == 200
     assert body["courseId"] == "aws-101"
     assert [item["contentId"] for item in body["items"]] == [i.content_id for i in SAMPLE_ITEMS]
-    assert [item["type"] for item in body["items"]] == ["video", "quiz", "assignment"]
+    assert [item["type"] for item in body["items"]] == ["video", "quiz", "assignment", "video"]
+    assert body["items"][-1]["contentType"] == "application/vnd.apple.mpegurl"
 
 
 def test_an_unknown_course_is_a_404(invoke: Invoke, load_event: LoadEvent) -> None:

@@ -126,7 +126,7 @@ class _Context:
 
 def listing_event() -> dict[str, Any]:
     path = f"/courses/{COURSE}/content"
-    assert ROUTES[RESOURCE].fullmatch(path), "the template's route moved"
+    assert ROUTES[("GET", RESOURCE)].fullmatch(path), "the template's route moved"
     now = int(time.time())
     claims = {
         "sub": "0f9c3c1e-5b5d-4a2e-9d7a-3f1e2b4c5d6e",
@@ -166,7 +166,7 @@ def measure() -> dict[str, dict[str, float]]:
         settings = Settings(
             catalog_table=TABLE,
             content_base_url="https://d111111abcdef8.cloudfront.net",
-            app_origin=ORIGIN,
+            app_origins=(ORIGIN,),
             access=AccessRule.create([GROUP], PREFIX),
             grants=GrantSettings(grant_key.secret_arn, GRANT_ISSUER, GRANT_LIFETIME_SECONDS),
         )

@@ -32,16 +32,13 @@ async function signIn(email, password) {
   return body.AuthenticationResult.IdToken;
 }
 
-// <video> and links cannot send an Authorization header: the token also goes in a cookie,
-// which the browser sends to the content domain (here, the same host on another port).
+// No cookie: every content URL the API answers carries its own grant, in its path.
 function rememberToken(token) {
   sessionStorage.setItem("idToken", token);
-  document.cookie = `${config.cookieName}=${token}; path=/; SameSite=Strict`;
 }
 
 function forgetToken() {
   sessionStorage.removeItem("idToken");
-  document.cookie = `${config.cookieName}=; path=/; max-age=0; SameSite=Strict`;
 }
 
 function token() {
@@ -89,17 +86,51 @@ async function showCourses() {
   }
 }
 
+const HLS_PLAYLIST = "application/vnd.apple.mpegurl";
+let hls = null; // the hls.js player of the HLS item on show, if any
+
+// An HLS item plays with hls.js where the browser has Media Source Extensions, natively
+// where it plays HLS itself (Safari on iOS); a single file with <video src>. Either way the
+// URL (and every segment URL relative to it) carries the grant: no header, no cookie.
+function stopPlayer() {
+  if (hls) {
+    hls.destroy();
+    hls = null;
+  }
+  $("player").pause();
+  $("player").removeAttribute("src");
+}
+
+function play(item) {
+  const player = $("player");
+  player.hidden = false;
+  if (item.contentType === HLS_PLAYLIST && window.Hls && Hls.isSupported()) {
+    hls = new Hls();
+    hls.on(Hls.Events.ERROR, (_, data) => {
+      if (data.fatal) showStatus(`The stream was refused (${data.details}).`, true);
+    });
+    hls.loadSource(item.url);
+    hls.attachMedia(player);
+    player.dataset.player = "hls.js";
+  } else if (item.contentType === HLS_PLAYLIST && !player.canPlayType(HLS_PLAYLIST)) {
+    showStatus("This browser cannot play HLS.", true);
+    return;
+  } else {
+    player.src = item.url;
+    player.load();
+    player.dataset.player = item.contentType === HLS_PLAYLIST ? "native" : "file";
+  }
+  showStatus(`Loading ${item.url}`);
+}
+
 async function openItem(contentId) {
   const item = await api(`/content/${contentId}`);
   $("viewer").hidden = false;
   $("viewer-title").textContent = item.title;
   for (const id of ["player", "quiz", "document-link"]) $(id).hidden = true;
+  stopPlayer();
   if (item.type === "video") {
-    const player = $("player");
-    player.hidden = false;
-    player.src = item.url; // the URL carries its own grant: no header, no cookie needed
-    player.load();
-    showStatus(`Loading ${item.url}`);
+    play(item);
   } else if (item.type === "quiz") {
     // fetch() can send the header; CloudFront answers the CORS preflight for this origin.
     const response = await fetch(item.url, { headers: { Authorization: `Bearer ${token()}` } });

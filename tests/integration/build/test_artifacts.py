@@ -169,7 +169,7 @@ def test_regional_packages_import_on_the_lambda_python(
     env = {
         "CATALOG_TABLE": "t",
         "CONTENT_BASE_URL": "https://d1.cloudfront.net",
-        "APP_ORIGIN": "https://app.example",
+        "APP_ORIGINS": "https://app.example",
         "AWS_DEFAULT_REGION": "us-east-1",
         "EDGE_AUTH_CONFIG": str(TEST_CONFIG_PATH),
         "PATH": os.environ["PATH"],

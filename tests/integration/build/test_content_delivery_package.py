@@ -48,7 +48,7 @@ def test_the_packaged_handler_imports_no_publishing_code(package: Path) -> None:
     env = {
         "CATALOG_TABLE": "t",
         "CONTENT_BASE_URL": "https://d1.cloudfront.net",
-        "APP_ORIGIN": "https://app.example",
+        "APP_ORIGINS": "https://app.example",
         "ALL_ACCESS_GROUPS": "students",
         "COURSE_GROUP_PREFIX": "course-",
         "AWS_DEFAULT_REGION": "us-east-1",

@@ -13,7 +13,7 @@ export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv node-modules local lint typecheck template-check build test pytest bench events invoke-edge \
+.PHONY: help venv node-modules local demo lint typecheck template-check build test pytest bench events invoke-edge \
 	invoke-api clean
 
 help: ## List the targets
@@ -40,6 +40,9 @@ node-modules: $(NODE_STAMP) ## Install the demo page's player (hls.js) from pack
 
 local: venv node-modules ## Run the whole product on this machine (no AWS account) until Ctrl-C
 	PYTHONPATH=functions:. $(BIN)/python -m local $(ARGS)
+
+demo: venv node-modules ## Serve the demo page for the deployed stack on its loopback app origin, until Ctrl-C
+	PYTHONPATH=functions:. $(BIN)/python -m tools.demo $(ARGS)
 
 lint: venv ## ruff lint and format check
 	$(BIN)/ruff check .
@@ -77,8 +80,9 @@ pytest: venv node-modules ## Only the pytest suite (rebuilds .aws-sam when sourc
 
 test: lint typecheck template-check pytest ## Everything CI runs: lint, types, template checks, all tests
 
-bench: venv ## Edge authorizer benchmark (numbers go in README.md)
-	$(BIN)/python bench/edge_bench.py
+bench: venv ## Edge authorizer and Content Delivery API benchmarks (numbers go in README.md)
+	status=0; $(BIN)/python bench/edge_bench.py || status=$$?; $(BIN)/python bench/api_bench.py; \
+		exit $$status
 
 events: venv ## Regenerate the signed sample events in events/ from the test-only key
 	$(BIN)/python -m tests.support.make_events

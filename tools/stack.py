@@ -94,8 +94,8 @@ def default_target(path: Path = SAMCONFIG) -> StackTarget:
     return StackTarget(str(merged["stack_name"]), str(merged.get("region", "us-east-1")))
 
 
-def resolve(cloudformation: CloudFormationClient, stack_name: str) -> StackResources:
-    """Read the bucket, table and distribution from the stack's outputs."""
+def stack_outputs(cloudformation: CloudFormationClient, stack_name: str) -> dict[str, str]:
+    """The stack's outputs by key; ``StackError`` when the stack cannot be read."""
     try:
         stacks = cloudformation.describe_stacks(StackName=stack_name)["Stacks"]
     except ClientError as exc:
@@ -104,7 +104,12 @@ def resolve(cloudformation: CloudFormationClient, stack_name: str) -> StackResou
         ) from exc
     except BotoCoreError as exc:
         raise StackError(f"cannot reach CloudFormation: {exc}") from exc
-    outputs = {o["OutputKey"]: o["OutputValue"] for o in stacks[0].get("Outputs", [])}
+    return {o["OutputKey"]: o["OutputValue"] for o in stacks[0].get("Outputs", [])}
+
+
+def resolve(cloudformation: CloudFormationClient, stack_name: str) -> StackResources:
+    """Read the bucket, table and distribution from the stack's outputs."""
+    outputs = stack_outputs(cloudformation, stack_name)
     needed = ("ContentBucketName", "CatalogTableName", "DistributionId", "ContentBaseUrl")
     missing = [name for name in needed if name not in outputs]
     if missing:

@@ -39,7 +39,7 @@ from tools.enrolment import Enrolments, course_rule
 from .api import ApiCors, LocalApi
 from .authorizer import CognitoAuthorizer
 from .cloudfront import LocalCloudFront, ResponseHeadersPolicy, S3Origin
-from .cognito import COURSE_GROUP_PREFIX, CognitoPool, create_cognito_pool
+from .cognito import COURSE_GROUP_PREFIX, OAUTH_SCOPES, CognitoPool, create_cognito_pool
 from .grant_key import GRANT_ISSUER, GRANT_LIFETIME_SECONDS, LocalGrantKey, create_grant_key
 from .http import BackgroundServer, QuietHandler
 from .managed_login.directory import Directory
@@ -108,7 +108,9 @@ class StackInfo:
 
 
 class DemoSite:
-    """Serves local/demo/ and the page's config.json."""
+    """Serves local/demo/ and the page's config.json: ``apiUrl``, ``authUrl`` (the managed-login
+    domain), ``clientId``, ``contentUrl`` (CloudFront) and ``scope``; the page's own URL with a
+    trailing ``/`` is its redirect and sign-out URI."""
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = json.dumps(config).encode()
@@ -222,13 +224,11 @@ class LocalStack:
         demo.serve(
             DemoSite(
                 {
-                    "cognitoEndpoint": endpoint,
-                    "authUrl": auth.url,
-                    "redirectUri": app_url(demo.url),
-                    "clientId": pool.client_id,
                     "apiUrl": api.url,
-                    "cloudfrontUrl": cloudfront.url,
-                    "cookieName": COOKIE_NAME,
+                    "authUrl": auth.url,
+                    "clientId": pool.client_id,
+                    "contentUrl": cloudfront.url,
+                    "scope": " ".join(OAUTH_SCOPES),
                 }
             )
         )

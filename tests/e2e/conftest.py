@@ -23,6 +23,7 @@ import jwt
 import pytest
 
 from local.cognito import DemoUser, sign_in
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support.tokens import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -49,16 +50,15 @@ def http(url: str, *, method: str = "GET", headers: dict[str, str] | None = None
         return HttpAnswer(error.code, dict(error.headers), error.read())
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """`python -m local` (what `make local` runs) on free ports; its stack.json once ready."""
-    state = tmp_path_factory.mktemp("local-stack")
+def local_stack(state: Path, *options: str) -> Iterator[dict[str, Any]]:
+    """`python -m local ...options` (what `make local` runs) on free ports, its stack.json once
+    ready; stopped with Ctrl-C's signal when the generator is closed."""
     log_path = state / "local.log"
     env = {**os.environ, "PYTHONPATH": f"{ROOT / 'functions'}{os.pathsep}{ROOT}"}
     started = time.monotonic()
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "local", "--state-dir", str(state)],
+            [sys.executable, "-m", "local", "--state-dir", str(state), *options],
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -71,17 +71,44 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             pytest.fail(f"the local stack did not start:\n{log_path.read_text()}")
         time.sleep(0.05)
     info: dict[str, Any] = json.loads(ready.read_text())
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "local-stack-startup.txt").write_text(
-        f"launch to ready: {time.monotonic() - started:.2f} s (reported by the stack: "
-        f"{info['startup_seconds']} s)\n"
-    )
+    info["launch_seconds"] = round(time.monotonic() - started, 2)
     yield info
     process.send_signal(signal.SIGINT)
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The local stack as `make local` starts it."""
+    for info in local_stack(tmp_path_factory.mktemp("local-stack")):
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "local-stack-startup.txt").write_text(
+            f"launch to ready: {info['launch_seconds']:.2f} s (reported by the stack: "
+            f"{info['startup_seconds']} s)\n"
+        )
+        yield info
+
+
+#: ID and access token lifetimes of ``short_token_stack``: long enough for a sign-in and a
+#: page load, short enough for a test to see them expire.
+SHORT_TOKEN_SECONDS = 6
+
+
+@pytest.fixture(scope="session")
+def short_token_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """A second local stack whose managed-login stand-in issues short-lived ID and access
+    tokens (its development option), for tests that watch tokens expire."""
+    seconds = str(SHORT_TOKEN_SECONDS)
+    yield from local_stack(
+        tmp_path_factory.mktemp("short-token-stack"),
+        "--id-token-seconds",
+        seconds,
+        "--access-token-seconds",
+        seconds,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -148,3 +175,20 @@ def content_url(stack: dict[str, Any], index: int = 0) -> str:
 def artifact(name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / name
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Chromium. CI installs it (.ci/run) and sets CI, where a missing browser fails
+    the test; elsewhere the test is skipped with the reason shown in pytest's summary."""
+    if not os.path.exists(CHROMIUM):
+        message = f"Chromium not found at {CHROMIUM} (install Debian's chromium package)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; CI must run the browser test (.ci/run installs it)")
+        pytest.skip(f"{message}; CI runs this test")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

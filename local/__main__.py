@@ -31,13 +31,12 @@ def _arguments() -> argparse.Namespace:
         "development only",
         "token lifetimes of the managed-login stand-in (default: template.yaml's UserPoolClient)",
     )
-    for kind in ("id", "access", "refresh"):
-        dev.add_argument(
-            f"--{kind}-token-seconds",
-            type=int,
-            metavar="N",
-            help=f"{kind} tokens live N seconds (e.g. short, to see the page refresh them)",
-        )
+    for kind, meaning in (
+        ("id", "ID tokens expire N seconds after they are issued (short: see the page refresh)"),
+        ("access", "access tokens expire N seconds after they are issued"),
+        ("refresh", "a sign-in's refresh tokens, rotated or not, expire N seconds after it"),
+    ):
+        dev.add_argument(f"--{kind}-token-seconds", type=int, metavar="N", help=meaning)
     return parser.parse_args()
 
 

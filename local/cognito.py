@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from tools.enrolment import Enrolments, course_rule
 
-from .template import resource_properties, source_template
+from .template import deployed_value, resource_properties, source_template
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -95,10 +95,10 @@ def create_cognito_pool(
         GenerateSecret=client_template["GenerateSecret"],
         ExplicitAuthFlows=[*client_template["ExplicitAuthFlows"], "ALLOW_USER_PASSWORD_AUTH"],
         EnableTokenRevocation=client_template["EnableTokenRevocation"],
-        AccessTokenValidity=client_template["AccessTokenValidity"],
-        IdTokenValidity=client_template["IdTokenValidity"],
-        RefreshTokenValidity=client_template["RefreshTokenValidity"],
-        TokenValidityUnits=client_template["TokenValidityUnits"],
+        AccessTokenValidity=int(deployed_value(client_template["AccessTokenValidity"])),
+        IdTokenValidity=int(deployed_value(client_template["IdTokenValidity"])),
+        RefreshTokenValidity=int(deployed_value(client_template["RefreshTokenValidity"])),
+        TokenValidityUnits=deployed_value(client_template["TokenValidityUnits"]),
         ReadAttributes=["email"],
         **_oauth_settings(client_template, app_urls),
     )["UserPoolClient"]

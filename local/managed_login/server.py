@@ -201,12 +201,11 @@ class ManagedLogin:
         }
         route = routes.get(("GET" if request.command == "HEAD" else request.command, path))
         if route is not None:
-            answer = route()
-        elif any(p == path for _, p in routes):
-            answer = Answer(405, b"method not allowed\n", [("Content-Type", "text/plain")])
-        else:
-            answer = Answer(404, b"not found\n", [("Content-Type", "text/plain")])
-        answer.send(request)
+            route().send(request)
+            return
+        request.close_connection = True  # any body stays unread
+        status = 405 if any(p == path for _, p in routes) else 404
+        Answer(status, b"not allowed here\n", [("Content-Type", "text/plain")]).send(request)
 
     def jwks(self) -> Answer:
         return Answer(200, self._jwks, [("Content-Type", "application/json")])

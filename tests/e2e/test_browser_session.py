@@ -111,7 +111,7 @@ def test_a_reload_after_the_session_ended_returns_to_sign_in_not_to_an_empty_cou
     page.wait_for_function("exp => Date.now() / 1000 > exp + 1", arg=expiry(id_token))
 
     page.goto(short_token_stack["demo_url"] + "/")
-    page.wait_for_selector("#sign-in:not([hidden])")
+    page.wait_for_selector("#sign-in-message:not(:empty)")  # after the refused refresh
 
     assert page.text_content("#sign-in-message") == SESSION_ENDED
     assert page.is_hidden("#course")

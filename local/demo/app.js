@@ -16,7 +16,11 @@ const stored = (key) => sessionStorage.getItem(key);
 const redirectUri = () => location.origin + "/";
 
 /** The refresh token is spent or revoked, or the API still refuses a fresh token. */
-class SessionEnded extends Error {}
+class SessionEnded extends Error {
+  constructor() {
+    super("Your session has ended. Please sign in again.");
+  }
+}
 /** The answer from managed login cannot be trusted or says sign-in failed: no token exchange. */
 class SignInRefused extends Error {}
 /** An API answer other than 2xx. */
@@ -97,7 +101,7 @@ async function tokenEndpoint(path, fields) {
   });
   if (response.ok) return path === "/oauth2/token" ? response.json() : null;
   const body = await response.json().catch(() => ({}));
-  if (body.error === "invalid_grant") throw new SessionEnded("Your session has ended. Please sign in again.");
+  if (body.error === "invalid_grant") throw new SessionEnded();
   throw new Error(`The sign-in service answered ${body.error || response.status}. Try again later.`);
 }
 
@@ -128,14 +132,13 @@ function scheduleRefresh() {
 // One refresh at a time: with rotation, a second request carrying the same refresh token would
 // be refused (invalid_grant) and would end a session that is fine.
 function refreshTokens() {
-  refreshing ??= tokenEndpoint("/oauth2/token", {
-    grant_type: "refresh_token",
-    refresh_token: stored("refreshToken") || "",
-  }).then(keepTokens).finally(() => { refreshing = null; });
+  const refreshToken = stored("refreshToken");
+  if (!refreshToken) return Promise.reject(new SessionEnded());
+  refreshing ??= tokenEndpoint("/oauth2/token", { grant_type: "refresh_token", refresh_token: refreshToken })
+    .then(keepTokens)
+    .finally(() => { refreshing = null; });
   return refreshing;
 }
-
-const expired = () => claimsOf(stored("idToken")).exp * 1000 <= Date.now();
 
 // ---------------------------------------------------------------- the API --
 
@@ -143,10 +146,11 @@ const expired = () => claimsOf(stored("idToken")).exp * 1000 <= Date.now();
 // A 401 is retried once with fresh tokens: a timer may not have fired (a sleeping laptop,
 // a throttled background tab).
 async function api(path, retried = false) {
-  const response = await fetch(config.apiUrl + path, { headers: { Authorization: stored("idToken") } });
+  const token = stored("idToken");
+  const response = await fetch(config.apiUrl + path, { headers: { Authorization: token } });
   if (response.status === 401) {
-    if (retried) throw new SessionEnded("Your session has ended. Please sign in again.");
-    await refreshTokens();
+    if (retried) throw new SessionEnded();
+    if (stored("idToken") === token) await refreshTokens(); // else the timer already did
     return api(path, true);
   }
   const body = await response.json().catch(() => ({}));
@@ -180,23 +184,25 @@ function itemButton(item) {
   return entry;
 }
 
+// The course section is shown once the API has answered: a session that has ended goes back
+// to sign-in without ever showing an empty course list.
 async function showCourses() {
-  const claims = claimsOf(stored("idToken"));
-  $("who").textContent = `${claims.email} (${(claims["cognito:groups"] || []).join(", ") || "no group"})`;
-  $("sign-in").hidden = true;
-  $("sign-out").hidden = false;
-  $("course").hidden = false;
   const { courses } = await api("/courses"); // only the courses this user may read
-  $("no-courses").hidden = courses.length > 0;
-  const list = $("items");
-  list.replaceChildren();
+  const entries = [];
   for (const course of courses) {
     const listing = await api(`/courses/${course.courseId}/content`);
     const heading = document.createElement("li");
     heading.className = "course";
     heading.textContent = course.courseId;
-    list.append(heading, ...listing.items.map(itemButton));
+    entries.push(heading, ...listing.items.map(itemButton));
   }
+  const claims = claimsOf(stored("idToken"));
+  $("who").textContent = `${claims.email} (${(claims["cognito:groups"] || []).join(", ") || "no group"})`;
+  $("items").replaceChildren(...entries);
+  $("no-courses").hidden = courses.length > 0;
+  $("sign-in").hidden = true;
+  $("sign-out").hidden = false;
+  $("course").hidden = false;
 }
 
 async function openItem(contentId) {
@@ -309,10 +315,9 @@ async function main() {
     sessionStorage.removeItem("notice");
     return;
   }
-  // After a reload the ID token may have expired: refresh first, so that an ended session
-  // comes back to sign-in instead of an empty course list.
-  if (expired()) await refreshTokens();
-  else scheduleRefresh();
+  // After a reload the ID token may have expired: the timer then refreshes at once, and the
+  // API's 401 waits for that same refresh.
+  scheduleRefresh();
   await showCourses();
 }
 

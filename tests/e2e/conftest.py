@@ -3,6 +3,7 @@ subprocess, and helpers that talk to it over real HTTP."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
@@ -50,9 +51,10 @@ def http(url: str, *, method: str = "GET", headers: dict[str, str] | None = None
         return HttpAnswer(error.code, dict(error.headers), error.read())
 
 
+@contextlib.contextmanager
 def local_stack(state: Path, *options: str) -> Iterator[dict[str, Any]]:
-    """`python -m local ...options` (what `make local` runs) on free ports, its stack.json once
-    ready; stopped with Ctrl-C's signal when the generator is closed."""
+    """`python -m local [options]` (what `make local` runs) on free ports, writing its state to
+    ``state``; its stack.json once ready, until the block ends."""
     log_path = state / "local.log"
     env = {**os.environ, "PYTHONPATH": f"{ROOT / 'functions'}{os.pathsep}{ROOT}"}
     started = time.monotonic()
@@ -71,19 +73,21 @@ def local_stack(state: Path, *options: str) -> Iterator[dict[str, Any]]:
             pytest.fail(f"the local stack did not start:\n{log_path.read_text()}")
         time.sleep(0.05)
     info: dict[str, Any] = json.loads(ready.read_text())
-    info["launch_seconds"] = round(time.monotonic() - started, 2)
-    yield info
-    process.send_signal(signal.SIGINT)
+    info["launch_seconds"] = time.monotonic() - started
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        yield info
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """The local stack as `make local` starts it."""
-    for info in local_stack(tmp_path_factory.mktemp("local-stack")):
+    """The local stack with its defaults, for the whole session."""
+    with local_stack(tmp_path_factory.mktemp("local-stack")) as info:
         ARTIFACTS.mkdir(exist_ok=True)
         (ARTIFACTS / "local-stack-startup.txt").write_text(
             f"launch to ready: {info['launch_seconds']:.2f} s (reported by the stack: "
@@ -102,13 +106,9 @@ def short_token_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict
     """A second local stack whose managed-login stand-in issues short-lived ID and access
     tokens (its development option), for tests that watch tokens expire."""
     seconds = str(SHORT_TOKEN_SECONDS)
-    yield from local_stack(
-        tmp_path_factory.mktemp("short-token-stack"),
-        "--id-token-seconds",
-        seconds,
-        "--access-token-seconds",
-        seconds,
-    )
+    options = ("--id-token-seconds", seconds, "--access-token-seconds", seconds)
+    with local_stack(tmp_path_factory.mktemp("short-token-stack"), *options) as info:
+        yield info
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ import requests
 from authlib.integrations.base_client.errors import OAuthError
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tests.e2e.conftest import content_url, user
+from tests.e2e.conftest import content_url, local_stack, user
 from tests.support.managed_login import (
     authorize,
     endpoint,
@@ -380,3 +380,24 @@ def test_another_origin_may_not_read_token_answers(stack, tokens):
         timeout=10,
     )
     assert "Access-Control-Allow-Origin" not in answer.headers
+
+
+def test_the_demo_page_is_configured_with_the_stand_in(stack):
+    config = requests.get(f"{stack['demo_url']}/config.json", timeout=10).json()
+    assert (config["authUrl"], config["clientId"]) == (stack["auth_url"], stack["client_id"])
+    # The page's redirect URI is its origin and "/": the registered callback.
+    assert stack["callback_url"] == stack["demo_url"] + "/"
+
+
+def test_token_lifetimes_are_a_local_stack_option(tmp_path):
+    with local_stack(tmp_path, "--id-token-seconds", "7", "--access-token-seconds", "9") as short:
+        client = oauth_client(short)
+        tokens = fetch_tokens(short, client, authorize(short, client, *member_login(short)))
+    claims = jwt.decode(tokens["id_token"], options={"verify_signature": False})
+    assert short["token_seconds"]["id"] == claims["exp"] - claims["iat"] == 7
+    assert short["token_seconds"]["access"] == tokens["expires_in"] == 9
+
+
+def member_login(stack: dict[str, Any]) -> tuple[str, str]:
+    found = user(stack, in_group=True)
+    return found.username, found.password

@@ -9,9 +9,9 @@
 const $ = (id) => document.getElementById(id);
 let config;
 
-// Everything the page keeps lives in sessionStorage (this tab only, gone when it closes), under
-// these names; nothing is kept in localStorage or cookies.
-const KEYS = ["idToken", "refreshToken", "oauthState", "pkceVerifier", "notice"];
+// Everything the page keeps lives in sessionStorage (this tab only, gone when it closes):
+// these, and a "notice" shown once after a navigation. Nothing in localStorage or cookies.
+const SESSION_KEYS = ["idToken", "refreshToken", "oauthState", "pkceVerifier"];
 const stored = (key) => sessionStorage.getItem(key);
 const redirectUri = () => location.origin + "/";
 
@@ -105,13 +105,16 @@ async function tokenEndpoint(path, fields) {
   throw new Error(`The sign-in service answered ${body.error || response.status}. Try again later.`);
 }
 
+// The page reads claims for display and timing only; the API and CloudFront verify tokens.
 function claimsOf(jwt) {
-  const payload = jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-  return JSON.parse(atob(payload));
+  const binary = atob(jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/"));
+  return JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
 }
 
 let refreshTimer;
 let refreshing = null;
+// Bumped when a session ends, so that a refresh answered after sign-out stores nothing.
+let generation = 0;
 
 function keepTokens(answer) {
   sessionStorage.setItem("idToken", answer.id_token);
@@ -134,8 +137,12 @@ function scheduleRefresh() {
 function refreshTokens() {
   const refreshToken = stored("refreshToken");
   if (!refreshToken) return Promise.reject(new SessionEnded());
+  const started = generation;
   refreshing ??= tokenEndpoint("/oauth2/token", { grant_type: "refresh_token", refresh_token: refreshToken })
-    .then(keepTokens)
+    .then((answer) => {
+      if (started !== generation) throw new SessionEnded();
+      keepTokens(answer);
+    })
     .finally(() => { refreshing = null; });
   return refreshing;
 }
@@ -256,8 +263,9 @@ async function explainPlayerError(url) {
 
 // Forget everything the signed-in user had: tokens, the course list, what the viewer shows.
 function clearSession() {
+  generation += 1;
   clearTimeout(refreshTimer);
-  for (const key of KEYS) if (key !== "notice") sessionStorage.removeItem(key);
+  for (const key of SESSION_KEYS) sessionStorage.removeItem(key);
   $("items").replaceChildren();
   $("quiz").replaceChildren();
   const player = $("player");
@@ -271,15 +279,18 @@ function clearSession() {
 }
 
 function showSignIn(message = "") {
-  clearSession();
   $("sign-in").hidden = false;
   $("sign-in-message").textContent = message;
   $("sign-in-message").className = message ? "error" : "";
 }
 
 function problem(error) {
-  if (error instanceof SessionEnded || error instanceof SignInRefused) showSignIn(error.message);
-  else showStatus(explain(error), true);
+  if (error instanceof SessionEnded || error instanceof SignInRefused) {
+    clearSession();
+    showSignIn(error.message);
+  } else {
+    showStatus(explain(error), true);
+  }
 }
 
 // Revoke the refresh token (and the tokens issued from it, for Cognito's own APIs), then end
@@ -310,7 +321,7 @@ async function main() {
 
   const params = new URLSearchParams(location.search);
   if (params.has("code") || params.has("error")) await finishSignIn(params);
-  if (!stored("idToken")) {
+  if (!stored("idToken")) { // signed out: nothing on show to clear
     showSignIn(stored("notice") || "");
     sessionStorage.removeItem("notice");
     return;

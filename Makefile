@@ -13,7 +13,7 @@ export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv local lint typecheck template-check build test pytest bench events invoke-edge \
+.PHONY: help venv node-modules local lint typecheck template-check build test pytest bench events invoke-edge \
 	invoke-api clean
 
 help: ## List the targets
@@ -28,7 +28,17 @@ $(STAMP): requirements-dev.txt
 
 venv: $(STAMP) ## Create .venv from requirements-dev.txt
 
-local: venv ## Run the whole product on this machine (no AWS account) until Ctrl-C
+# The demo page's player (hls.js), from the npm registry, exactly as package-lock.json pins it;
+# no install scripts run. Re-installed when the lock changes.
+NODE_STAMP := node_modules/.installed-$(shell cat package-lock.json | cksum | cut -d' ' -f1)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+node-modules: $(NODE_STAMP) ## Install the demo page's player (hls.js) from package-lock.json
+
+local: venv node-modules ## Run the whole product on this machine (no AWS account) until Ctrl-C
 	PYTHONPATH=functions:. $(BIN)/python -m local $(ARGS)
 
 lint: venv ## ruff lint and format check
@@ -62,7 +72,7 @@ invoke-api: venv ## sam local invoke the API function with EVENT=events/api_*.js
 	$(BIN)/sam local invoke ContentDeliveryFunction --template $(LOCAL_INVOKE)/template.yaml \
 		--event $(EVENT) $(if $(ENV),--env-vars $(ENV),)
 
-pytest: venv ## Only the pytest suite (rebuilds .aws-sam when sources changed)
+pytest: venv node-modules ## Only the pytest suite (rebuilds .aws-sam when sources changed)
 	$(BIN)/pytest
 
 test: lint typecheck template-check pytest ## Everything CI runs: lint, types, template checks, all tests

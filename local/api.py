@@ -1,6 +1,7 @@
-"""A local API Gateway for the Content Delivery function: CORS preflights answered from the
-template's Cors settings, the Cognito authorizer emulated, proxy events built as API Gateway
-builds them, and the function's routes (``content_delivery.app.build_app``) answering."""
+"""A local API Gateway for the Content Delivery function: the Cognito authorizer emulated on
+the methods the template puts behind it, proxy events built as API Gateway builds them, the
+function's routes (``content_delivery.app.build_app``) answering, CORS preflights included,
+and API Gateway's own 4xx answers carrying the template's gateway-response headers."""
 
 from __future__ import annotations
 
@@ -18,73 +19,96 @@ from .http import QuietHandler
 from .template import resource_properties
 
 
-def template_routes() -> dict[str, re.Pattern[str]]:
-    """The function's API events in template.yaml: resource path -> request path pattern."""
+def template_routes() -> dict[tuple[str, str], re.Pattern[str]]:
+    """The function's API events in template.yaml: (method, resource path) -> request path
+    pattern."""
     events = resource_properties("ContentDeliveryFunction")["Events"].values()
-    paths = [event["Properties"]["Path"] for event in events if event["Type"] == "Api"]
+    keys = [
+        (event["Properties"]["Method"].upper(), event["Properties"]["Path"])
+        for event in events
+        if event["Type"] == "Api"
+    ]
     return {
-        path: re.compile(re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", re.escape(path)))
-        for path in paths
+        (method, path): re.compile(re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", re.escape(path)))
+        for method, path in keys
     }
 
 
+def unauthenticated_methods() -> frozenset[tuple[str, str]]:
+    """The (method, resource path) pairs whose event sets ``Auth: {Authorizer: NONE}``."""
+    events = resource_properties("ContentDeliveryFunction")["Events"].values()
+    return frozenset(
+        (event["Properties"]["Method"].upper(), event["Properties"]["Path"])
+        for event in events
+        if event["Type"] == "Api"
+        and event["Properties"].get("Auth", {}).get("Authorizer") == "NONE"
+    )
+
+
 ROUTES = template_routes()
+OPEN_METHODS = unauthenticated_methods()
 
 
 @dataclass(frozen=True)
-class ApiCors:
-    """The ``Cors`` of the template's ContentApi, with ``AppOrigin`` filled in."""
+class GatewayResponseHeaders:
+    """The headers of the template's DEFAULT_4XX gateway response (API Gateway's own 401s and
+    403s), unquoted."""
 
     headers: list[tuple[str, str]]
 
     @classmethod
-    def from_template(cls, app_origin: str) -> ApiCors:
-        cors = resource_properties("ContentApi")["Cors"]
-
-        def unquoted(value: str) -> str:  # SAM wants these as quoted strings: "'GET,OPTIONS'"
-            return value.strip("'")
-
+    def from_template(cls) -> GatewayResponseHeaders:
+        declared = resource_properties("ContentApi")["GatewayResponses"]["DEFAULT_4XX"]
+        # SAM wants these as quoted strings: "'*'".
         return cls(
-            [
-                ("Access-Control-Allow-Origin", app_origin),
-                ("Access-Control-Allow-Headers", unquoted(cors["AllowHeaders"])),
-                ("Access-Control-Allow-Methods", unquoted(cors["AllowMethods"])),
-                ("Access-Control-Max-Age", unquoted(cors["MaxAge"])),
-            ]
+            [(k, v.strip("'")) for k, v in declared["ResponseParameters"]["Headers"].items()]
         )
 
 
 class LocalApi:
     def __init__(
-        self, resolver: APIGatewayRestResolver, authorizer: CognitoAuthorizer, cors: ApiCors
+        self,
+        resolver: APIGatewayRestResolver,
+        authorizer: CognitoAuthorizer,
+        gateway_headers: GatewayResponseHeaders,
     ) -> None:
         self.resolver = resolver
         self.authorizer = authorizer
-        self.cors = cors
+        self.gateway_headers = gateway_headers
 
     def handle(self, request: QuietHandler) -> None:
         path = urlsplit(request.path).path
-        route = next(((r, m) for r, p in ROUTES.items() if (m := p.fullmatch(path))), None)
-        origin_header = [self.cors.headers[0]]  # DEFAULT_4XX gateway responses carry it
+        route = next(
+            (
+                (key, m)
+                for key, p in ROUTES.items()
+                if key[0] == request.command and (m := p.fullmatch(path))
+            ),
+            None,
+        )
         if route is None:
-            _json(request, 403, {"message": "Missing Authentication Token"}, origin_header)
+            _json(
+                request,
+                403,
+                {"message": "Missing Authentication Token"},
+                self.gateway_headers.headers,
+            )
             return
-        if request.command == "OPTIONS":  # the CORS mock integration SAM generates
-            request.send_body(200, [("Content-Type", "application/json"), *self.cors.headers], b"")
-            return
-        try:
-            claims = self.authorizer.claims(request.headers.get("Authorization"))
-        except Unauthorized:
-            _json(request, 401, {"message": "Unauthorized"}, origin_header)
-            return
-        resource, match = route
+        claims: dict[str, Any] = {}
+        if route[0] not in OPEN_METHODS:
+            try:
+                claims = self.authorizer.claims(request.headers.get("Authorization"))
+            except Unauthorized:
+                _json(request, 401, {"message": "Unauthorized"}, self.gateway_headers.headers)
+                return
+        (_, resource), match = route
         event = api_proxy_event(
             method=request.command,
             resource=resource,
             path=path,
             path_parameters={k: unquote(v) for k, v in match.groupdict().items()},
             headers=dict(request.headers.items()),
-            claims=authorizer_claims(claims),
+            claims=authorizer_claims(claims) if claims else None,
             source_ip=request.client_address[0],
         )
         answer = self.resolver.resolve(event, _Context())  # type: ignore[arg-type] # duck-typed

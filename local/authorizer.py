@@ -3,7 +3,9 @@ independent of the edge's verifier).
 
 Without OAuth scopes on the method, API Gateway takes the ``Authorization`` header's value as an
 ID token of the user pool: RS256 with a key of the pool's JWKS, unexpired, issued by the pool,
-``token_use`` ``id``. It accepts ID tokens of any app client of the pool.
+``token_use`` ``id``. It accepts ID tokens of any app client of the pool, sent raw or as
+``Bearer <token>`` (README "Your own app": AWS's API Gateway guide says only "include the token
+in the Authorization header"; AWS's own workshop tests the authorizer with ``Bearer <token>``).
 """
 
 from __future__ import annotations
@@ -25,12 +27,11 @@ class CognitoAuthorizer:
 
     def claims(self, authorization: str | None) -> dict[str, Any]:
         """The token's claims, or ``Unauthorized``."""
-        if not authorization:
-            raise Unauthorized("no token")
+        token = _token(authorization)
         try:
-            kid = jwt.get_unverified_header(authorization).get("kid")
+            kid = jwt.get_unverified_header(token).get("kid")
             claims: dict[str, Any] = jwt.decode(
-                authorization,
+                token,
                 key=self._keys[kid],
                 algorithms=["RS256"],
                 issuer=self._issuer,
@@ -41,3 +42,12 @@ class CognitoAuthorizer:
         if claims.get("token_use") != "id":
             raise Unauthorized("not an ID token")
         return claims
+
+
+def _token(authorization: str | None) -> str:
+    """The header's token: its whole value, or what follows a ``Bearer`` scheme (any case)."""
+    scheme, _, rest = (authorization or "").partition(" ")
+    token = rest.strip() if scheme.lower() == "bearer" else (authorization or "")
+    if not token:
+        raise Unauthorized("no token")
+    return token

@@ -26,7 +26,7 @@ from edge_auth import gate as edge
 
 from .events import viewer_request_event
 from .http import QuietHandler
-from .template import resource_properties
+from .template import evaluate, resource_properties
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_s3 import S3Client
@@ -47,7 +47,7 @@ _CHUNK = 64 * 1024
 
 @dataclass(frozen=True)
 class ResponseHeadersPolicy:
-    """The template's ResponseHeadersPolicyConfig, with ``AppOrigin`` filled in.
+    """The template's ResponseHeadersPolicyConfig, with ``AppOrigins`` filled in.
 
     ``security_headers`` holds the security and custom headers, all of them overriding.
     """
@@ -60,25 +60,19 @@ class ResponseHeadersPolicy:
     security_headers: Headers
 
     @classmethod
-    def from_template(cls, app_origin: str) -> ResponseHeadersPolicy:
-        config = resource_properties("ResponseHeadersPolicy")["ResponseHeadersPolicyConfig"]
+    def from_template(cls, app_origins: list[str]) -> ResponseHeadersPolicy:
+        declared = resource_properties("ResponseHeadersPolicy")["ResponseHeadersPolicyConfig"]
+        config = {
+            part: evaluate(declared[part], {"AppOrigins": app_origins})
+            for part in ("CorsConfig", "SecurityHeadersConfig", "CustomHeadersConfig")
+        }
         cors, security = config["CorsConfig"], config["SecurityHeadersConfig"]
 
-        def resolve(value: Any) -> str:
-            """The two intrinsic functions the policy uses, with AppOrigin filled in."""
-            if value == {"Ref": "AppOrigin"}:
-                return app_origin
-            if isinstance(value, dict) and "Fn::Sub" in value:
-                return str(value["Fn::Sub"]).replace("${AppOrigin}", app_origin)
-            return str(value)
-
         def items(value: dict[str, Any]) -> tuple[str, ...]:
-            return tuple(resolve(item) for item in value["Items"])
+            return tuple(str(item) for item in value["Items"])
 
         hsts = security["StrictTransportSecurity"]
-        custom = [
-            (h["Header"], resolve(h["Value"])) for h in config["CustomHeadersConfig"]["Items"]
-        ]
+        custom = [(h["Header"], str(h["Value"])) for h in config["CustomHeadersConfig"]["Items"]]
         return cls(
             allow_origins=frozenset(items(cors["AccessControlAllowOrigins"])),
             allow_headers=items(cors["AccessControlAllowHeaders"]),
@@ -95,7 +89,7 @@ class ResponseHeadersPolicy:
                 ("Referrer-Policy", security["ReferrerPolicy"]["ReferrerPolicy"]),
                 (
                     "Content-Security-Policy",
-                    resolve(security["ContentSecurityPolicy"]["ContentSecurityPolicy"]),
+                    str(security["ContentSecurityPolicy"]["ContentSecurityPolicy"]),
                 ),
                 *custom,
             ],

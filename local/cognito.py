@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tools.enrolment import Enrolments, course_rule
 
-from .template import deployed_value, resource_properties, source_template
+from .template import Value, evaluate, resource_properties, source_template
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -17,8 +16,6 @@ if TYPE_CHECKING:  # pragma: no cover
 CONTENT_GROUP: str = source_template()["Parameters"]["ContentGroupName"]["Default"]
 #: The template's default course-group prefix (parameter CourseGroupPrefix).
 COURSE_GROUP_PREFIX: str = source_template()["Parameters"]["CourseGroupPrefix"]["Default"]
-#: OAuth scopes of the web client when template.yaml names none.
-OAUTH_SCOPES = ["openid", "email", "profile"]
 
 
 @dataclass(frozen=True)
@@ -63,24 +60,27 @@ def create_cognito_pool(
     cognito: CognitoIdentityProviderClient,
     endpoint_url: str,
     *,
+    app_origins: list[str] | None = None,
     name: str = "private-content-local",
     group: str = CONTENT_GROUP,
     users: tuple[DemoUser, ...] = DEMO_USERS,
-    app_urls: Sequence[str] = (),
 ) -> CognitoPool:
     """Create the pool, its web client and content group, and users with permanent passwords,
     each enrolled in their courses by `bin/content enroll`'s own code.
 
-    Sign-in attributes, password policy, token lifetimes and flows come from template.yaml's
-    UserPool and UserPoolClient (with self-registration off, the parameter's default). The
-    client also allows USER_PASSWORD_AUTH so that the plain-JavaScript demo page can sign in
-    without an SRP library; the deployed client allows SRP and refresh only.
-
-    ``app_urls`` become the client's callback and sign-out URLs, with the authorization-code
-    grant and the template's OAuth scopes, for the local managed-login stand-in.
+    Sign-in attributes, password policy, token lifetimes (the parameters' defaults), flows and
+    the OAuth settings come from template.yaml's UserPool and UserPoolClient, the callback and
+    sign-out URLs derived from ``app_origins`` (default: the parameter's default) as the
+    template derives them from AppOrigins.
+    The client also allows USER_PASSWORD_AUTH so that the plain-JavaScript demo page can sign
+    in without an SRP library; the deployed client allows SRP only (and OAuth).
     """
     pool_template = resource_properties("UserPool")
-    client_template = resource_properties("UserPoolClient")
+    given: dict[str, Value] = {} if app_origins is None else {"AppOrigins": app_origins}
+    client_template = evaluate(
+        {k: v for k, v in resource_properties("UserPoolClient").items() if k != "UserPoolId"},
+        given,
+    )
     pool = cognito.create_user_pool(
         PoolName=name,
         UsernameAttributes=pool_template["UsernameAttributes"],
@@ -95,12 +95,23 @@ def create_cognito_pool(
         GenerateSecret=client_template["GenerateSecret"],
         ExplicitAuthFlows=[*client_template["ExplicitAuthFlows"], "ALLOW_USER_PASSWORD_AUTH"],
         EnableTokenRevocation=client_template["EnableTokenRevocation"],
-        AccessTokenValidity=int(deployed_value(client_template["AccessTokenValidity"])),
-        IdTokenValidity=int(deployed_value(client_template["IdTokenValidity"])),
-        RefreshTokenValidity=int(deployed_value(client_template["RefreshTokenValidity"])),
-        TokenValidityUnits=deployed_value(client_template["TokenValidityUnits"]),
+        AccessTokenValidity=int(client_template["AccessTokenValidity"]),
+        IdTokenValidity=int(client_template["IdTokenValidity"]),
+        RefreshTokenValidity=int(client_template["RefreshTokenValidity"]),
+        TokenValidityUnits=client_template["TokenValidityUnits"],
+        AllowedOAuthFlowsUserPoolClient=client_template["AllowedOAuthFlowsUserPoolClient"],
+        AllowedOAuthFlows=client_template["AllowedOAuthFlows"],
+        AllowedOAuthScopes=client_template["AllowedOAuthScopes"],
+        SupportedIdentityProviders=client_template["SupportedIdentityProviders"],
+        CallbackURLs=client_template["CallbackURLs"],
+        LogoutURLs=client_template["LogoutURLs"],
+        RefreshTokenRotation={
+            "Feature": client_template["RefreshTokenRotation"]["Feature"],
+            "RetryGracePeriodSeconds": int(
+                client_template["RefreshTokenRotation"]["RetryGracePeriodSeconds"]
+            ),
+        },
         ReadAttributes=["email"],
-        **_oauth_settings(client_template, app_urls),
     )["UserPoolClient"]
     cognito.create_group(GroupName=group, UserPoolId=pool_id)
     for user in users:
@@ -133,20 +144,6 @@ def create_cognito_pool(
         group=group,
         users=users,
     )
-
-
-def _oauth_settings(client_template: dict[str, Any], app_urls: Sequence[str]) -> dict[str, Any]:
-    if not app_urls:
-        return {}
-    return {
-        "CallbackURLs": list(app_urls),
-        "LogoutURLs": list(app_urls),
-        "AllowedOAuthFlows": ["code"],
-        "AllowedOAuthFlowsUserPoolClient": True,
-        # The scopes issue 11 asks of the template, until the template declares them.
-        "AllowedOAuthScopes": client_template.get("AllowedOAuthScopes", OAUTH_SCOPES),
-        "SupportedIdentityProviders": ["COGNITO"],
-    }
 
 
 def sign_in(

@@ -71,13 +71,14 @@ def api_proxy_event(
     path: str,
     path_parameters: Mapping[str, str],
     headers: Mapping[str, str],
-    claims: Mapping[str, str],
+    claims: Mapping[str, str] | None,
     request_id: str | None = None,
     source_ip: str = "203.0.113.178",
     request_time_epoch_ms: int = 1_767_225_600_000,
 ) -> dict[str, Any]:
-    """An API Gateway REST proxy event after the Cognito authorizer accepted the token."""
-    return {
+    """An API Gateway REST proxy event after the Cognito authorizer accepted the token, or, with
+    ``claims`` None, of a method without an authorizer (no ``authorizer`` in its context)."""
+    event: dict[str, Any] = {
         "resource": resource,
         "path": path,
         "httpMethod": method,
@@ -92,7 +93,6 @@ def api_proxy_event(
         "requestContext": {
             "accountId": "123456789012",
             "apiId": "abc123",
-            "authorizer": {"claims": dict(claims)},
             "domainName": headers.get("Host", "abc123.execute-api.us-east-1.amazonaws.com"),
             "httpMethod": method,
             "identity": {"sourceIp": source_ip, "userAgent": headers.get("User-Agent", "")},
@@ -104,3 +104,6 @@ def api_proxy_event(
             "stage": "v1",
         },
     }
+    if claims is not None:
+        event["requestContext"]["authorizer"] = {"claims": dict(claims)}
+    return event

@@ -28,6 +28,14 @@ SAMPLES = (
         SAMPLE_DIR / "assignment-1.pdf",
         position=3,
     ),
+    # An HLS rendition set made from intro.mp4 (the command is in sample_content/LICENSE.md).
+    Draft.check_dir(
+        SAMPLE_COURSE,
+        "aws-101-lecture-1",
+        "Lecture 1: the edge, streamed (HLS)",
+        SAMPLE_DIR / "intro-hls",
+        position=4,
+    ),
 )
 
 #: A second course, so that a learner of the first can be shown a 403 on it.

@@ -36,10 +36,10 @@ from edge_config.render import (
 )
 from tools.enrolment import Enrolments, course_rule
 
-from .api import ApiCors, LocalApi
+from .api import GatewayResponseHeaders, LocalApi
 from .authorizer import CognitoAuthorizer
 from .cloudfront import LocalCloudFront, ResponseHeadersPolicy, S3Origin
-from .cognito import COURSE_GROUP_PREFIX, OAUTH_SCOPES, CognitoPool, create_cognito_pool
+from .cognito import COURSE_GROUP_PREFIX, CognitoPool, create_cognito_pool
 from .grant_key import GRANT_ISSUER, GRANT_LIFETIME_SECONDS, LocalGrantKey, create_grant_key
 from .http import BackgroundServer, QuietHandler
 from .managed_login.directory import Directory
@@ -47,10 +47,11 @@ from .managed_login.server import ManagedLogin
 from .managed_login.tokens import SigningKey, TokenLifetimes, TokenMinter
 from .resources import create_catalog_table, create_content_bucket
 from .samples import OTHER_COURSE, OTHER_SAMPLES, SAMPLE_COURSE, SAMPLES
-from .template import source_template
+from .template import resource_properties, source_template
 
 REGION = "us-east-1"
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
+ROOT = DEMO_DIR.parent.parent
 #: The template's default token cookie (parameter TokenCookieName).
 COOKIE_NAME: str = source_template()["Parameters"]["TokenCookieName"]["Default"]
 BUCKET = "private-content-local"
@@ -107,10 +108,15 @@ class StackInfo:
     token_seconds: dict[str, int] = field(default_factory=dict)
 
 
+#: The player the page loads, from the npm package (package.json pins it; `make local` runs
+#: `npm ci`). Served at a fixed path: an allow-list, not a view of node_modules.
+VENDOR = {"vendor/hls.min.js": ROOT / "node_modules" / "hls.js" / "dist" / "hls.min.js"}
+
+
 class DemoSite:
-    """Serves local/demo/ and the page's config.json: ``apiUrl``, ``authUrl`` (the managed-login
-    domain), ``clientId``, ``contentUrl`` (CloudFront) and ``scope``; the page's own URL with a
-    trailing ``/`` is its redirect and sign-out URI."""
+    """Serves local/demo/, the files in ``VENDOR`` and the page's config.json: ``apiUrl``,
+    ``authUrl`` (the managed-login domain), ``clientId``, ``contentUrl`` (CloudFront) and
+    ``scope``; the page's own URL with a trailing ``/`` is its redirect and sign-out URI."""
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = json.dumps(config).encode()
@@ -119,6 +125,16 @@ class DemoSite:
         name = request.path.split("?", 1)[0].lstrip("/") or "index.html"
         if name == "config.json":
             request.send_body(200, [("Content-Type", "application/json")], self.config)
+            return
+        vendored = VENDOR.get(name)
+        if vendored is not None:
+            if not vendored.is_file():
+                request.send_body(
+                    404, [("Content-Type", "text/plain")], b"run npm ci (make local does)\n"
+                )
+                return
+            headers = [("Content-Type", "text/javascript"), ("Cache-Control", "no-store")]
+            request.send_body(200, headers, vendored.read_bytes())
             return
         path = (DEMO_DIR / name).resolve()
         if path.parent != DEMO_DIR or not path.is_file():
@@ -172,7 +188,7 @@ class LocalStack:
         )
         self._servers = [cloudfront, api, demo, auth]
 
-        pool = create_cognito_pool(client("cognito-idp"), endpoint, app_urls=[app_url(demo.url)])
+        pool = create_cognito_pool(client("cognito-idp"), endpoint, app_origins=[demo.url])
         # The pool's keys: moto's (its own tokens) and the managed-login stand-in's, made now.
         login_key = SigningKey()
         jwks = pool_jwks(pool.issuer, pool.jwks_url)
@@ -194,13 +210,13 @@ class LocalStack:
             LocalCloudFront(
                 edge.start(str(edge_config_path)),  # what Lambda@Edge does at init
                 S3Origin(client("s3"), BUCKET),
-                ResponseHeadersPolicy.from_template(demo.url),
+                ResponseHeadersPolicy.from_template([demo.url]),
             )
         )
         settings = Settings(
             catalog_table=TABLE,
             content_base_url=cloudfront.url,
-            app_origin=demo.url,
+            app_origins=(demo.url,),
             access=AccessRule.create([pool.group], COURSE_GROUP_PREFIX),
             grants=GrantSettings(grant_key.secret_arn, GRANT_ISSUER, GRANT_LIFETIME_SECONDS),
         )
@@ -211,7 +227,7 @@ class LocalStack:
             LocalApi(
                 build_app(settings, CatalogStore(client("dynamodb"), TABLE), signer),
                 CognitoAuthorizer(pool.issuer, jwks),
-                ApiCors.from_template(demo.url),
+                GatewayResponseHeaders.from_template(),
             )
         )
         auth.serve(
@@ -228,7 +244,7 @@ class LocalStack:
                     "authUrl": auth.url,
                     "clientId": pool.client_id,
                     "contentUrl": cloudfront.url,
-                    "scope": " ".join(OAUTH_SCOPES),
+                    "scope": " ".join(resource_properties("UserPoolClient")["AllowedOAuthScopes"]),
                 }
             )
         )
@@ -272,9 +288,13 @@ class LocalStack:
         for sample in samples:
             item = publisher.add(sample).item
             enrolments.ensure_course_group(item.course_id)
-            published.append(
-                {"contentId": item.content_id, "key": item.key.value, "sha256": sample.sha256}
-            )
+            record: dict[str, Any] = {"contentId": item.content_id, "key": item.key.value}
+            if sample.rendition is None:
+                record["sha256"] = sample.sha256
+            else:  # the entry playlist's digest, and each file's by its place in the set
+                record["sha256"] = sample.rendition.entry.sha256
+                record["files"] = {f.relative: f.sha256 for f in sample.rendition.files}
+            published.append(record)
         return published
 
     def _write_edge_config(

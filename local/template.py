@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,46 @@ def source_template() -> dict[str, Any]:
 def resource_properties(logical_id: str) -> dict[str, Any]:
     properties: dict[str, Any] = _template()["Resources"][logical_id]["Properties"]
     return properties
+
+
+Value = str | list[str]
+
+
+def evaluate(value: Any, parameters: dict[str, Value]) -> Any:
+    """``value`` with the intrinsic functions the template's CORS and OAuth settings use
+    (Ref of a parameter, Fn::Join, Fn::Split, Fn::Sub) worked out the way CloudFormation works
+    them out. ``parameters`` override the template's defaults (a CommaDelimitedList is a list)."""
+    if isinstance(value, list):
+        return [evaluate(item, parameters) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if set(value) == {"Ref"}:
+        return _parameter(value["Ref"], parameters)
+    if set(value) == {"Fn::Join"}:
+        separator, items = value["Fn::Join"]
+        return str(separator).join(str(item) for item in evaluate(items, parameters))
+    if set(value) == {"Fn::Split"}:
+        separator, text = value["Fn::Split"]
+        return str(evaluate(text, parameters)).split(str(separator))
+    if set(value) == {"Fn::Sub"}:
+        spec = value["Fn::Sub"]
+        text, names = (spec, {}) if isinstance(spec, str) else spec
+        variables = {name: evaluate(v, parameters) for name, v in names.items()}
+
+        def substitute(match: re.Match[str]) -> str:
+            name = match.group(1)
+            return str(variables[name] if name in variables else _parameter(name, parameters))
+
+        return re.sub(r"\$\{([A-Za-z0-9:]+)\}", substitute, str(text))
+    return {key: evaluate(item, parameters) for key, item in value.items()}
+
+
+def _parameter(name: str, parameters: dict[str, Value]) -> Value:
+    if name in parameters:
+        return parameters[name]
+    declared = _template()["Parameters"][name]
+    default: str = str(declared["Default"])
+    return default.split(",") if declared["Type"] == "CommaDelimitedList" else default
 
 
 def deployed_value(value: Any) -> Any:

@@ -60,13 +60,21 @@ def _arguments(argv: Sequence[str]) -> argparse.Namespace:
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    add = commands.add_parser("add", help="upload a file and add it to the catalog")
+    add = commands.add_parser(
+        "add", help="upload a file, or an HLS rendition set (--dir), and add it to the catalog"
+    )
     add.add_argument("--course", required=True, help="course ID, e.g. aws-101")
     add.add_argument(
         "--id", required=True, dest="content_id", help="content ID, e.g. aws-101-intro"
     )
     add.add_argument("--title", required=True, help="one line")
-    add.add_argument("--file", required=True, type=Path)
+    source = add.add_mutually_exclusive_group(required=True)
+    source.add_argument("--file", type=Path)
+    source.add_argument(
+        "--dir",
+        type=Path,
+        help="an HLS rendition set: playlists and segments, published with their layout",
+    )
     add.add_argument("--type", choices=CONTENT_TYPES, help="checked against the file")
     add.add_argument("--content-type", help="media type (default: from the extension)")
     add.add_argument(
@@ -207,6 +215,12 @@ def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr)
 
 def _check_locally(args: argparse.Namespace) -> Draft | None:
     """Every rule that needs no AWS call, before any is made."""
+    if args.command == "add" and args.dir is not None:
+        if args.content_type is not None:
+            raise InvalidValueError("--content-type is for --file; a set's types come from names")
+        return Draft.check_dir(
+            args.course, args.content_id, args.title, args.dir, args.type, args.position
+        )
     if args.command == "add":
         return Draft.check(
             args.course,
@@ -240,9 +254,10 @@ def _add(target: Target, draft: Draft, force: bool, out: TextIO, err: TextIO) ->
     item = outcome.item
     url = item.key.url(target.resources.content_base_url)
     done = "already published" if outcome.already_done else "published"
+    files = "" if item.files is None else f"{item.files} files, "
     out.write(
-        f"{done} {item.content_id} ({item.type}, {item.size} bytes, position {item.position}): "
-        f"{url}\n"
+        f"{done} {item.content_id} ({item.type}, {files}{item.size} bytes, "
+        f"position {item.position}): {url}\n"
     )
     # After the publish, so a re-run (which says "already published") creates a group the
     # first run could not.
@@ -256,7 +271,11 @@ def _remove(target: Target, content_id: str, out: TextIO, err: TextIO) -> None:
     outcome = target.publisher.remove(content_id)
     _notes(outcome, err)
     done = "already removed" if outcome.already_done else "removed"
-    out.write(f"{done} {content_id} and its object {outcome.item.key.value}\n")
+    item = outcome.item
+    objects = (
+        f"object {item.key.value}" if item.root is None else f"{item.files} objects {item.root}"
+    )
+    out.write(f"{done} {content_id} and its {objects}\n")
 
 
 def _list(target: Target, course_id: str | None, out: TextIO, err: TextIO) -> None:

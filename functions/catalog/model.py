@@ -38,7 +38,16 @@ MEDIA_TYPE_BY_EXTENSION = {
     ".png": "image/png",
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
+    # An HLS rendition set (``bin/content add --dir``): playlists, segments, subtitles.
+    ".m3u8": "application/vnd.apple.mpegurl",
+    ".ts": "video/mp2t",
+    ".m4s": "video/iso.segment",
+    ".aac": "audio/aac",
+    ".vtt": "text/vtt",
 }
+#: An HLS playlist (RFC 8216): an item with this media type is a rendition set, played with an
+#: HLS player, whose other files lie beside its entry playlist.
+HLS_PLAYLIST = "application/vnd.apple.mpegurl"
 #: RFC 6838 type/subtype names, no parameters (what S3 stores and CloudFront sends back).
 _MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
 _EXTENSION = re.compile(r"(\.[a-z0-9]{1,10})?")
@@ -79,7 +88,7 @@ def validate_position(value: int) -> int:
 def type_of_media(type_: str) -> str:
     """Which content type a media type makes an item: videos, JSON quizzes, anything else is
     an assignment (a PDF, a ZIP of starter files, ...)."""
-    if type_.startswith("video/"):
+    if type_.startswith("video/") or type_ == HLS_PLAYLIST:
         return "video"
     return "quiz" if type_ == "application/json" else "assignment"
 
@@ -160,8 +169,19 @@ class ContentKey:
         """
         return "/" + quote(self.value, safe="/")
 
+    @classmethod
+    def in_set(cls, course_id: str, content_id: str, token: str, relative: str) -> ContentKey:
+        """A file of a publish's rendition set, ``courses/<course>/<id>/<token>/<relative>``:
+        the set keeps its directory's layout, so the playlists' relative URIs resolve."""
+        return cls.parse(f"{set_root(course_id, content_id, token)}{relative}")
+
     def url(self, base_url: str) -> str:
         return base_url + self.path
+
+
+def set_root(course_id: str, content_id: str, token: str) -> str:
+    """The folder a publish's rendition set lives in: that publish's own, nothing else's."""
+    return f"{KEY_PREFIX}{course_id}/{content_id}/{token}/"
 
 
 @dataclass(frozen=True)
@@ -170,6 +190,11 @@ class ContentItem:
 
     ``version`` (the S3 version the catalog serves) and ``sha256`` (of the file) are recorded
     by every publish; items written before they were are still read.
+
+    A rendition set (``files`` is its number of objects) is every object under
+    :attr:`root`, the publish's own folder; ``key`` is its entry playlist, at the top of it,
+    ``version`` the entry's, ``size`` the set's total and ``sha256`` its manifest's
+    (``catalog.renditions``).
     """
 
     content_id: str
@@ -182,6 +207,12 @@ class ContentItem:
     size: int | None = None
     version: str | None = None
     sha256: str | None = None
+    files: int | None = None
+
+    @property
+    def root(self) -> str | None:
+        """A rendition set's folder, ``courses/<course>/<id>/<token>/``; None for one file."""
+        return None if self.files is None else self.key.value.rsplit("/", 1)[0] + "/"
 
     def to_dynamo(self) -> dict[str, Any]:
         """The item as DynamoDB attributes (Python values; the store serialises them)."""
@@ -194,7 +225,12 @@ class ContentItem:
             "contentType": self.content_type,
             "position": self.position,
         }
-        optional = {"size": self.size, "version": self.version, "sha256": self.sha256}
+        optional = {
+            "size": self.size,
+            "version": self.version,
+            "sha256": self.sha256,
+            "files": self.files,
+        }
         item |= {name: value for name, value in optional.items() if value is not None}
         return item
 
@@ -203,7 +239,9 @@ class ContentItem:
         """Parse a catalog item; anything off-model is a ``CatalogItemError`` naming the item."""
         content_id = item.get("contentId")
         try:
-            size, version, sha256 = (item.get(name) for name in ("size", "version", "sha256"))
+            size, version, sha256, files = (
+                item.get(name) for name in ("size", "version", "sha256", "files")
+            )
             parsed = cls(
                 content_id=validate_id(str(item["contentId"])),
                 course_id=validate_id(str(item["courseId"])),
@@ -215,11 +253,14 @@ class ContentItem:
                 size=None if size is None else _integer(size),
                 version=None if version is None else str(version),
                 sha256=None if sha256 is None else str(sha256),
+                files=None if files is None else _integer(files),
             )
             if not parsed.key.value.startswith(f"{KEY_PREFIX}{parsed.course_id}/"):
                 # The edge judges a URL by the course in its path, the API by courseId: an
                 # item must not say one course and point into another.
                 raise ValueError(f"key is not under its course {parsed.course_id}")
+            if parsed.files is not None:
+                _check_set(parsed)
             if parsed.type not in CONTENT_TYPES:
                 raise ValueError(f"unknown type {parsed.type!r}")
             if parsed.position < 0:
@@ -227,6 +268,17 @@ class ContentItem:
         except (KeyError, TypeError, ValueError, InvalidValueError, CatalogItemError) as exc:
             raise CatalogItemError(f"catalog item {content_id!r} is broken: {exc}") from exc
         return parsed
+
+
+def _check_set(item: ContentItem) -> None:
+    """A set's root is deleted whole when the set is replaced or removed: it must be the
+    folder of one publish of this very item, ``courses/<course>/<id>/<token>/``, with the
+    entry playlist at its top, never a course's or another item's folder."""
+    segments = item.key.value.split("/")
+    if len(segments) != 5 or segments[2] != item.content_id:
+        raise ValueError("a rendition set's key is not courses/<course>/<id>/<token>/<playlist>")
+    if item.content_type != HLS_PLAYLIST or item.files is None or item.files < 1:
+        raise ValueError("a rendition set's entry must be an HLS playlist, with 1 or more files")
 
 
 def _integer(value: object) -> int:

@@ -23,11 +23,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
+from urllib.parse import quote
 
 from botocore.exceptions import ClientError
 
 from .errors import CatalogError, InvalidValueError
-from .model import ContentItem, ContentKey, FileKind, validate_id, validate_position, validate_title
+from .model import (
+    HLS_PLAYLIST,
+    ContentItem,
+    ContentKey,
+    FileKind,
+    validate_id,
+    validate_position,
+    validate_title,
+)
+from .renditions import RenditionSet
 from .writes import CatalogWriter, Journal
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -54,7 +64,9 @@ class NothingToDoError(CatalogError):
 
 @dataclass(frozen=True)
 class Draft:
-    """A request to publish a file, checked against every rule before any AWS call."""
+    """A request to publish a file or (``rendition``) an HLS rendition set, checked against
+    every rule before any AWS call. For a set, ``path`` and ``kind`` are its entry
+    playlist's, ``size`` and ``sha256`` the whole set's."""
 
     course_id: str
     content_id: str
@@ -64,6 +76,7 @@ class Draft:
     size: int
     sha256: str
     position: int | None
+    rendition: RenditionSet | None = None
 
     @classmethod
     def check(
@@ -83,6 +96,10 @@ class Draft:
         if position is not None:
             validate_position(position)
         kind = FileKind.of(path.name, media_type, type_)
+        if kind.media_type == HLS_PLAYLIST:
+            raise InvalidValueError(
+                f"{path.name} is a playlist: publish it with its segments, --dir DIR"
+            )
         if not path.is_file():
             raise InvalidValueError(f"no such file: {path}")
         size = path.stat().st_size
@@ -96,17 +113,59 @@ class Draft:
             course_id, content_id, checked_title, path, kind, size, digest.hexdigest(), position
         )
 
+    @classmethod
+    def check_dir(
+        cls,
+        course_id: str,
+        content_id: str,
+        title: str,
+        directory: Path,
+        type_: str | None = None,
+        position: int | None = None,
+    ) -> Draft:
+        """The draft of a rendition set (``catalog.renditions``), or ``InvalidValueError``."""
+        validate_id(course_id, "course ID")
+        validate_id(content_id, "content ID")
+        checked_title = validate_title(title)
+        if position is not None:
+            validate_position(position)
+        rendition = RenditionSet.scan(directory)
+        entry = rendition.entry
+        kind = FileKind(".m3u8", HLS_PLAYLIST, "video")
+        if type_ is not None and type_ != kind.type:
+            raise InvalidValueError(f"--type {type_} contradicts {directory}, which is a video")
+        return cls(
+            course_id,
+            content_id,
+            checked_title,
+            entry.path,
+            kind,
+            rendition.size,
+            rendition.sha256,
+            position,
+            rendition,
+        )
+
     def item(self, token: str, position: int) -> ContentItem:
+        if self.rendition is None:
+            key = ContentKey.for_publish(
+                self.course_id, self.content_id, token, self.kind.extension
+            )
+        else:
+            key = ContentKey.in_set(
+                self.course_id, self.content_id, token, self.rendition.entry.relative
+            )
         return ContentItem(
             content_id=self.content_id,
             course_id=self.course_id,
             title=self.title,
             type=self.kind.type,
-            key=ContentKey.for_publish(self.course_id, self.content_id, token, self.kind.extension),
+            key=key,
             content_type=self.kind.media_type,
             position=position,
             size=self.size,
             sha256=self.sha256,
+            files=None if self.rendition is None else len(self.rendition.files),
         )
 
     def published_as(self, item: ContentItem) -> bool:
@@ -118,6 +177,7 @@ class Draft:
             item.content_type,
             item.size,
             item.sha256,
+            item.files,
         ) == (
             self.course_id,
             self.title,
@@ -125,6 +185,7 @@ class Draft:
             self.kind.media_type,
             self.size,
             self.sha256,
+            None if self.rendition is None else len(self.rendition.files),
         ) and self.position in (None, item.position)
 
 
@@ -135,23 +196,43 @@ class ContentBucket:
         self.s3 = s3
         self.bucket = bucket
 
-    def upload(self, item: ContentItem, path: Path, progress: Progress | None) -> str:
-        """Upload ``path`` as ``item.key``; the version ID S3 created."""
+    def upload(self, item: ContentItem, draft: Draft, progress: Progress | None) -> str:
+        """Upload the draft's file as ``item.key``, or each file of its set under the item's
+        root (the entry last); the version ID S3 created for ``item.key``."""
+        if draft.rendition is None:
+            return self._put(item, item.key, draft.path, draft.size, item.content_type, progress)
+        if item.root is None:
+            raise ValueError("a rendition set's item must have a root")
+        version = ""
+        for file in draft.rendition.files:
+            key = ContentKey.parse(item.root + file.relative)
+            version = self._put(item, key, file.path, file.size, file.media_type, progress)
+        return version
+
+    def _put(
+        self,
+        item: ContentItem,
+        key: ContentKey,
+        path: Path,
+        size: int,
+        content_type: str,
+        progress: Progress | None,
+    ) -> str:
         extra: dict[str, Any] = {
-            "ContentType": item.content_type,
+            "ContentType": content_type,
             "CacheControl": CACHE_CONTROL,
             "Metadata": {"content-id": item.content_id},
         }
         with path.open("rb") as stream:
-            if (item.size or 0) <= PART_SIZE:
+            if size <= PART_SIZE:
                 answer = self.s3.put_object(
-                    Bucket=self.bucket, Key=item.key.value, Body=stream.read(), **extra
+                    Bucket=self.bucket, Key=key.value, Body=stream.read(), **extra
                 )
                 version: str | None = answer.get("VersionId")
                 if progress:
-                    progress(item.size or 0)
+                    progress(size)
             else:
-                version = self._upload_in_parts(item.key.value, stream, extra, progress)
+                version = self._upload_in_parts(key.value, stream, extra, progress)
         if not version:
             raise PublishError(f"s3://{self.bucket} is not versioned; the template versions it")
         return version
@@ -190,26 +271,57 @@ class ContentBucket:
         else:
             self.s3.delete_object(Bucket=self.bucket, Key=key.value, VersionId=version)
 
-    def withdraw(self, key: ContentKey) -> None:
-        """Delete every version at ``key`` and abort its unfinished uploads: the key is one
-        publish's own, so everything there is what that publish created."""
-        answer = self.s3.list_object_versions(Bucket=self.bucket, Prefix=key.value)
-        for entry in [*answer.get("Versions", []), *answer.get("DeleteMarkers", [])]:
-            if entry["Key"] == key.value:
-                self.s3.delete_object(
-                    Bucket=self.bucket, Key=key.value, VersionId=entry["VersionId"]
-                )
-        uploads = self.s3.list_multipart_uploads(Bucket=self.bucket, Prefix=key.value)
-        for upload in uploads.get("Uploads", []):
-            if upload["Key"] == key.value:
-                self.s3.abort_multipart_upload(
-                    Bucket=self.bucket, Key=key.value, UploadId=upload["UploadId"]
-                )
+    def withdraw(self, item: ContentItem) -> None:
+        """Delete every version of the item's object (or of every object under a set's root)
+        and abort their unfinished uploads: the key, or the root, is one publish's own, so
+        everything there is what that publish created."""
+        prefix = item.root or item.key.value
+
+        def ours(key: str) -> bool:
+            return key.startswith(prefix) if item.root else key == prefix
+
+        markers: dict[str, Any] = {}
+        while True:
+            page = self.s3.list_object_versions(Bucket=self.bucket, Prefix=prefix, **markers)
+            for entry in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]:
+                if ours(entry["Key"]):
+                    self.s3.delete_object(
+                        Bucket=self.bucket, Key=entry["Key"], VersionId=entry["VersionId"]
+                    )
+            if not page.get("IsTruncated"):
+                break
+            markers = {
+                "KeyMarker": page["NextKeyMarker"],
+                "VersionIdMarker": page["NextVersionIdMarker"],
+            }
+        upload_markers: dict[str, Any] = {}
+        while True:
+            uploads = self.s3.list_multipart_uploads(
+                Bucket=self.bucket, Prefix=prefix, **upload_markers
+            )
+            for upload in uploads.get("Uploads", []):
+                if ours(upload["Key"]):
+                    self.s3.abort_multipart_upload(
+                        Bucket=self.bucket, Key=upload["Key"], UploadId=upload["UploadId"]
+                    )
+            if not uploads.get("IsTruncated"):
+                break
+            upload_markers = {
+                "KeyMarker": uploads["NextKeyMarker"],
+                "UploadIdMarker": uploads["NextUploadIdMarker"],
+            }
+
+
+def cached_paths(item: ContentItem) -> list[str]:
+    """The URL paths CloudFront may hold copies of: the object's, or a set's root with ``*``."""
+    if item.root is None:
+        return [item.key.path]
+    return ["/" + quote(item.root, safe="/") + "*"]
 
 
 class Invalidator(Protocol):
-    def invalidate(self, keys: list[ContentKey], reference: str) -> str | None:
-        """Drop cached copies of ``keys``; a note for the operator, if any."""
+    def invalidate(self, paths: list[str], reference: str) -> str | None:
+        """Drop cached copies of ``paths`` (URL paths); a note for the operator, if any."""
 
 
 class CloudFrontInvalidation:
@@ -217,10 +329,10 @@ class CloudFrontInvalidation:
         self.cloudfront = cloudfront
         self.distribution_id = distribution_id
 
-    def invalidate(self, keys: list[ContentKey], reference: str) -> str | None:
+    def invalidate(self, paths: list[str], reference: str) -> str | None:
         """One invalidation per publish: the same ``reference`` (the journal's token) on a
         re-run is the same invalidation to CloudFront, not a second one."""
-        paths = sorted(key.path for key in keys)
+        paths = sorted(paths)
         self.cloudfront.create_invalidation(
             DistributionId=self.distribution_id,
             InvalidationBatch={
@@ -234,7 +346,7 @@ class CloudFrontInvalidation:
 class NoCache:
     """Where nothing is cached (the local stack): nothing to invalidate."""
 
-    def invalidate(self, keys: list[ContentKey], reference: str) -> str | None:
+    def invalidate(self, paths: list[str], reference: str) -> str | None:
         return "the local CloudFront caches nothing; invalidation skipped"
 
 
@@ -294,7 +406,7 @@ class Publisher:
         journal = Journal(draft.content_id, uuid.uuid4().hex, operation, target, live)
         with self._recovering(journal):
             self.catalog.begin(journal)
-            version = self.bucket.upload(target, draft.path, progress)
+            version = self.bucket.upload(target, draft, progress)
             served = replace(target, version=version)
             if live is None:
                 self.catalog.put_if_absent(served, journal)
@@ -328,8 +440,11 @@ class Publisher:
         notes: tuple[str, ...] = ()
         retired = journal.retire
         if retired is not None:
-            self.bucket.delete_version(retired.key, retired.version)
-            note = self.invalidator.invalidate([retired.key], journal.token)
+            if retired.root is None:
+                self.bucket.delete_version(retired.key, retired.version)
+            else:
+                self.bucket.withdraw(retired)
+            note = self.invalidator.invalidate(cached_paths(retired), journal.token)
             notes = (note,) if note else ()
         self.catalog.end(journal)
         return notes
@@ -337,7 +452,7 @@ class Publisher:
     def _abandon(self, journal: Journal) -> None:
         """Before the switch: withdraw whatever the publish uploaded, then the journal."""
         if journal.target is not None:
-            self.bucket.withdraw(journal.target.key)
+            self.bucket.withdraw(journal.target)
         self.catalog.end(journal)
 
     def _recover(self, content_id: str, token: str | None = None) -> tuple[str, ...]:

@@ -76,15 +76,18 @@ def build_app(
     signer: GrantSigner | None = None,
     clock: Callable[[], float] = time.time,
 ) -> APIGatewayRestResolver:
-    """The API's routes over ``catalog``; every answer carries CORS for the app origin.
+    """The API's routes over ``catalog``; every answer, CORS preflights included, carries
+    CORS headers when the request's Origin is one of the app origins.
 
     With ``signer`` (required when ``settings.grants`` is set), each answer carries one grant
     for the caller and the answer's course, in every item's URL.
     """
     if (signer is None) != (settings.grants is None):
         raise SettingsError("grants are on exactly when a grant signer is given")
+    first, *others = settings.app_origins
     cors = CORSConfig(
-        allow_origin=settings.app_origin,
+        allow_origin=first,
+        extra_origins=others,
         allow_headers=["Authorization", "Content-Type"],
         max_age=600,
     )

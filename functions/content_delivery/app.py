@@ -1,8 +1,8 @@
 """Lambda handler of the Content Delivery API (API Gateway REST proxy, Cognito authorizer).
 
 Settings are read from the environment once, when Lambda loads this module; a bad environment
-is logged once and every request then answers a generic 500 (with CORS when APP_ORIGIN itself
-is valid). The routes live in ``api.py``.
+is logged once and every request then answers a generic 500 (with CORS when APP_ORIGINS itself
+is valid and names the request's Origin). The routes live in ``api.py``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from .api import build_app
 from .errors import SettingsError
 from .grants import grant_signer
 from .observability import logger, metrics, tracer
-from .settings import app_origin, load_settings
+from .settings import app_origins, load_settings
 
 
 def _app_from_environment() -> APIGatewayRestResolver | None:
@@ -35,13 +35,13 @@ def _app_from_environment() -> APIGatewayRestResolver | None:
     return build_app(settings, catalog, grant_signer(settings.grants, SecretsProvider()))
 
 
-def _unavailable() -> dict[str, Any]:
-    """The answer while the settings are broken: a generic 500, with CORS if the origin is
-    known, so the app can still read it."""
+def _unavailable(event: dict[str, Any]) -> dict[str, Any]:
+    """The answer while the settings are broken: a generic 500, with CORS if the request's
+    Origin is one of the app origins, so the app can still read it."""
     headers = {"Content-Type": "application/json"}
-    origin = app_origin(os.environ)
-    if origin:
-        headers |= {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+    sent = {k.lower(): v for k, v in (event.get("headers") or {}).items()}.get("origin")
+    if sent in (app_origins(os.environ) or ()):
+        headers |= {"Access-Control-Allow-Origin": sent, "Vary": "Origin"}
     return {"statusCode": 500, "headers": headers, "body": '{"message":"internal error"}'}
 
 
@@ -53,5 +53,5 @@ APP = _app_from_environment()
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if APP is None:
-        return _unavailable()
+        return _unavailable(event)
     return APP.resolve(event, context)

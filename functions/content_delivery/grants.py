@@ -1,8 +1,8 @@
 """Signing content grants (``course_access.grants``): one per answer, for the caller and one
 course, put in the URL's path before the object key.
 
-The private key is the stack's grant key, kept in Secrets Manager as JSON
-``{"kid": "...", "private_key": "<PKCS#8 PEM>"}`` (:func:`parse_grant_key`). It is read through
+The private key is the stack's grant key, kept in Secrets Manager in the format of
+``grant_key.secret`` (read by :func:`parse_grant_key`). It is read through
 a ``key_source`` (Powertools' ``get_secret`` in Lambda, cached, see ``app``), and parsed again
 only when the secret's text changes, so a rotated key is used within the cache's age.
 Signing uses ``cryptography`` (RSA blinding and a vetted PKCS#1 v1.5 implementation): this
@@ -13,22 +13,20 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 from collections.abc import Callable
-from typing import NamedTuple
 
 from aws_lambda_powertools.utilities.parameters import SecretsProvider
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
 
 from catalog.model import ContentKey
 from course_access.grants import PATH_SEGMENT, TOKEN_USE
 from course_access.rule import COURSES_PREFIX
+from grant_key.secret import GrantKey, GrantSecretError, parse_secret
 
 from .errors import GrantKeyError
 from .settings import GrantSettings
 
-_KID = re.compile(r"[A-Za-z0-9_.-]{1,128}")
 #: How long the secret's value is reused before Secrets Manager is asked again (Powertools'
 #: own default, said out loud): a rotated key is in use within this time.
 KEY_MAX_AGE_SECONDS = 300
@@ -38,24 +36,12 @@ def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
-class GrantKey(NamedTuple):
-    kid: str
-    private_key: rsa.RSAPrivateKey
-
-
 def parse_grant_key(secret: str) -> GrantKey:
-    """The grant key in the secret's JSON; ``GrantKeyError`` (never showing the secret)."""
+    """The grant key in the secret's value; ``GrantKeyError`` (never showing the secret)."""
     try:
-        raw = json.loads(secret)
-        kid, pem = raw["kid"], raw["private_key"]
-        key = serialization.load_pem_private_key(pem.encode("ascii"), password=None)
-    except (ValueError, TypeError, KeyError, AttributeError, UnicodeError) as exc:
-        raise GrantKeyError(f"the grant key secret is unusable ({type(exc).__name__})") from None
-    if not isinstance(kid, str) or not _KID.fullmatch(kid):
-        raise GrantKeyError("the grant key secret has no valid kid")
-    if not isinstance(key, rsa.RSAPrivateKey) or key.key_size < 2048:
-        raise GrantKeyError("the grant key is not an RSA key of 2048 bits or more")
-    return GrantKey(kid, key)
+        return parse_secret(secret)
+    except GrantSecretError as exc:
+        raise GrantKeyError(str(exc)) from None
 
 
 def course_prefix(course_id: str) -> str:

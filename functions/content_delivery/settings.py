@@ -19,17 +19,19 @@ _GRANT_ISSUER = re.compile(r"[A-Za-z0-9_.:/-]{1,255}")
 MIN_GRANT_LIFETIME_SECONDS = 300
 
 
-def app_origin(env: Mapping[str, str]) -> str | None:
-    """``APP_ORIGIN`` when it is a valid origin, even if other settings are not."""
-    origin = env.get("APP_ORIGIN", "")
-    return origin if _ORIGIN.fullmatch(origin) else None
+def app_origins(env: Mapping[str, str]) -> tuple[str, ...] | None:
+    """``APP_ORIGINS`` (origins separated by commas) when every one is a valid origin, even if
+    other settings are not; None when it is unset, empty or holds anything else."""
+    origins = tuple(env.get("APP_ORIGINS", "").split(","))
+    return origins if all(_ORIGIN.fullmatch(origin) for origin in origins) else None
 
 
 @dataclass(frozen=True)
 class Settings:
     catalog_table: str
     content_base_url: str
-    app_origin: str
+    #: The web app's origins: CORS answers name the request's Origin only if it is one of them.
+    app_origins: tuple[str, ...]
     #: Who reads which course: the edge's rule, from ALL_ACCESS_GROUPS and COURSE_GROUP_PREFIX.
     access: AccessRule
     #: Content grants in every URL (GRANT_SECRET_ID, GRANT_ISSUER, GRANT_LIFETIME_SECONDS, all
@@ -85,21 +87,24 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     problems = []
     table = env.get("CATALOG_TABLE", "")
     base_url = env.get("CONTENT_BASE_URL", "")
-    origin = app_origin(env)
+    origins = app_origins(env)
     if not table:
         problems.append("CATALOG_TABLE is not set")
     if not _BASE_URL.fullmatch(base_url):
         problems.append(f"CONTENT_BASE_URL must be https://<host> (no path), got {base_url!r}")
-    if origin is None:
-        problems.append(f"APP_ORIGIN must be scheme://host[:port], got {env.get('APP_ORIGIN')!r}")
+    if origins is None:
+        problems.append(
+            "APP_ORIGINS must be scheme://host[:port] origins separated by commas,"
+            f" got {env.get('APP_ORIGINS')!r}"
+        )
     access = _access(env, problems)
     grants = _grants(env, problems)
-    if problems or origin is None or access is None:
+    if problems or origins is None or access is None:
         raise SettingsError("; ".join(problems))
     return Settings(
         catalog_table=table,
         content_base_url=base_url,
-        app_origin=origin,
+        app_origins=origins,
         access=access,
         grants=grants,
     )

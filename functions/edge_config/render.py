@@ -65,6 +65,12 @@ class TrustedPool(NamedTuple):
         return entry
 
 
+def grant_keys(issuer: str, public_jwks: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The config's ``grants`` entry: grants of ``issuer``, verified with ``public_jwks``
+    (``render_edge_config`` refuses any private member in them)."""
+    return {"issuer": issuer, "jwks": {"keys": [dict(jwk) for jwk in public_jwks]}}
+
+
 def render_edge_config(
     *,
     pools: Sequence[TrustedPool],
@@ -77,8 +83,8 @@ def render_edge_config(
 ) -> dict[str, Any]:
     """The config document, checked by ``edge_auth.config.parse_config``; raises ConfigError.
 
-    ``grants`` is the ``{"issuer", "jwks"}`` of the content grants the edge accepts: public
-    keys only (``parse_config`` reads each as a public JWK and nothing else).
+    ``grants`` is the ``{"issuer", "jwks"}`` of the content grants the edge accepts
+    (:func:`grant_keys`): public keys only (``parse_config`` refuses private members).
     """
     config: dict[str, Any] = {"pools": [pool.document() for pool in pools]}
     optional = {
@@ -113,6 +119,7 @@ __all__ = [
     "TrustedPool",
     "config_bytes",
     "config_digest",
+    "grant_keys",
     "issuer_of",
     "pool_jwks",
     "render_edge_config",

@@ -212,18 +212,53 @@ async function showCourses() {
   $("course").hidden = false;
 }
 
+const HLS_PLAYLIST = "application/vnd.apple.mpegurl";
+let hls = null; // the hls.js player of the HLS item on show, if any
+
+// An HLS item plays with hls.js where the browser has Media Source Extensions, natively
+// where it plays HLS itself (Safari on iOS); a single file with <video src>. Either way the
+// URL (and every segment URL relative to it) carries the grant: no header, no cookie.
+function stopPlayer() {
+  if (hls) {
+    hls.destroy();
+    hls = null;
+  }
+  $("player").pause();
+  $("player").removeAttribute("src");
+}
+
+function play(item) {
+  const player = $("player");
+  player.hidden = false;
+  if (item.contentType === HLS_PLAYLIST && window.Hls && Hls.isSupported()) {
+    hls = new Hls();
+    hls.on(Hls.Events.ERROR, (_, data) => {
+      // A fatal error names the file that failed (a playlist or segment) when it was a load.
+      if (data.fatal) explainPlayerError(data.url || item.url).then((message) => showStatus(message, true));
+    });
+    hls.loadSource(item.url);
+    hls.attachMedia(player);
+    player.dataset.player = "hls.js";
+  } else if (item.contentType === HLS_PLAYLIST && !player.canPlayType(HLS_PLAYLIST)) {
+    showStatus("This browser cannot play HLS.", true);
+    return;
+  } else {
+    player.src = item.url;
+    player.load();
+    player.dataset.player = item.contentType === HLS_PLAYLIST ? "native" : "file";
+  }
+  showStatus(`Loading ${item.url}`);
+}
+
 async function openItem(contentId) {
   const item = await api(`/content/${contentId}`);
   contentUrl(item.url);
   $("viewer").hidden = false;
   $("viewer-title").textContent = item.title;
   for (const id of ["player", "quiz", "document-link"]) $(id).hidden = true;
+  stopPlayer();
   if (item.type === "video") {
-    const player = $("player");
-    player.hidden = false;
-    player.src = item.url; // the URL carries its own grant: no header, no cookie needed
-    player.load();
-    showStatus(`Loading ${item.url}`);
+    play(item);
   } else if (item.type === "quiz") {
     // The URL carries its grant: a plain cross-origin GET, which CloudFront answers with CORS.
     const response = await fetch(item.url);
@@ -268,10 +303,8 @@ function clearSession() {
   for (const key of SESSION_KEYS) sessionStorage.removeItem(key);
   $("items").replaceChildren();
   $("quiz").replaceChildren();
-  const player = $("player");
-  player.pause();
-  player.removeAttribute("src");
-  player.load(); // drops the media already buffered
+  stopPlayer();
+  $("player").load(); // drops the media already buffered
   $("document-link").removeAttribute("href");
   $("viewer-title").textContent = "";
   $("who").textContent = "";

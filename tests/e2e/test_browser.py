@@ -9,11 +9,12 @@ is skipped with the reason shown in pytest's summary.
 
 from __future__ import annotations
 
+import time
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
-from tests.e2e.conftest import artifact, content_url, user
-from tests.support.browser import sign_in, stored
+from tests.e2e.conftest import ARTIFACTS, artifact, content_url, user
+from tests.support.browser import content_cookies, sign_in
 
 
 def watch(page: Any, url: str) -> list[int]:
@@ -98,10 +99,90 @@ def test_an_outsider_signs_in_sees_no_course_and_the_video_is_refused(
     sign_in(page, stack, user(stack, in_group=False))
     page.wait_for_selector("#no-courses", state="visible")
     assert page.locator("#items button").count() == 0
-    status = page.evaluate(  # the video's plain URL, tried anyway with the outsider's token
-        """([url, token]) => fetch(url, { headers: { Authorization: `Bearer ${token}` } })
-            .then(response => response.status)""",
-        [video_url, stored(page, "idToken")],
+    # The page sets no cookie (its URLs carry grants); an app on the content's site could:
+    # the outsider's token as that cookie, for the video's plain URL.
+    token = page.evaluate("sessionStorage.getItem('idToken')")
+    page.context.add_cookies(
+        [{"name": stack["cookie_name"], "value": token, "url": stack["cloudfront_url"]}]
     )
-    assert status == 403
-    assert statuses == [403]
+    page.evaluate(
+        """url => new Promise(resolve => {
+            const video = document.getElementById('player');
+            video.hidden = false;
+            video.addEventListener('error', resolve, { once: true });
+            video.src = url;
+        })""",
+        video_url,
+    )
+    assert statuses
+    assert set(statuses) == {403}
+
+
+def content_responses(page: Any, stack: dict[str, Any]) -> list[tuple[str, int]]:
+    """Every response from the content origin (the local CloudFront), as it arrives."""
+    seen: list[tuple[str, int]] = []
+    base = stack["cloudfront_url"] + "/"
+    page.on(
+        "response", lambda r: seen.append((r.url, r.status)) if r.url.startswith(base) else None
+    )
+    return seen
+
+
+def test_the_demo_plays_the_hls_lecture_and_the_mp4_with_no_cookie_for_the_content(
+    browser: Any, stack: dict[str, Any]
+) -> None:
+    started = time.monotonic()
+    page, _ = signed_in_page(browser, stack, in_group=True)
+    seen = content_responses(page, stack)
+    assert urlsplit(page.url).netloc != urlsplit(stack["cloudfront_url"]).netloc
+
+    page.click("button[data-content-id='aws-101-lecture-1']")
+    page.wait_for_function(
+        "document.getElementById('player').dataset.player === 'hls.js'"
+        " && document.getElementById('player').readyState >= 2",
+        timeout=30_000,
+    )
+    page.evaluate("(p => { p.muted = true; return p.play(); })(document.getElementById('player'))")
+    page.wait_for_function("document.getElementById('player').currentTime > 0", timeout=30_000)
+    page.screenshot(path=artifact("demo-hls-lecture.png"), full_page=True)
+    segments = [status for url, status in seen if url.endswith(".ts")]
+    playlists = [status for url, status in seen if url.endswith(".m3u8")]
+
+    page.click("button[data-content-id='aws-101-intro']")
+    page.wait_for_function(
+        "document.getElementById('player').dataset.player === 'file'"
+        " && document.getElementById('player').readyState >= 2",
+        timeout=30_000,
+    )
+    videos = [status for url, status in seen if url.endswith(".mp4")]
+    (ARTIFACTS / "browser-hls-and-mp4.txt").write_text(
+        f"sign-in, HLS lecture playing, MP4 loaded: {time.monotonic() - started:.2f} s\n"
+    )
+
+    assert segments
+    assert set(segments) == {200}
+    assert playlists
+    assert set(playlists) == {200}
+    assert videos
+    assert set(videos) <= {200, 206}
+    assert all("/g/" in url for url, _ in seen)
+    assert content_cookies(page, stack) == []
+
+
+def test_the_demo_opens_the_pdf_from_the_api_s_url_with_no_cookie(
+    browser: Any, stack: dict[str, Any]
+) -> None:
+    page, _ = signed_in_page(browser, stack, in_group=True)
+    page.click("button[data-content-id='aws-101-assignment-1']")
+    link = page.wait_for_selector("#document-link:not([hidden])")
+    href = link.get_attribute("href")
+    assert href.startswith(stack["cloudfront_url"] + "/g/")
+    with (
+        page.context.expect_event("response", lambda r: r.url == href) as response,
+        page.expect_popup(),
+    ):
+        link.click()  # a new tab, as a learner opens it (its bytes: test_grant_urls.py)
+    answer = response.value
+    headers = answer.all_headers()
+    assert (answer.status, headers.get("content-type")) == (200, "application/pdf")
+    assert content_cookies(page, stack) == []

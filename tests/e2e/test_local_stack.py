@@ -12,6 +12,7 @@ import boto3
 import pytest
 
 from local.cognito import create_cognito_pool, sign_in
+from local.stack import VENDOR
 from tests.e2e.conftest import HttpAnswer, content_url, http
 
 STACK_KEYS = {
@@ -133,6 +134,28 @@ def test_the_bucket_itself_refuses_anonymous_reads(stack: dict[str, Any]) -> Non
         assert answer.status == 403
 
 
+@pytest.mark.parametrize("form", ["{}", "Bearer {}", "bearer {}"])
+def test_the_api_takes_the_id_token_raw_or_as_a_bearer_token(
+    stack: dict[str, Any], member_token: str, form: str
+) -> None:
+    answer = http(
+        f"{stack['api_url']}/courses/{stack['course_id']}/content",
+        headers={"Authorization": form.format(member_token)},
+    )
+    assert answer.status == 200
+
+
+@pytest.mark.parametrize("header", ["Bearer", "Bearer ", "Basic {}", "Bearer x{}"])
+def test_the_api_refuses_an_authorization_header_without_the_token(
+    stack: dict[str, Any], member_token: str, header: str
+) -> None:
+    answer = http(
+        f"{stack['api_url']}/courses/{stack['course_id']}/content",
+        headers={"Authorization": header.format(member_token)},
+    )
+    assert answer.status == 401
+
+
 def test_the_api_hands_out_cloudfront_urls_only(stack: dict[str, Any], member_token: str) -> None:
     answer = http(
         f"{stack['api_url']}/courses/{stack['course_id']}/content",
@@ -151,7 +174,9 @@ def test_the_api_refuses_a_request_without_a_token(stack: dict[str, Any]) -> Non
         headers={"Origin": stack["demo_url"]},
     )
     assert answer.status == 401
-    assert answer.header("Access-Control-Allow-Origin") == stack["demo_url"]
+    # API Gateway's own answer: readable by the app (and by anyone: it holds no user data).
+    assert answer.header("Access-Control-Allow-Origin") == "*"
+    assert answer.header("Access-Control-Allow-Credentials") is None
 
 
 def preflight(url: str, origin: str) -> HttpAnswer:
@@ -171,9 +196,14 @@ def test_the_api_answers_a_preflight_without_a_token(stack: dict[str, Any]) -> N
     answer = preflight(
         f"{stack['api_url']}/courses/{stack['course_id']}/content", stack["demo_url"]
     )
-    assert answer.status == 200
+    assert answer.status == 204  # answered by the function, as deployed (no mock integration)
     assert answer.header("Access-Control-Allow-Origin") == stack["demo_url"]
     assert "Authorization" in (answer.header("Access-Control-Allow-Headers") or "")
+
+
+def test_an_api_preflight_from_another_origin_gets_no_cors_grant(stack: dict[str, Any]) -> None:
+    answer = preflight(f"{stack['api_url']}/courses", "https://evil.example")
+    assert answer.header("Access-Control-Allow-Origin") is None
 
 
 def test_a_preflight_from_the_app_origin_gets_cors_headers_not_401(stack: dict[str, Any]) -> None:
@@ -199,3 +229,26 @@ def test_content_responses_carry_the_security_headers(
     assert answer.header("Cache-Control") == "private, no-cache"
     assert answer.header("Strict-Transport-Security")
     assert answer.header("Access-Control-Allow-Origin") == stack["demo_url"]
+
+
+def test_the_demo_site_serves_the_npm_player_at_its_fixed_path(stack: dict[str, Any]) -> None:
+    answer = http(f"{stack['demo_url']}/vendor/hls.min.js")
+    assert answer.status == 200
+    assert answer.header("Content-Type") == "text/javascript"
+    assert answer.body == VENDOR["vendor/hls.min.js"].read_bytes()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/node_modules/hls.js/package.json",
+        "/vendor/hls.js",
+        "/vendor/../package.json",
+        "/vendor/%2e%2e/package-lock.json",
+        "/../Makefile",
+    ],
+)
+def test_the_demo_site_serves_nothing_else_from_the_repository(
+    stack: dict[str, Any], path: str
+) -> None:
+    assert http(stack["demo_url"] + path).status == 404

@@ -8,6 +8,7 @@ import shutil
 from typing import Any
 
 from local.cognito import DemoUser
+from local.managed_login.server import SESSION_COOKIE
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 # What this machine's closed network needs (no background fetches) and what root needs.
@@ -49,3 +50,11 @@ def storage_and_cookies(page: Any) -> dict[str, Any]:
         "document.cookie": page.evaluate("document.cookie"),
         "cookies": page.context.cookies(),
     }
+
+
+def content_cookies(page: Any, stack: dict[str, Any]) -> list[dict[str, Any]]:
+    """The cookies Chromium would send to the content origin, but for managed login's own
+    session cookie: locally the stand-in shares the host 127.0.0.1, and cookies ignore ports
+    (deployed, it lives on the Cognito domain)."""
+    cookies: list[dict[str, Any]] = page.context.cookies([stack["cloudfront_url"]])
+    return [cookie for cookie in cookies if cookie["name"] != SESSION_COOKIE]

@@ -21,6 +21,7 @@ FUNCTIONS = (
     "CloudFrontResourcesFunction",
     "LogRetentionFunction",
     "ContentDeliveryFunction",
+    "GrantKeyFunction",
 )
 
 

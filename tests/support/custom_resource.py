@@ -13,12 +13,13 @@ def cfn_event(
     physical_id: str | None = None,
     old_properties: dict[str, Any] | None = None,
     logical_id: str = "EdgeConfig",
+    stack_id: str = "arn:aws:cloudformation:us-east-1:123456789012:stack/private-content/1a2b",
 ) -> dict[str, Any]:
     event: dict[str, Any] = {
         "RequestType": request_type,
         "ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:resource",
         "ResponseURL": response_url,
-        "StackId": "arn:aws:cloudformation:us-east-1:123456789012:stack/private-content/1a2b",
+        "StackId": stack_id,
         "RequestId": "5d478078-13e9-baf0-464a-7ef285ecc786",
         "LogicalResourceId": logical_id,
         "ResourceType": "AWS::CloudFormation::CustomResource",

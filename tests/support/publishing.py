@@ -25,6 +25,7 @@ WRITES = frozenset(
         "complete_multipart_upload",
         "abort_multipart_upload",
         "delete_object",
+        "delete_objects",
         "create_invalidation",
     }
 )
@@ -44,7 +45,8 @@ def throttled() -> ClientError:
 class Fault:
     """Stop at the ``at``-th write (1-based), ``before`` it reaches AWS or after it took
     effect (the answer lost). ``fatal``: every call after that fails too, as if the
-    process had died, so no recovery can run in it."""
+    process had died, so no recovery can run in it. ``calls`` names the writes (publishing's
+    by default)."""
 
     at: int | None = None
     after: bool = False
@@ -52,11 +54,12 @@ class Fault:
     fatal: bool = False
     writes: list[str] = field(default_factory=list)
     fired: bool = False
+    calls: frozenset[str] = WRITES
 
     def call(self, name: str, method: Any, kwargs: dict[str, Any]) -> Any:
         if self.fired and self.fatal:
             raise ProcessDied(f"{name} after the process died")
-        if name not in WRITES:
+        if name not in self.calls:
             return method(**kwargs)
         self.writes.append(name)
         strike = not self.fired and len(self.writes) == self.at
@@ -123,17 +126,30 @@ class Snapshot:
                     current.pop(marker["Key"], None)
         return cls(items, journals, current, versions)
 
+    def objects_of(self, item: ContentItem) -> set[str]:
+        """The current keys an item names: its object's, or every one under a set's root."""
+        if item.root is None:
+            return {item.key.value} & self.current.keys()
+        return {key for key in self.current if key.startswith(item.root)}
+
     def problems(self) -> list[str]:
         """Where the two invariants break: an item whose object is not the current version
-        of its key; a current object that neither an item nor a journal names."""
+        of its key (for a set, also: not all of its files current); a current object that
+        neither an item nor a journal names (for a set, by its root)."""
         found = []
         for item in self.items.values():
             current = self.current.get(item.key.value)
             if current is None or (item.version is not None and current != item.version):
                 found.append(f"{item.content_id} points at nothing current: {item.key.value}")
-        named = {item.key.value for item in self.items.values()}
+            if item.files is not None and len(self.objects_of(item)) != item.files:
+                found.append(f"{item.content_id} lacks files under {item.root}")
+        named: set[str] = set()
+        for item in self.items.values():
+            named |= self.objects_of(item)
         for journal in self.journals.values():
-            named |= {i.key.value for i in (journal.target, journal.retire) if i is not None}
+            for named_item in (journal.target, journal.retire):
+                if named_item is not None:
+                    named |= self.objects_of(named_item)
         found += [
             f"{key} is reachable but not in the catalog" for key in self.current.keys() - named
         ]

@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from grant_key.resource import secret_name
+
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 STACK = "private-content"
@@ -98,6 +100,13 @@ class Resolver:
         }
         if attribute == "Arn" and kind in arns:
             return arns[kind](self._name(name))
+        if kind == "AWS::CloudFormation::CustomResource" and attribute == "SecretArn":
+            # The GrantKey resource's secret, named as its function names it (plus the six
+            # characters Secrets Manager appends).
+            stack_id = PSEUDO_PARAMETERS["AWS::StackId"]
+            return (
+                f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{secret_name(stack_id)}-AbCdEf"
+            )
         raise LookupError(f"no representative value for {kind} {name}.{attribute}")
 
     def _type(self, name: str) -> str:

@@ -50,7 +50,11 @@ def test_the_edge_package_holds_only_what_the_edge_imports(edge: Path) -> None:
         "jmespath",
         "typing_extensions.py",
     }
-    assert sorted(p.name for p in (edge / "course_access").iterdir()) == ["__init__.py", "rule.py"]
+    assert sorted(p.name for p in (edge / "course_access").iterdir()) == [
+        "__init__.py",
+        "grants.py",
+        "rule.py",
+    ]
     assert not (edge / "aws_lambda_powertools" / "event_handler").exists()
     assert not list(edge.rglob("__pycache__"))
 
@@ -61,11 +65,27 @@ def test_no_package_carries_a_config_json(build: Path, name: str) -> None:
     assert not list((build / name).rglob("config.json"))
 
 
+#: The regional functions that hold or make the private grant key: they alone need
+#: ``cryptography``; the edge (which verifies in pure Python) must never carry it.
+KEY_HOLDERS = {"ContentDeliveryFunction", "GrantKeyFunction"}
+LAMBDA_ZIPPED_LIMIT = 50 * ONE_MB
+
+
 @pytest.mark.parametrize("name", FUNCTIONS)
-def test_no_package_bundles_the_sdk_or_cryptography(build: Path, name: str) -> None:
+def test_no_package_bundles_the_sdk(build: Path, name: str) -> None:
     """boto3/botocore come from the Lambda runtime; a bundled botocore would shadow it."""
-    for heavy in ("boto3", "botocore", "cryptography", "s3transfer"):
+    for heavy in ("boto3", "botocore", "s3transfer"):
         assert not (build / name / heavy).exists(), heavy
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_only_the_grant_key_s_holders_bundle_cryptography(build: Path, name: str) -> None:
+    assert (build / name / "cryptography").exists() is (name in KEY_HOLDERS)
+
+
+@pytest.mark.parametrize("name", sorted(set(FUNCTIONS) - {"EdgeAuthFunction"}))
+def test_every_regional_package_fits_lambda_s_50_mb_zipped_limit(build: Path, name: str) -> None:
+    assert len(zipped(build / name)) < LAMBDA_ZIPPED_LIMIT
 
 
 def test_compiled_extensions_target_the_lambda_runtime(build: Path) -> None:
@@ -137,6 +157,7 @@ PYTHON313 = lambda_python()
         ("EdgeConfigFunction", "edge_config.app"),
         ("CloudFrontResourcesFunction", "cloudfront_resources.app"),
         ("LogRetentionFunction", "log_retention.app"),
+        ("GrantKeyFunction", "grant_key.app"),
         ("EdgeAuthFunction", "edge_auth.app"),
     ],
 )
@@ -148,7 +169,7 @@ def test_regional_packages_import_on_the_lambda_python(
     env = {
         "CATALOG_TABLE": "t",
         "CONTENT_BASE_URL": "https://d1.cloudfront.net",
-        "APP_ORIGIN": "https://app.example",
+        "APP_ORIGINS": "https://app.example",
         "AWS_DEFAULT_REGION": "us-east-1",
         "EDGE_AUTH_CONFIG": str(TEST_CONFIG_PATH),
         "PATH": os.environ["PATH"],

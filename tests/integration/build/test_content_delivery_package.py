@@ -28,6 +28,15 @@ def test_the_package_holds_the_catalog_s_read_side_only(package: Path) -> None:
     ]
 
 
+def test_the_package_holds_the_grant_key_s_format_not_the_resource_that_makes_it(
+    package: Path,
+) -> None:
+    assert sorted(p.name for p in (package / "grant_key").iterdir()) == [
+        "__init__.py",
+        "secret.py",
+    ]
+
+
 def test_the_packaged_handler_imports_no_publishing_code(package: Path) -> None:
     """Imported from the package alone (plus the runtime's SDK), as Lambda would."""
     sdk = Path(boto3.__file__).parents[1]
@@ -39,7 +48,7 @@ def test_the_packaged_handler_imports_no_publishing_code(package: Path) -> None:
     env = {
         "CATALOG_TABLE": "t",
         "CONTENT_BASE_URL": "https://d1.cloudfront.net",
-        "APP_ORIGIN": "https://app.example",
+        "APP_ORIGINS": "https://app.example",
         "ALL_ACCESS_GROUPS": "students",
         "COURSE_GROUP_PREFIX": "course-",
         "AWS_DEFAULT_REGION": "us-east-1",
@@ -60,3 +69,16 @@ def test_the_packaged_handler_imports_no_publishing_code(package: Path) -> None:
             "course_access.rule",
         ]
     )
+
+
+def test_the_grant_key_package_holds_its_resource_and_the_protocol_only() -> None:
+    built = ensure_built() / "GrantKeyFunction"
+    ours = {p.name for p in built.iterdir() if (p / "__init__.py").exists() and p.name.islower()}
+    assert {"grant_key", "custom_resource"} <= ours
+    assert not ours & {"content_delivery", "edge_auth", "edge_config", "catalog"}
+    assert sorted(p.name for p in (built / "grant_key").iterdir()) == [
+        "__init__.py",
+        "app.py",
+        "resource.py",
+        "secret.py",
+    ]

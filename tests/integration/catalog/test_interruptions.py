@@ -2,7 +2,8 @@
 after it took effect (its answer lost), by Ctrl-C, by an AWS error and by a process that
 dies there (no recovery can run in it). After each stop, no object is reachable without being
 in the catalog (as an item or a journal) and no item points at nothing; re-running the same
-command reaches the state it promised. A real process killed with SIGKILL, too."""
+command reaches the state it promised. Single files and HLS rendition sets (``--dir``: every
+file of the set is one more step). A real process killed with SIGKILL, too."""
 
 from __future__ import annotations
 
@@ -18,7 +19,14 @@ from typing import Any
 
 import pytest
 
-from catalog.publish import CloudFrontInvalidation, ContentBucket, Draft, Publisher, PublishError
+from catalog.publish import (
+    CloudFrontInvalidation,
+    ContentBucket,
+    Draft,
+    Publisher,
+    PublishError,
+    cached_paths,
+)
 from catalog.writes import CatalogWriter
 from tests.integration.conftest import Stack
 from tests.support.publishing import Fault, Faulty, ProcessDied, Snapshot, throttled
@@ -30,6 +38,25 @@ NEW = b"\x00\x00\x00\x18ftypmp42" + b"new" * 900
 BIG = os.urandom(9 * 1024 * 1024)  # two parts
 
 
+def rendition_set(label: bytes) -> dict[str, bytes]:
+    """A small HLS set: a master, one media playlist, two segments (``label`` in each)."""
+    return {
+        "master.m3u8": b"#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1000\nv0/index.m3u8\n",
+        "v0/index.m3u8": (
+            b"#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXTINF:2,\n"
+            b"seg_000.ts\n#EXTINF:1,\nseg_001.ts\n#EXT-X-ENDLIST\n#" + label + b"\n"
+        ),
+        "v0/seg_000.ts": b"G" + label * 300,
+        "v0/seg_001.ts": b"G" + label * 100,
+    }
+
+
+OLD_SET = rendition_set(b"old")
+NEW_SET = rendition_set(b"new")
+SET_UPLOADS = ("put_object",) * len(NEW_SET)
+SET_WITHDRAWAL = ("delete_object",) * len(OLD_SET)  # every object under the retired root
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A command, the item already there (if any), and the writes it makes uninterrupted."""
@@ -39,6 +66,10 @@ class Scenario:
     data: bytes
     before: bool
     writes: tuple[str, ...]
+    #: A rendition set (``--dir``) to publish instead of the file, and whether the item there
+    #: before is a set too.
+    files: dict[str, bytes] | None = None
+    before_set: bool = False
 
     @property
     def removes(self) -> bool:
@@ -54,6 +85,7 @@ REPLACE_WRITES = (
     "delete_item",  # the journal
 )
 ADD = ("add", "--course", "aws-101", "--id", "intro", "--title", "Welcome", "--file")
+ADD_DIR = (*ADD[:-1], "--dir")
 SCENARIOS = {
     "add": Scenario(
         ADD,
@@ -98,6 +130,67 @@ SCENARIOS = {
         True,
         ("put_item", "transact_write_items", "delete_object", "create_invalidation", "delete_item"),
     ),
+    "add --dir": Scenario(
+        ADD_DIR,
+        "set",
+        b"",
+        False,
+        ("put_item", *SET_UPLOADS, "transact_write_items", "delete_item"),
+        files=NEW_SET,
+    ),
+    "add --dir --force, over a file": Scenario(
+        ADD_DIR,
+        "set",
+        b"",
+        True,
+        ("put_item", *SET_UPLOADS, *REPLACE_WRITES[2:]),
+        files=NEW_SET,
+    ),
+    "add --dir --force, over a set": Scenario(
+        ADD_DIR,
+        "set",
+        b"",
+        True,
+        (
+            "put_item",
+            *SET_UPLOADS,
+            "transact_write_items",
+            *SET_WITHDRAWAL,
+            "create_invalidation",
+            "delete_item",
+        ),
+        files=NEW_SET,
+        before_set=True,
+    ),
+    "add --force a file, over a set": Scenario(
+        ADD,
+        "intro.mp4",
+        NEW,
+        True,
+        (
+            "put_item",
+            "put_object",
+            "transact_write_items",
+            *SET_WITHDRAWAL,
+            "create_invalidation",
+            "delete_item",
+        ),
+        before_set=True,
+    ),
+    "remove a set": Scenario(
+        ("remove", "--id", "intro"),
+        None,
+        b"",
+        True,
+        (
+            "put_item",
+            "transact_write_items",
+            *SET_WITHDRAWAL,
+            "create_invalidation",
+            "delete_item",
+        ),
+        before_set=True,
+    ),
 }
 STOPS: dict[str, Callable[[], tuple[BaseException, bool]]] = {
     "ctrl-c": lambda: (KeyboardInterrupt(), False),
@@ -117,11 +210,21 @@ def cases() -> list[Any]:
     return found
 
 
+def write_set(folder: Path, files: dict[str, bytes]) -> Path:
+    for place, data in files.items():
+        (folder / place).parent.mkdir(parents=True, exist_ok=True)
+        (folder / place).write_bytes(data)
+    return folder
+
+
 def command(scenario: Scenario, tmp_path: Path) -> list[str]:
     args = list(scenario.args)
     if scenario.filename is not None:
         path = tmp_path / scenario.filename
-        path.write_bytes(scenario.data)
+        if scenario.files is not None:
+            write_set(path, scenario.files)
+        else:
+            path.write_bytes(scenario.data)
         args.append(str(path))
         if scenario.before:
             args.append("--force")
@@ -129,7 +232,10 @@ def command(scenario: Scenario, tmp_path: Path) -> list[str]:
 
 
 def draft(args: list[str]) -> Draft:
-    return Draft.check("aws-101", "intro", "Welcome", Path(args[-2 if "--force" in args else -1]))
+    path = Path(args[args.index("--dir" if "--dir" in args else "--file") + 1])
+    if "--dir" in args:
+        return Draft.check_dir("aws-101", "intro", "Welcome", path)
+    return Draft.check("aws-101", "intro", "Welcome", path)
 
 
 def publisher(aws: dict[str, Any], stack: Stack, fault: Fault) -> Publisher:
@@ -160,11 +266,17 @@ def cli(stack: Stack, args: list[str]) -> tuple[int, str]:
     return code, out.getvalue() + err.getvalue()
 
 
-def published_before(aws: dict[str, Any], stack: Stack, tmp_path: Path) -> Snapshot:
-    old = tmp_path / "old" / "intro.mp4"
-    old.parent.mkdir()
-    old.write_bytes(OLD)
-    publisher(aws, stack, Fault()).add(Draft.check("aws-101", "intro", "Welcome", old))
+def published_before(
+    aws: dict[str, Any], stack: Stack, tmp_path: Path, as_set: bool = False
+) -> Snapshot:
+    folder = tmp_path / "old"
+    folder.mkdir()
+    if as_set:
+        old = Draft.check_dir("aws-101", "intro", "Welcome", write_set(folder, OLD_SET))
+    else:
+        (folder / "intro.mp4").write_bytes(OLD)
+        old = Draft.check("aws-101", "intro", "Welcome", folder / "intro.mp4")
+    publisher(aws, stack, Fault()).add(old)
     return snapshot(aws, stack)
 
 
@@ -186,17 +298,27 @@ def assert_converged(
     state = snapshot(aws, stack)
     assert state.problems() == []
     assert state.journals == {}
-    assert set(state.current) == {item.key.value for item in state.items.values()}
+    served: set[str] = set()
+    for item in state.items.values():
+        served |= state.objects_of(item)
+    assert set(state.current) == served
     if scenario.removes:
         assert state.items == {}
     else:
         item = state.items["intro"]
-        body = aws["s3"].get_object(Bucket=stack.resources.bucket, Key=item.key.value)["Body"]
-        assert body.read() == scenario.data
+        expected = (
+            {item.key.value: scenario.data}
+            if scenario.files is None
+            else {f"{item.root}{place}": data for place, data in scenario.files.items()}
+        )
+        assert state.objects_of(item) == set(expected)
+        for key, data in expected.items():
+            body = aws["s3"].get_object(Bucket=stack.resources.bucket, Key=key)["Body"]
+            assert body.read() == data
     if before is not None:
         old = before.items["intro"]
-        assert old.key.value not in state.current
-        assert old.key.path in invalidated_paths(aws, stack)
+        assert state.objects_of(old) == set()
+        assert set(cached_paths(old)) <= invalidated_paths(aws, stack)
 
 
 def test_the_matrix_covers_every_write_of_each_command(
@@ -211,7 +333,7 @@ def test_the_matrix_covers_every_write_of_each_command(
             TableName=deployed.resources.table, Key={"contentId": {"S": "intro"}}
         )
         if scenario.before:
-            published_before(aws, deployed, folder)
+            published_before(aws, deployed, folder, scenario.before_set)
         fault = Fault()
         execute(aws, deployed, args, fault)
         assert tuple(fault.writes) == scenario.writes, name
@@ -228,7 +350,9 @@ def test_a_publish_stopped_at_any_step_converges_when_run_again(
     stop: str,
 ) -> None:
     scenario = SCENARIOS[name]
-    before = published_before(aws, deployed, tmp_path) if scenario.before else None
+    before = (
+        published_before(aws, deployed, tmp_path, scenario.before_set) if scenario.before else None
+    )
     args = command(scenario, tmp_path)
     error, fatal = STOPS[stop]()
     fault = Fault(at=at, after=after, error=error, fatal=fatal)
@@ -246,12 +370,15 @@ def test_a_publish_stopped_at_any_step_converges_when_run_again(
     assert_converged(aws, deployed, scenario, before)
 
 
+@pytest.mark.parametrize(
+    "name", ["add --force, another extension", "add --dir --force, over a set"]
+)
 @pytest.mark.parametrize("step", ["upload", "switch"])
 def test_a_killed_process_leaves_nothing_half_written_and_a_re_run_finishes(
-    aws: dict[str, Any], deployed: Stack, tmp_path: Path, moto_url: str, step: str
+    aws: dict[str, Any], deployed: Stack, tmp_path: Path, moto_url: str, step: str, name: str
 ) -> None:
-    scenario = SCENARIOS["add --force, another extension"]
-    before = published_before(aws, deployed, tmp_path)
+    scenario = SCENARIOS[name]
+    before = published_before(aws, deployed, tmp_path, scenario.before_set)
     args = command(scenario, tmp_path)
     env = {
         **os.environ,
@@ -286,7 +413,8 @@ def test_a_killed_process_leaves_nothing_half_written_and_a_re_run_finishes(
     assert stopped.problems() == []
     assert list(stopped.journals) == ["_publish#intro"]
     assert stopped.journals["_publish#intro"].switched is (step == "switch")
-    assert len(stopped.current) == 2  # the live object and the journal's upload
+    # the live object(s) and the journal's upload(s)
+    assert len(stopped.current) == (2 if scenario.files is None else len(OLD_SET) + len(NEW_SET))
     code, output = cli(deployed, args)
     assert code == 0, output
     assert ("finished" if step == "switch" else "undid") in output

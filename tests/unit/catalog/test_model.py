@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from catalog.errors import CatalogItemError, InvalidValueError
 from catalog.model import (
     FIRST_POSITION,
+    HLS_PLAYLIST,
     ContentItem,
     ContentKey,
     FileKind,
@@ -17,7 +19,8 @@ from catalog.model import (
     validate_position,
     validate_title,
 )
-from local.samples import SAMPLE_ITEMS
+from catalog.publish import Draft, cached_paths
+from local.samples import SAMPLE_DIR, SAMPLE_ITEMS
 
 
 @pytest.mark.parametrize("value", ["", " ", "a" * 65, "a/b", "a.b", "ü", "a\n", "_x", "_"])
@@ -193,3 +196,69 @@ def test_items_published_before_versions_were_recorded_are_still_read() -> None:
 def test_the_product_s_own_records_are_not_content_items(content_id: str) -> None:
     with pytest.raises(CatalogItemError):
         ContentItem.from_dynamo({**SAMPLE_ITEMS[0].to_dynamo(), "contentId": content_id})
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("seg_000.ts", (".ts", "video/mp2t", "video")),
+        ("seg_000.m4s", (".m4s", "video/iso.segment", "video")),
+        ("master.m3u8", (".m3u8", HLS_PLAYLIST, "video")),
+        ("captions.vtt", (".vtt", "text/vtt", "assignment")),
+    ],
+)
+def test_hls_files_have_their_registered_types(name: str, expected: tuple[str, str, str]) -> None:
+    kind = FileKind.of(name, None, None)
+    assert (kind.extension, kind.media_type, kind.type) == expected
+
+
+LECTURE = next(item for item in SAMPLE_ITEMS if item.files is not None)
+
+
+def test_a_rendition_set_s_root_is_its_publish_s_own_folder() -> None:
+    assert LECTURE.root == "courses/aws-101/aws-101-lecture-1/sample/"
+    assert LECTURE.key.value == LECTURE.root + "master.m3u8"
+    assert SAMPLE_ITEMS[0].root is None
+
+
+def test_a_set_file_s_key_keeps_its_place_in_the_set() -> None:
+    key = ContentKey.in_set("aws-101", "aws-101-lecture-1", "0123abcd", "v0/seg_000.ts")
+    assert key.value == "courses/aws-101/aws-101-lecture-1/0123abcd/v0/seg_000.ts"
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "courses/aws-101/master.m3u8",  # the root would be the whole course
+        "courses/aws-101/aws-101-lecture-1/master.m3u8",  # every publish of the item
+        "courses/aws-101/aws-101-intro/sample/master.m3u8",  # another item's folder
+        "courses/aws-101/aws-101-lecture-1/sample/v0/index.m3u8",  # not the top of a publish
+    ],
+)
+def test_a_set_whose_root_is_not_one_publish_of_its_own_is_broken(key: str) -> None:
+    """A set's root is deleted whole when it is replaced or removed."""
+    with pytest.raises(CatalogItemError, match="rendition set"):
+        ContentItem.from_dynamo({**LECTURE.to_dynamo(), "key": key})
+
+
+@pytest.mark.parametrize("change", [{"contentType": "video/mp4"}, {"files": Decimal(0)}])
+def test_a_set_must_be_an_hls_playlist_with_files(change: dict[str, Any]) -> None:
+    with pytest.raises(CatalogItemError, match="rendition set"):
+        ContentItem.from_dynamo({**LECTURE.to_dynamo(), **change})
+
+
+def test_a_set_is_invalidated_as_its_whole_folder() -> None:
+    assert cached_paths(LECTURE) == ["/courses/aws-101/aws-101-lecture-1/sample/*"]
+    assert cached_paths(SAMPLE_ITEMS[0]) == [SAMPLE_ITEMS[0].key.path]
+
+
+def test_a_playlist_alone_is_refused_as_a_file(tmp_path: Path) -> None:
+    playlist = tmp_path / "index.m3u8"
+    playlist.write_text("#EXTM3U\n")
+    with pytest.raises(InvalidValueError, match="--dir"):
+        Draft.check("aws-101", "x", "X", playlist)
+
+
+def test_a_set_is_a_video(tmp_path: Path) -> None:
+    with pytest.raises(InvalidValueError, match="--type quiz contradicts"):
+        Draft.check_dir("aws-101", "x", "X", SAMPLE_DIR / "intro-hls", type_="quiz")

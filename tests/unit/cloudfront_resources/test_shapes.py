@@ -9,6 +9,7 @@ import pytest
 from cloudfront_resources.resources import KINDS, api_config, kind_of
 from custom_resource.protocol import CustomResourceError
 
+from local.template import evaluate
 from tests.support.template import source_template
 
 
@@ -19,19 +20,19 @@ def cloudfront() -> Any:
     )
 
 
-APP_ORIGIN = "https://a.example"
+APP_ORIGINS = ["https://a.example", "https://b.example"]
 
 
 def as_cloudformation_sends(value: Any) -> Any:
-    """What CloudFormation passes: intrinsics resolved (AppOrigin here), scalars as strings."""
-    if value == {"Ref": "AppOrigin"}:
-        return APP_ORIGIN
-    if isinstance(value, dict) and set(value) == {"Fn::Sub"}:
-        return value["Fn::Sub"].replace("${AppOrigin}", APP_ORIGIN)
+    """What CloudFormation passes: intrinsics resolved (AppOrigins here), scalars as strings."""
+    return _strings(evaluate(value, {"AppOrigins": APP_ORIGINS, "AWS::StackName": "s"}))
+
+
+def _strings(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: as_cloudformation_sends(v) for k, v in value.items()}
+        return {k: _strings(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [as_cloudformation_sends(v) for v in value]
+        return [_strings(v) for v in value]
     if isinstance(value, bool):
         return str(value).lower()
     return str(value) if isinstance(value, int) else value
@@ -46,19 +47,16 @@ def template_properties(name: str) -> dict[str, Any]:
 def test_the_template_s_response_headers_policy_converts_to_the_api_shape(cloudfront: Any) -> None:
     properties = template_properties("ResponseHeadersPolicy")
     properties["ResponseHeadersPolicyConfig"]["Name"] = "policy"
-    properties["ResponseHeadersPolicyConfig"]["CorsConfig"]["AccessControlAllowOrigins"][
-        "Items"
-    ] = ["https://a.example"]
     config = api_config(cloudfront, kind_of(properties), properties)
     cors = config["CorsConfig"]
-    assert cors["AccessControlAllowOrigins"] == {"Quantity": 1, "Items": ["https://a.example"]}
+    assert cors["AccessControlAllowOrigins"] == {"Quantity": 2, "Items": APP_ORIGINS}
     assert cors["AccessControlAllowMethods"] == {"Quantity": 3, "Items": ["GET", "HEAD", "OPTIONS"]}
     assert cors["AccessControlMaxAgeSec"] == 600
     assert cors["OriginOverride"] is True
     assert cors["AccessControlAllowCredentials"] is False
     hsts = config["SecurityHeadersConfig"]["StrictTransportSecurity"]
     csp = config["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
-    assert csp == f"default-src 'none'; frame-ancestors {APP_ORIGIN}"
+    assert csp == "default-src 'none'; frame-ancestors https://a.example https://b.example"
     assert hsts == {
         "AccessControlMaxAgeSec": 63072000,
         "IncludeSubdomains": True,

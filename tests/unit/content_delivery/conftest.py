@@ -19,6 +19,8 @@ from tests.support.catalog import InMemoryCatalog
 from tests.support.lambda_context import FakeLambdaContext
 
 APP_ORIGIN = "https://learn.example.com"
+#: A second app origin (staging, say): CORS answers name whichever of the two asked.
+OTHER_ORIGIN = "https://staging.learn.example.com"
 CDN = "https://d111111abcdef8.cloudfront.net"
 
 
@@ -27,7 +29,7 @@ def settings() -> Settings:
     return Settings(
         catalog_table="catalog",
         content_base_url=CDN,
-        app_origin=APP_ORIGIN,
+        app_origins=(APP_ORIGIN, OTHER_ORIGIN),
         access=AccessRule.create({"students"}, "course-"),
     )
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from catalog.model import HLS_PLAYLIST
 from content_delivery.api import build_app
 from content_delivery.errors import GrantKeyError, SettingsError
 from content_delivery.grants import GrantSigner, parse_grant_key
@@ -19,7 +20,7 @@ from edge_auth import gate as edge
 from edge_auth.authorizer import Authorizer
 from edge_auth.config import parse_config
 from edge_auth.observability import Telemetry
-from local.samples import SAMPLE_ITEMS
+from local.samples import SAMPLE_ITEMS, SAMPLES
 from tests.support.catalog import InMemoryCatalog
 from tests.support.grant_keys import grant_secret
 from tests.support.grants import GRANT_ISSUER, GRANT_KID, grants_config
@@ -120,6 +121,24 @@ def test_the_api_s_url_opens_its_object_at_the_edge_rewritten_to_the_plain_key(
     )
     answer = edge.decide(gate, viewer_request(url[len(CDN) :], {}))
     assert answer["uri"] == "/courses/aws-101/aws-101-intro/sample.mp4"
+
+
+def test_the_hls_item_s_grant_opens_every_file_of_its_set_at_the_edge(
+    call: Any, load_event: LoadEvent, test_key: SigningKey, grant_key: SigningKey
+) -> None:
+    """A player resolves each segment against the playlist's URL: one grant covers the set."""
+    items = call(load_event("api_list_course_content"))[1]["items"]
+    lecture = next(item for item in items if item["contentType"] == HLS_PLAYLIST)
+    sample = next(s for s in SAMPLES if s.content_id == lecture["contentId"])
+    assert sample.rendition is not None
+    settings = parse_config(edge_config(test_key, grants=grants_config(grant_key)))
+    gate = edge.Gate(
+        settings, Authorizer.from_config(settings, clock=lambda: NOW), Telemetry("grant-test")
+    )
+    folder = lecture["url"].rsplit("/", 1)[0]
+    for file in sample.rendition.files:
+        answer = edge.decide(gate, viewer_request(f"{folder}/{file.relative}"[len(CDN) :], {}))
+        assert answer["uri"] == f"/courses/aws-101/aws-101-lecture-1/sample/{file.relative}"
 
 
 def test_after_a_rotation_grants_are_signed_with_the_new_key(

@@ -16,7 +16,7 @@ from local.samples import SAMPLE_ITEMS
 from tests.support.catalog import BrokenCatalog, InMemoryCatalog
 from tests.support.fakes import json_lines
 from tests.support.lambda_context import FakeLambdaContext
-from tests.unit.content_delivery.conftest import APP_ORIGIN, CDN, Invoke
+from tests.unit.content_delivery.conftest import APP_ORIGIN, CDN, OTHER_ORIGIN, Invoke
 
 LoadEvent = Callable[[str], dict[str, Any]]
 
@@ -86,7 +86,8 @@ def test_a_course_lists_its_items_in_order(invoke: Invoke, load_event: LoadEvent
     assert status == 200
     assert body["courseId"] == "aws-101"
     assert [item["contentId"] for item in body["items"]] == [i.content_id for i in SAMPLE_ITEMS]
-    assert [item["type"] for item in body["items"]] == ["video", "quiz", "assignment"]
+    assert [item["type"] for item in body["items"]] == ["video", "quiz", "assignment", "video"]
+    assert body["items"][-1]["contentType"] == "application/vnd.apple.mpegurl"
 
 
 def test_an_unknown_course_is_a_404(invoke: Invoke, load_event: LoadEvent) -> None:
@@ -127,6 +128,63 @@ def test_every_answer_carries_cors_for_the_app_origin(
 ) -> None:
     _, headers, _ = invoke(load_event(name))
     assert headers["Access-Control-Allow-Origin"] == APP_ORIGIN
+
+
+def from_origin(event: dict[str, Any], origin: str) -> dict[str, Any]:
+    event = copy.deepcopy(event)
+    event["headers"]["Origin"] = origin
+    event["multiValueHeaders"]["Origin"] = [origin]
+    return event
+
+
+def test_an_answer_names_whichever_app_origin_asked(invoke: Invoke, load_event: LoadEvent) -> None:
+    _, headers, _ = invoke(from_origin(load_event("api_get_content_found"), OTHER_ORIGIN))
+    assert headers["Access-Control-Allow-Origin"] == OTHER_ORIGIN
+
+
+def test_an_answer_to_another_origin_carries_no_cors_grant(
+    invoke: Invoke, load_event: LoadEvent
+) -> None:
+    _, headers, _ = invoke(from_origin(load_event("api_get_content_found"), "https://evil.example"))
+    assert "Access-Control-Allow-Origin" not in headers
+
+
+def preflight(load_event: LoadEvent, origin: str) -> dict[str, Any]:
+    """A browser's CORS preflight as API Gateway delivers it: no authorizer on OPTIONS."""
+    event = from_origin(load_event("api_get_content_found"), origin)
+    event["httpMethod"] = event["requestContext"]["httpMethod"] = "OPTIONS"
+    del event["requestContext"]["authorizer"]
+    for name in ("Authorization",):
+        event["headers"].pop(name, None)
+        event["multiValueHeaders"].pop(name, None)
+    event["headers"]["Access-Control-Request-Method"] = "GET"
+    event["headers"]["Access-Control-Request-Headers"] = "authorization"
+    return event
+
+
+@pytest.mark.parametrize("origin", [APP_ORIGIN, OTHER_ORIGIN])
+def test_the_function_answers_preflights_from_each_app_origin(
+    settings: Any, load_event: LoadEvent, origin: str
+) -> None:
+    answer = build_app(settings, InMemoryCatalog(SAMPLE_ITEMS)).resolve(
+        preflight(load_event, origin),
+        FakeLambdaContext(),  # type: ignore[arg-type]
+    )
+    headers = {k: v[0] for k, v in answer["multiValueHeaders"].items()}
+    assert answer["statusCode"] == 204
+    assert headers["Access-Control-Allow-Origin"] == origin
+    assert "Authorization" in headers["Access-Control-Allow-Headers"]
+    assert "GET" in headers["Access-Control-Allow-Methods"]
+
+
+def test_a_preflight_from_another_origin_is_granted_nothing(
+    settings: Any, load_event: LoadEvent
+) -> None:
+    answer = build_app(settings, InMemoryCatalog(SAMPLE_ITEMS)).resolve(
+        preflight(load_event, "https://evil.example"),
+        FakeLambdaContext(),  # type: ignore[arg-type]
+    )
+    assert "Access-Control-Allow-Origin" not in answer["multiValueHeaders"]
 
 
 def test_a_catalog_failure_is_a_generic_500(
@@ -275,11 +333,20 @@ def test_the_handler_answers_500_when_its_settings_are_invalid(
     monkeypatch: pytest.MonkeyPatch, load_event: LoadEvent
 ) -> None:
     monkeypatch.setattr(app_module, "APP", None)
-    monkeypatch.setenv("APP_ORIGIN", APP_ORIGIN)
+    monkeypatch.setenv("APP_ORIGINS", f"{OTHER_ORIGIN},{APP_ORIGIN}")
     answer = app_module.handler(load_event("api_get_content_found"), FakeLambdaContext())
     assert answer["statusCode"] == 500
     assert answer["body"] == '{"message":"internal error"}'
     assert answer["headers"]["Access-Control-Allow-Origin"] == APP_ORIGIN
+
+
+def test_the_500_of_invalid_settings_names_no_origin_but_the_app_s(
+    monkeypatch: pytest.MonkeyPatch, load_event: LoadEvent
+) -> None:
+    monkeypatch.setattr(app_module, "APP", None)
+    monkeypatch.setenv("APP_ORIGINS", OTHER_ORIGIN)
+    answer = app_module.handler(load_event("api_get_content_found"), FakeLambdaContext())
+    assert "Access-Control-Allow-Origin" not in answer["headers"]
 
 
 def test_the_handler_uses_the_request_id_as_correlation_id(

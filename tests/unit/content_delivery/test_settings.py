@@ -15,7 +15,7 @@ def test_settings_are_read_from_the_environment() -> None:
         {
             "CATALOG_TABLE": "t",
             "CONTENT_BASE_URL": "https://d1.cloudfront.net",
-            "APP_ORIGIN": "https://app.example",
+            "APP_ORIGINS": "https://app.example",
             **ACCESS,
         }
     )
@@ -31,10 +31,10 @@ def test_settings_are_read_from_the_environment() -> None:
         {
             "CATALOG_TABLE": "t",
             "CONTENT_BASE_URL": "http://d1.cloudfront.net",
-            "APP_ORIGIN": "https://a",
+            "APP_ORIGINS": "https://a",
         },
-        {"CATALOG_TABLE": "t", "CONTENT_BASE_URL": "https://d1/path", "APP_ORIGIN": "https://a"},
-        {"CATALOG_TABLE": "t", "CONTENT_BASE_URL": "https://d1", "APP_ORIGIN": "https://a/"},
+        {"CATALOG_TABLE": "t", "CONTENT_BASE_URL": "https://d1/path", "APP_ORIGINS": "https://a"},
+        {"CATALOG_TABLE": "t", "CONTENT_BASE_URL": "https://d1", "APP_ORIGINS": "https://a/"},
     ],
 )
 def test_invalid_settings_name_the_problem(env: dict[str, str]) -> None:
@@ -46,7 +46,7 @@ def test_loopback_http_is_allowed_for_the_local_stack() -> None:
     env = {
         "CATALOG_TABLE": "t",
         "CONTENT_BASE_URL": "http://127.0.0.1:8001",
-        "APP_ORIGIN": "http://127.0.0.1:8000",
+        "APP_ORIGINS": "http://127.0.0.1:8000",
         **ACCESS,
     }
     assert load_settings(env).content_base_url == "http://127.0.0.1:8001"
@@ -55,7 +55,7 @@ def test_loopback_http_is_allowed_for_the_local_stack() -> None:
 VALID = {
     "CATALOG_TABLE": "t",
     "CONTENT_BASE_URL": "https://d1.cloudfront.net",
-    "APP_ORIGIN": "https://app.example",
+    "APP_ORIGINS": "https://app.example",
 }
 
 
@@ -86,7 +86,7 @@ def test_missing_or_unusable_access_settings_refuse_to_start(access: dict[str, s
 BASE = {
     "CATALOG_TABLE": "t",
     "CONTENT_BASE_URL": "https://d1.cloudfront.net",
-    "APP_ORIGIN": "https://app.example",
+    "APP_ORIGINS": "https://app.example",
     **ACCESS,
 }
 GRANTS = {
@@ -121,3 +121,18 @@ def test_without_grant_settings_grants_are_off() -> None:
 def test_partial_or_out_of_bounds_grant_settings_are_an_error(override: dict[str, str]) -> None:
     with pytest.raises(SettingsError, match="GRANT_"):
         load_settings({**BASE, **GRANTS, **override})
+
+
+def test_several_app_origins_are_separated_by_commas() -> None:
+    settings = load_settings({**BASE, "APP_ORIGINS": "https://app.example,https://staging.example"})
+    assert settings.app_origins == ("https://app.example", "https://staging.example")
+
+
+@pytest.mark.parametrize(
+    "origins",
+    ["", "https://app.example,", "https://app.example, https://b.example", "https://a/,https://b"],
+)
+def test_an_app_origins_list_with_anything_but_origins_refuses_to_start(origins: str) -> None:
+    """One bad entry is a configuration error, not an origin quietly left out."""
+    with pytest.raises(SettingsError, match="APP_ORIGINS"):
+        load_settings({**BASE, "APP_ORIGINS": origins})

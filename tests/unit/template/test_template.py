@@ -6,6 +6,7 @@ CloudFormation will create (generated roles, versions, the API's OpenAPI body).
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,10 @@ from typing import Any
 import botocore.session
 import pytest
 
-from tests.support.representative_arns import ACCOUNT, REGION, Resolver
+from content_delivery.settings import MIN_GRANT_LIFETIME_SECONDS
+from course_access.grants import MAX_LIFETIME_SECONDS
+from grant_key.resource import secret_name
+from tests.support.representative_arns import ACCOUNT, PSEUDO_PARAMETERS, REGION, Resolver
 from tests.support.template import resources_of_type, source_template, transformed_template
 from tests.support.tokens import ROOT
 
@@ -39,6 +43,9 @@ SAR_SUPPORTED = {
     "AWS::CloudWatch::Alarm",
     "AWS::Cognito::UserPool",
     "AWS::Cognito::UserPoolClient",
+    # Listed since the 2021 version of SAR's list (aws-serverlessrepo-developer-guide @5e8664b);
+    # AWS::Cognito::ManagedLoginBranding is not, hence ManagedLoginVersion 1.
+    "AWS::Cognito::UserPoolDomain",
     "AWS::Cognito::UserPoolGroup",
     "AWS::DynamoDB::Table",
     "AWS::IAM::Policy",
@@ -107,6 +114,7 @@ FUNCTIONS = [
     "CloudFrontResourcesFunction",
     "LogRetentionFunction",
     "ContentDeliveryFunction",
+    "GrantKeyFunction",
 ]
 REGIONAL_FUNCTIONS = FUNCTIONS[1:]
 
@@ -237,7 +245,7 @@ def test_the_edge_config_role_may_call_what_its_waiters_poll(resources: dict[str
     assert polled <= granted
 
 
-@pytest.mark.parametrize("prop", ["FunctionVersionArn", "Pools", "CookieName"])
+@pytest.mark.parametrize("prop", ["FunctionVersionArn", "Pools", "CookieName", "Grants"])
 def test_the_edge_config_resource_gets_every_input_it_renders(
     resources: dict[str, Any], prop: str
 ) -> None:
@@ -358,7 +366,7 @@ def test_the_response_headers_policy_sets_cors_and_security_headers(
     policy = resources["ResponseHeadersPolicy"]
     assert policy["Type"] == "AWS::CloudFormation::CustomResource"
     config = policy["Properties"]["ResponseHeadersPolicyConfig"]
-    assert config["CorsConfig"]["AccessControlAllowOrigins"] == {"Items": [{"Ref": "AppOrigin"}]}
+    assert config["CorsConfig"]["AccessControlAllowOrigins"] == {"Items": {"Ref": "AppOrigins"}}
     assert "authorization" in config["CorsConfig"]["AccessControlAllowHeaders"]["Items"]
     assert (
         config["SecurityHeadersConfig"]["StrictTransportSecurity"]["AccessControlMaxAgeSec"]
@@ -470,7 +478,6 @@ def test_the_web_client_has_no_secret_and_revokes_tokens(resources: dict[str, An
     client = props(resources, "UserPoolClient")
     assert client["GenerateSecret"] is False
     assert client["EnableTokenRevocation"] is True
-    assert set(client["ExplicitAuthFlows"]) == {"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}
 
 
 def test_the_content_group_name_is_a_parameter(resources: dict[str, Any]) -> None:
@@ -495,7 +502,7 @@ def test_every_api_method_but_preflight_requires_the_cognito_authorizer(
     assert {verb for _, verb, _ in methods} == {"get", "options"}
     for path, verb, op in methods:
         if verb == "options":
-            assert not op.get("security"), path
+            assert op["security"] == [{"NONE": []}], path
         else:
             assert op["security"] == [{"CognitoAuthorizer": []}], path
     authorizer = body["securityDefinitions"]["CognitoAuthorizer"]
@@ -550,7 +557,9 @@ def test_the_api_stage_logs_access_and_throttles(resources: dict[str, Any]) -> N
     assert settings["ThrottlingBurstLimit"] == {"Ref": "ApiThrottleBurstLimit"}
 
 
-def test_content_delivery_may_only_read_the_catalog(resources: dict[str, Any]) -> None:
+def test_content_delivery_may_only_read_the_catalog_and_the_grant_key(
+    resources: dict[str, Any],
+) -> None:
     role_name = props(resources, "ContentDeliveryFunction")["Role"]["Fn::GetAtt"][0]
     role = resources[role_name]
     granted = {
@@ -562,7 +571,75 @@ def test_content_delivery_may_only_read_the_catalog(resources: dict[str, Any]) -
     assert granted == {
         "dynamodb:GetItem": {"Fn::GetAtt": ["CatalogTable", "Arn"]},
         "dynamodb:Query": {"Fn::Sub": "${CatalogTable.Arn}/index/byCourse"},
+        "secretsmanager:GetSecretValue": {"Fn::GetAtt": ["GrantKey", "SecretArn"]},
     }
+
+
+# --- the grant key -------------------------------------------------------------------------
+
+
+def test_content_delivery_signs_grants_with_the_stack_s_grant_key(
+    resources: dict[str, Any],
+) -> None:
+    variables = props(resources, "ContentDeliveryFunction")["Environment"]["Variables"]
+    assert variables["GRANT_SECRET_ID"] == {"Fn::GetAtt": ["GrantKey", "SecretArn"]}
+    assert variables["GRANT_ISSUER"] == {"Fn::GetAtt": ["GrantKey", "Issuer"]}
+    assert variables["GRANT_LIFETIME_SECONDS"] == {"Ref": "GrantLifetimeSeconds"}
+
+
+def test_the_edge_trusts_the_grant_key_s_public_key_and_the_api_s_issuer(
+    resources: dict[str, Any],
+) -> None:
+    grants = props(resources, "EdgeConfig")["Grants"]
+    assert grants["PublicKeys"] == [{"Fn::GetAtt": ["GrantKey", "PublicJwk"]}]
+    variables = props(resources, "ContentDeliveryFunction")["Environment"]["Variables"]
+    assert grants["Issuer"] == variables["GRANT_ISSUER"]
+
+
+def test_the_grant_issuer_names_the_stack_and_no_user_pool(resources: dict[str, Any]) -> None:
+    issuer = Resolver({"Resources": resources}).resolve(props(resources, "GrantKey")["Issuer"])
+    assert issuer == f"urn:private-content:{PSEUDO_PARAMETERS['AWS::StackName']}:grants"
+
+
+def test_grant_urls_last_a_few_hours_by_default_and_never_beyond_what_grants_allow(
+    cfn: dict[str, Any],
+) -> None:
+    lifetime = cfn["Parameters"]["GrantLifetimeSeconds"]
+    assert lifetime["MinValue"] == MIN_GRANT_LIFETIME_SECONDS
+    assert lifetime["MaxValue"] == MAX_LIFETIME_SECONDS
+    assert 2 * 3600 <= lifetime["Default"] <= 8 * 3600
+
+
+def test_the_grant_key_function_may_only_manage_its_own_secret(cfn: dict[str, Any]) -> None:
+    """No GetSecretValue (it never reads the private key back), and only the secret name
+    ``grant_key.resource.secret_name`` gives this stack."""
+    [statement] = all_policy_statements(policies_of_role(cfn["Resources"], "GrantKeyFunctionRole"))
+    assert set(statement["Action"]) == {
+        "secretsmanager:CreateSecret",
+        "secretsmanager:PutSecretValue",
+        "secretsmanager:DescribeSecret",
+        "secretsmanager:TagResource",
+        "secretsmanager:DeleteSecret",
+    }
+    granted = Resolver(cfn).resolve(statement["Resource"])
+    prefix = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:"
+    ours = secret_name(PSEUDO_PARAMETERS["AWS::StackId"])
+    assert fnmatch.fnmatchcase(f"{prefix}{ours}-AbCdEf", granted)
+    for other in ("private-content-2/grant-key-x-AbCdEf", "private-content/db-AbCdEf"):
+        assert not fnmatch.fnmatchcase(f"{prefix}{other}", granted), other
+
+
+def test_only_content_delivery_may_read_a_secret(resources: dict[str, Any]) -> None:
+    role = props(resources, "ContentDeliveryFunction")["Role"]["Fn::GetAtt"][0]
+    readers = {
+        name
+        for name, resource in resources.items()
+        if resource["Type"] == "AWS::IAM::Role"
+        for policy in resource["Properties"].get("Policies", [])
+        for s in statements(policy["PolicyDocument"])
+        if "secretsmanager:GetSecretValue" in as_list(s["Action"])
+    }
+    assert readers == {role}
 
 
 # --- guard rails and operations ----------------------------------------------------------
@@ -651,6 +728,8 @@ def test_operations_are_alarmed(resources: dict[str, Any], namespace: str, metri
         "ApiUrl",
         "UserPoolId",
         "UserPoolClientId",
+        "ManagedLoginUrl",
+        "AppOriginList",
         "ContentBucketName",
         "CatalogTableName",
     ],

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from local.samples import SAMPLE_DIR
 from tools.content import run
 
 
@@ -146,3 +147,51 @@ def test_a_bad_enrolment_request_is_one_line_and_exit_2(args: list[str], message
     assert (code, out) == (2, "")
     assert err.count("\n") == 1
     assert message in err
+
+
+def add_dir(directory: Path, *extra: str) -> list[str]:
+    head = ["add", "--course", "aws-101", "--id", "aws-101-lecture", "--title", "Lecture"]
+    return [*head, "--dir", str(directory), *extra]
+
+
+@pytest.mark.parametrize(
+    ("layout", "extra", "message"),
+    [
+        ({}, (), "holds no files"),
+        ({"a.m3u8": "#EXTM3U\n", "b.m3u8": "#EXTM3U\n"}, (), "which is the entry?"),
+        ({"master.m3u8": "#EXTM3U\nseg 1.ts\n", "seg 1.ts": "G"}, (), "is not a safe name"),
+        ({"master.m3u8": "#EXTM3U\nmissing.ts\n"}, (), "which is not in the set"),
+        ({"master.m3u8": "#EXTM3U\n"}, ("--content-type", "video/mp4"), "--content-type is for"),
+        ({"master.m3u8": "#EXTM3U\n"}, ("--type", "quiz"), "--type quiz contradicts"),
+        ({"master.m3u8": "#EXTM3U\n"}, ("--file", "x.mp4"), "not allowed with argument"),
+    ],
+)
+def test_a_wrong_add_dir_is_one_line_and_exit_status_2(
+    tmp_path: Path, layout: dict[str, str], extra: tuple[str, ...], message: str
+) -> None:
+    folder = tmp_path / "set"
+    folder.mkdir()
+    for name, text in layout.items():
+        (folder / name).write_text(text)
+    code, out, err = cli(*add_dir(folder, *extra))
+    assert (code, out) == (2, "")
+    assert err.startswith("error: ")
+    assert err.count("\n") == 1
+    assert message in err
+
+
+def test_a_symbolic_link_out_of_the_set_is_refused_before_aws(tmp_path: Path) -> None:
+    folder = tmp_path / "set"
+    folder.mkdir()
+    (folder / "master.m3u8").write_text("#EXTM3U\n#EXTINF:1,\nkey.ts\n#EXT-X-ENDLIST\n")
+    (tmp_path / "private.ts").write_bytes(b"not for the bucket")
+    (folder / "key.ts").symlink_to(tmp_path / "private.ts")
+    code, _, err = cli(*add_dir(folder))
+    assert code == 2
+    assert "leads outside the directory" in err
+
+
+def test_a_valid_set_does_go_on_to_aws() -> None:
+    code, _, err = cli(*add_dir(SAMPLE_DIR / "intro-hls"))
+    assert code == 1
+    assert err.count("\n") == 1

@@ -72,8 +72,9 @@ def create_cognito_pool(
     the OAuth settings come from template.yaml's UserPool and UserPoolClient, the callback and
     sign-out URLs derived from ``app_origins`` (default: the parameter's default) as the
     template derives them from AppOrigins.
-    The client also allows USER_PASSWORD_AUTH so that the plain-JavaScript demo page can sign
-    in without an SRP library; the deployed client allows SRP only (and OAuth).
+    The client also allows USER_PASSWORD_AUTH so that ``python -m local.token`` and the tests
+    get tokens without an SRP library (the demo page signs in through managed login); the
+    deployed client allows SRP only (and OAuth).
     """
     pool_template = resource_properties("UserPool")
     given: dict[str, Value] = {} if app_origins is None else {"AppOrigins": app_origins}

@@ -47,7 +47,7 @@ from .managed_login.server import ManagedLogin
 from .managed_login.tokens import SigningKey, TokenLifetimes, TokenMinter
 from .resources import create_catalog_table, create_content_bucket
 from .samples import OTHER_COURSE, OTHER_SAMPLES, SAMPLE_COURSE, SAMPLES
-from .template import source_template
+from .template import resource_properties, source_template
 
 REGION = "us-east-1"
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
@@ -114,7 +114,9 @@ VENDOR = {"vendor/hls.min.js": ROOT / "node_modules" / "hls.js" / "dist" / "hls.
 
 
 class DemoSite:
-    """Serves local/demo/, the page's config.json and the files in ``VENDOR``."""
+    """Serves local/demo/, the files in ``VENDOR`` and the page's config.json: ``apiUrl``,
+    ``authUrl`` (the managed-login domain), ``clientId``, ``contentUrl`` (CloudFront) and
+    ``scope``; the page's own URL with a trailing ``/`` is its redirect and sign-out URI."""
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = json.dumps(config).encode()
@@ -238,13 +240,11 @@ class LocalStack:
         demo.serve(
             DemoSite(
                 {
-                    "cognitoEndpoint": endpoint,
-                    "authUrl": auth.url,
-                    "redirectUri": app_url(demo.url),
-                    "clientId": pool.client_id,
                     "apiUrl": api.url,
-                    "cloudfrontUrl": cloudfront.url,
-                    "cookieName": COOKIE_NAME,
+                    "authUrl": auth.url,
+                    "clientId": pool.client_id,
+                    "contentUrl": cloudfront.url,
+                    "scope": " ".join(resource_properties("UserPoolClient")["AllowedOAuthScopes"]),
                 }
             )
         )

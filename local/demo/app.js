@@ -1,89 +1,215 @@
-// Local demo of the product: sign in with Cognito, list the courses you may read through the
-// Content Delivery API (GET /courses), and open each item through the (local) CloudFront
-// distribution. Plain JavaScript.
+// Demo of the product: sign in through managed login (authorization code with PKCE), list the
+// courses you may read through the Content Delivery API (GET /courses), open each item from the
+// CloudFront URL the API answers, keep the tokens fresh, and sign out for real. Plain JavaScript.
+//
+// config.json: apiUrl, authUrl (the managed-login domain), clientId, contentUrl (CloudFront),
+// scope. The page's own URL with a trailing "/" is the client's callback and sign-out URL.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
 let config;
+
+// Everything the page keeps lives in sessionStorage (this tab only, gone when it closes):
+// these, and a "notice" shown once after a navigation. Nothing in localStorage or cookies.
+const SESSION_KEYS = ["idToken", "refreshToken", "oauthState", "pkceVerifier"];
+const stored = (key) => sessionStorage.getItem(key);
+const redirectUri = () => location.origin + "/";
+
+/** The refresh token is spent or revoked, or the API still refuses a fresh token. */
+class SessionEnded extends Error {
+  constructor() {
+    super("Your session has ended. Please sign in again.");
+  }
+}
+/** The answer from managed login cannot be trusted or says sign-in failed: no token exchange. */
+class SignInRefused extends Error {}
+/** An API answer other than 2xx. */
+class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
 
 function showStatus(message, isError = false) {
   $("status").textContent = message;
   $("status").className = isError ? "error" : "";
 }
 
-// Cognito's InitiateAuth, called from the browser (no SDK): USER_PASSWORD_AUTH.
-async function signIn(email, password) {
-  const response = await fetch(config.cognitoEndpoint + "/", {
-    method: "POST",
-    headers: {
-      "Content-Type": "application/x-amz-json-1.1",
-      "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth",
-    },
-    body: JSON.stringify({
-      AuthFlow: "USER_PASSWORD_AUTH",
-      ClientId: config.clientId,
-      AuthParameters: { USERNAME: email, PASSWORD: password },
-    }),
+// ---------------------------------------------------------------- sign-in (PKCE) --
+
+function base64url(bytes) {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+// 48 random bytes give 64 base64url characters: a PKCE verifier must have 43 to 128.
+const randomString = () => base64url(crypto.getRandomValues(new Uint8Array(48)));
+
+async function s256(verifier) {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
+  return base64url(new Uint8Array(digest));
+}
+
+async function startSignIn() {
+  const verifier = randomString();
+  const state = randomString();
+  sessionStorage.setItem("pkceVerifier", verifier);
+  sessionStorage.setItem("oauthState", state);
+  const query = new URLSearchParams({
+    response_type: "code",
+    client_id: config.clientId,
+    redirect_uri: redirectUri(),
+    scope: config.scope,
+    state,
+    code_challenge: await s256(verifier),
+    code_challenge_method: "S256",
   });
-  const body = await response.json();
-  if (!response.ok || !body.AuthenticationResult) {
-    throw new Error(body.message || "sign-in failed");
+  location.assign(`${config.authUrl}/oauth2/authorize?${query}`);
+}
+
+// Managed login came back with ?code&state (or ?error). The state must be the one this tab
+// sent: anything else may be an attacker's code planted in our callback (login CSRF), so it is
+// refused before any token request.
+async function finishSignIn(params) {
+  const expected = stored("oauthState");
+  const verifier = stored("pkceVerifier");
+  sessionStorage.removeItem("oauthState");
+  sessionStorage.removeItem("pkceVerifier");
+  // The code is single-use: keep it out of the address bar, history and a reload.
+  history.replaceState(null, "", location.pathname);
+  if (!expected || params.get("state") !== expected) {
+    throw new SignInRefused("Sign-in refused: the answer did not come from the sign-in this page started. Please sign in again.");
   }
-  return body.AuthenticationResult.IdToken;
+  if (params.has("error")) {
+    throw new SignInRefused(`Sign-in did not complete (${params.get("error_description") || params.get("error")}).`);
+  }
+  keepTokens(await tokenEndpoint("/oauth2/token", {
+    grant_type: "authorization_code",
+    code: params.get("code"),
+    redirect_uri: redirectUri(),
+    code_verifier: verifier,
+  }));
 }
 
-// No cookie: every content URL the API answers carries its own grant, in its path.
-function rememberToken(token) {
-  sessionStorage.setItem("idToken", token);
+// ---------------------------------------------------------------- tokens --
+
+// A form POST (a CORS "simple" request, no preflight) to the managed-login domain.
+async function tokenEndpoint(path, fields) {
+  const response = await fetch(config.authUrl + path, {
+    method: "POST",
+    body: new URLSearchParams({ client_id: config.clientId, ...fields }),
+  });
+  if (response.ok) return path === "/oauth2/token" ? response.json() : null;
+  const body = await response.json().catch(() => ({}));
+  if (body.error === "invalid_grant") throw new SessionEnded();
+  throw new Error(`The sign-in service answered ${body.error || response.status}. Try again later.`);
 }
 
-function forgetToken() {
-  sessionStorage.removeItem("idToken");
+// The page reads claims for display and timing only; the API and CloudFront verify tokens.
+function claimsOf(jwt) {
+  const binary = atob(jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/"));
+  return JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
 }
 
-function token() {
-  return sessionStorage.getItem("idToken");
+let refreshTimer;
+let refreshing = null;
+// Bumped when a session ends, so that a refresh answered after sign-out stores nothing.
+let generation = 0;
+
+function keepTokens(answer) {
+  sessionStorage.setItem("idToken", answer.id_token);
+  // With rotation each refresh answers a new refresh token and spends the one sent: keep the
+  // new one. (Without rotation Cognito answers none, and the one we have stays valid.)
+  if (answer.refresh_token) sessionStorage.setItem("refreshToken", answer.refresh_token);
+  scheduleRefresh();
 }
 
-async function api(path) {
-  const response = await fetch(config.apiUrl + path, { headers: { Authorization: token() } });
-  const body = await response.json();
-  if (!response.ok) throw new Error(`${response.status} ${body.message}`);
+// Refresh ahead of the ID token's expiry: a minute early, or a fifth of its life if shorter.
+function scheduleRefresh() {
+  clearTimeout(refreshTimer);
+  const { iat, exp } = claimsOf(stored("idToken"));
+  const at = (exp - Math.min(60, (exp - iat) / 5)) * 1000;
+  refreshTimer = setTimeout(() => refreshTokens().catch(problem), Math.max(0, at - Date.now()));
+}
+
+// One refresh at a time: with rotation, a second request carrying the same refresh token would
+// be refused (invalid_grant) and would end a session that is fine.
+function refreshTokens() {
+  const refreshToken = stored("refreshToken");
+  if (!refreshToken) return Promise.reject(new SessionEnded());
+  const started = generation;
+  refreshing ??= tokenEndpoint("/oauth2/token", { grant_type: "refresh_token", refresh_token: refreshToken })
+    .then((answer) => {
+      if (started !== generation) throw new SessionEnded();
+      keepTokens(answer);
+    })
+    .finally(() => { refreshing = null; });
+  return refreshing;
+}
+
+// ---------------------------------------------------------------- the API --
+
+// The API's Cognito authorizer takes the raw ID token in Authorization (no "Bearer").
+// A 401 is retried once with fresh tokens: a timer may not have fired (a sleeping laptop,
+// a throttled background tab).
+async function api(path, retried = false) {
+  const token = stored("idToken");
+  const response = await fetch(config.apiUrl + path, { headers: { Authorization: token } });
+  if (response.status === 401) {
+    if (retried) throw new SessionEnded();
+    if (stored("idToken") === token) await refreshTokens(); // else the timer already did
+    return api(path, true);
+  }
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new ApiError(response.status, body.message);
   return body;
 }
 
-function claimsOf(jwt) {
-  const payload = jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-  return JSON.parse(atob(payload));
+// Only URLs on the configured CloudFront domain go into the page's player, links and fetches.
+function contentUrl(url) {
+  if (!url.startsWith(config.contentUrl + "/")) throw new Error("The API answered a URL outside the content domain.");
+  return url;
 }
+
+// What a learner is told. A 403 is about the course, not the session.
+function explain(error) {
+  if (!(error instanceof ApiError)) return error.message;
+  if (error.status === 403) return "You are not enrolled in this course.";
+  if (error.status === 404) return "This item is no longer available.";
+  return `The course service answered ${error.status}. Try again later.`;
+}
+
+// ---------------------------------------------------------------- the page --
 
 function itemButton(item) {
   const button = document.createElement("button");
   button.textContent = `${item.title} (${item.type})`;
   button.dataset.contentId = item.contentId;
-  button.addEventListener("click", () => openItem(item.contentId).catch((e) => showStatus(e.message, true)));
+  button.addEventListener("click", () => openItem(item.contentId).catch(problem));
   const entry = document.createElement("li");
   entry.append(button);
   return entry;
 }
 
+// The course section is shown once the API has answered: a session that has ended goes back
+// to sign-in without ever showing an empty course list.
 async function showCourses() {
-  const claims = claimsOf(token());
-  $("who").textContent = `${claims.email} (${(claims["cognito:groups"] || []).join(", ") || "no group"})`;
-  $("sign-in").hidden = true;
-  $("sign-out").hidden = false;
-  $("course").hidden = false;
   const { courses } = await api("/courses"); // only the courses this user may read
-  $("no-courses").hidden = courses.length > 0;
-  const list = $("items");
-  list.replaceChildren();
+  const entries = [];
   for (const course of courses) {
     const listing = await api(`/courses/${course.courseId}/content`);
     const heading = document.createElement("li");
     heading.className = "course";
     heading.textContent = course.courseId;
-    list.append(heading, ...listing.items.map(itemButton));
+    entries.push(heading, ...listing.items.map(itemButton));
   }
+  const claims = claimsOf(stored("idToken"));
+  $("who").textContent = `${claims.email} (${(claims["cognito:groups"] || []).join(", ") || "no group"})`;
+  $("items").replaceChildren(...entries);
+  $("no-courses").hidden = courses.length > 0;
+  $("sign-in").hidden = true;
+  $("sign-out").hidden = false;
+  $("course").hidden = false;
 }
 
 const HLS_PLAYLIST = "application/vnd.apple.mpegurl";
@@ -107,7 +233,8 @@ function play(item) {
   if (item.contentType === HLS_PLAYLIST && window.Hls && Hls.isSupported()) {
     hls = new Hls();
     hls.on(Hls.Events.ERROR, (_, data) => {
-      if (data.fatal) showStatus(`The stream was refused (${data.details}).`, true);
+      // A fatal error names the file that failed (a playlist or segment) when it was a load.
+      if (data.fatal) explainPlayerError(data.url || item.url).then((message) => showStatus(message, true));
     });
     hls.loadSource(item.url);
     hls.attachMedia(player);
@@ -125,6 +252,7 @@ function play(item) {
 
 async function openItem(contentId) {
   const item = await api(`/content/${contentId}`);
+  contentUrl(item.url);
   $("viewer").hidden = false;
   $("viewer-title").textContent = item.title;
   for (const id of ["player", "quiz", "document-link"]) $(id).hidden = true;
@@ -132,9 +260,9 @@ async function openItem(contentId) {
   if (item.type === "video") {
     play(item);
   } else if (item.type === "quiz") {
-    // fetch() can send the header; CloudFront answers the CORS preflight for this origin.
-    const response = await fetch(item.url, { headers: { Authorization: `Bearer ${token()}` } });
-    if (!response.ok) throw new Error(`quiz: ${response.status}`);
+    // The URL carries its grant: a plain cross-origin GET, which CloudFront answers with CORS.
+    const response = await fetch(item.url);
+    if (!response.ok) throw new Error(`The quiz could not be loaded (${response.status}).`);
     const quiz = await response.json();
     const list = $("quiz");
     list.replaceChildren(...quiz.questions.map((q) => {
@@ -152,29 +280,89 @@ async function openItem(contentId) {
   }
 }
 
+// A <video> error does not say why. Ask CloudFront for the file's headers: 401/403 is a
+// refusal; a file that was served and still fails is one this browser cannot play.
+async function explainPlayerError(url) {
+  let status;
+  try {
+    status = (await fetch(url, { method: "HEAD" })).status;
+  } catch {
+    return "The video could not be reached. Check your connection and try again.";
+  }
+  if (status === 401 || status === 403) {
+    return "The video was refused: its link has expired or you are not enrolled. Open it again from the list.";
+  }
+  if (status < 400) return "The video was delivered but cannot be played in this browser (the file may be damaged).";
+  return `The video could not be loaded (${status}).`;
+}
+
+// Forget everything the signed-in user had: tokens, the course list, what the viewer shows.
+function clearSession() {
+  generation += 1;
+  clearTimeout(refreshTimer);
+  for (const key of SESSION_KEYS) sessionStorage.removeItem(key);
+  $("items").replaceChildren();
+  $("quiz").replaceChildren();
+  stopPlayer();
+  $("player").load(); // drops the media already buffered
+  $("document-link").removeAttribute("href");
+  $("viewer-title").textContent = "";
+  $("who").textContent = "";
+  for (const id of ["course", "viewer", "no-courses", "sign-out", "player", "quiz", "document-link"]) $(id).hidden = true;
+}
+
+function showSignIn(message = "") {
+  $("sign-in").hidden = false;
+  $("sign-in-message").textContent = message;
+  $("sign-in-message").className = message ? "error" : "";
+}
+
+function problem(error) {
+  if (error instanceof SessionEnded || error instanceof SignInRefused) {
+    clearSession();
+    showSignIn(error.message);
+  } else {
+    showStatus(explain(error), true);
+  }
+}
+
+// Revoke the refresh token (and the tokens issued from it, for Cognito's own APIs), then end
+// the managed-login session, which comes back to this page signed out. ID tokens and content
+// URLs already issued stay valid until they expire: a JWT check cannot see a revocation.
+async function signOut() {
+  const refreshToken = stored("refreshToken");
+  clearSession();
+  showStatus("Signing out…");
+  if (refreshToken) {
+    await tokenEndpoint("/oauth2/revoke", { token: refreshToken }).catch(() => {
+      sessionStorage.setItem("notice", "Signed out on this page, but the sign-in service did not confirm that the session was revoked.");
+    });
+  }
+  const query = new URLSearchParams({ client_id: config.clientId, logout_uri: redirectUri() });
+  location.assign(`${config.authUrl}/logout?${query}`);
+}
+
 async function main() {
   config = await (await fetch("config.json")).json();
   $("player").addEventListener("loadeddata", () => showStatus("Video playing from the private bucket."));
-  $("player").addEventListener("error", () => showStatus("The video was refused (signed out?).", true));
-  $("sign-in-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    $("sign-in-error").textContent = "";
-    try {
-      rememberToken(await signIn($("email").value, $("password").value));
-      await showCourses();
-    } catch (e) {
-      $("sign-in-error").textContent = e.message;
-    }
+  $("player").addEventListener("error", () => {
+    const url = $("player").currentSrc;
+    if (url) explainPlayerError(url).then((message) => showStatus(message, true));
   });
-  $("sign-out").addEventListener("click", () => {
-    forgetToken();
-    $("who").textContent = "";
-    $("sign-out").hidden = true;
-    $("course").hidden = true;
-    $("sign-in").hidden = false;
-    showStatus("Signed out: the content is no longer reachable.");
-  });
-  if (token()) await showCourses().catch(() => forgetToken());
+  $("sign-in-button").addEventListener("click", () => startSignIn().catch(problem));
+  $("sign-out").addEventListener("click", () => signOut().catch(problem));
+
+  const params = new URLSearchParams(location.search);
+  if (params.has("code") || params.has("error")) await finishSignIn(params);
+  if (!stored("idToken")) { // signed out: nothing on show to clear
+    showSignIn(stored("notice") || "");
+    sessionStorage.removeItem("notice");
+    return;
+  }
+  // After a reload the ID token may have expired: the timer then refreshes at once, and the
+  // API's 401 waits for that same refresh.
+  scheduleRefresh();
+  await showCourses();
 }
 
-main().catch((e) => showStatus(e.message, true));
+main().catch(problem);

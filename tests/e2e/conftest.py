@@ -24,6 +24,7 @@ import jwt
 import pytest
 
 from local.cognito import DemoUser, sign_in
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support.tokens import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -95,6 +96,21 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         yield info
 
 
+#: ID and access token lifetimes of ``short_token_stack``: long enough for a sign-in and a
+#: page load, short enough for a test to see them expire.
+SHORT_TOKEN_SECONDS = 6
+
+
+@pytest.fixture(scope="session")
+def short_token_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """A second local stack whose managed-login stand-in issues short-lived ID and access
+    tokens (its development option), for tests that watch tokens expire."""
+    seconds = str(SHORT_TOKEN_SECONDS)
+    options = ("--id-token-seconds", seconds, "--access-token-seconds", seconds)
+    with local_stack(tmp_path_factory.mktemp("short-token-stack"), *options) as info:
+        yield info
+
+
 @pytest.fixture(scope="session")
 def cognito(stack: dict[str, Any]) -> Any:
     return boto3.client(
@@ -159,3 +175,20 @@ def content_url(stack: dict[str, Any], index: int = 0) -> str:
 def artifact(name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / name
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Chromium. CI installs it (.ci/run) and sets CI, where a missing browser fails
+    the test; elsewhere the test is skipped with the reason shown in pytest's summary."""
+    if not os.path.exists(CHROMIUM):
+        message = f"Chromium not found at {CHROMIUM} (install Debian's chromium package)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; CI must run the browser test (.ci/run installs it)")
+        pytest.skip(f"{message}; CI runs this test")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -12,7 +12,6 @@ import pytest
 import requests
 
 from tests.e2e.conftest import user
-from tests.e2e.test_browser import browser  # noqa: F401 - the shared Chromium fixture
 from tests.support.tokens import ROOT
 
 PLACEHOLDERS = {
@@ -40,7 +39,7 @@ def load(page: Any, code: str) -> None:
 
 
 @pytest.fixture
-def app_page(browser: Any, stack: dict[str, Any]) -> Any:  # noqa: F811 - the fixture above
+def app_page(browser: Any, stack: dict[str, Any]) -> Any:
     """A blank page on the app origin (the client's callback and sign-out URL): the example
     runs there without the demo page's own script."""
     page = browser.new_page()

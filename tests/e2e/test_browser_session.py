@@ -267,3 +267,51 @@ def test_a_served_video_the_player_cannot_decode_is_not_reported_as_a_refusal(
     message = page.text_content("#status")
     assert "cannot be played" in message
     assert "refused" not in message
+
+
+def test_a_learners_session_plays_hls_outlives_its_id_token_and_signs_out_for_real(
+    browser: Any, short_token_stack: dict[str, Any]
+) -> None:
+    """Issue 11's journey in one page, no reload: managed-login sign-in, the HLS lecture
+    playing, the ID token expiring and refreshed by the page itself (rotated refresh token
+    kept), content still listed and opened with the new token, then a sign-out after which
+    the last refresh token is refused and the page holds no token."""
+    stack = short_token_stack
+    page = member_page(browser, stack)
+    first_id, first_refresh = stored(page, "idToken"), stored(page, "refreshToken")
+
+    page.click("button[data-content-id='aws-101-lecture-1']")
+    page.wait_for_function(
+        "document.getElementById('player').dataset.player === 'hls.js'"
+        " && document.getElementById('player').readyState >= 2",
+        timeout=30_000,
+    )
+    page.evaluate("(p => { p.muted = true; return p.play(); })(document.getElementById('player'))")
+    page.wait_for_function("document.getElementById('player').currentTime > 0", timeout=30_000)
+
+    page.wait_for_function("exp => Date.now() / 1000 > exp + 1", arg=expiry(first_id))
+    refreshed_id, rotated = stored(page, "idToken"), stored(page, "refreshToken")
+    assert refreshed_id not in (None, first_id)
+    assert rotated not in (None, first_refresh)
+    assert expiry(refreshed_id) > expiry(first_id)
+
+    page.click(INTRO)  # the API answers the refreshed token; the MP4 plays from its grant URL
+    page.wait_for_function(
+        "document.getElementById('player').dataset.player === 'file' && " + PLAYING,
+        timeout=20_000,
+    )
+    assert page.locator("#items button").count() >= 3
+
+    last_refresh = stored(page, "refreshToken")
+    assert last_refresh is not None
+    page.click("#sign-out")
+    page.wait_for_url(stack["demo_url"] + "/")
+    page.wait_for_selector("#sign-in:not([hidden])")
+    for spent in {first_refresh, rotated, last_refresh} - {None}:
+        status, answer = token_endpoint(
+            stack, "/oauth2/token", grant_type="refresh_token", refresh_token=str(spent)
+        )
+        assert (status, answer.get("error")) == (400, "invalid_grant")
+    assert storage_and_cookies(page)["sessionStorage"] == {}
+    assert storage_and_cookies(page)["localStorage"] == {}
+    assert page.locator("#items li").count() == 0

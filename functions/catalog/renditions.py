@@ -36,7 +36,9 @@ SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 MASTER = "master.m3u8"
 #: More files than a lecture's renditions ever have means the wrong directory.
 MAX_FILES = 10_000
-_URI_ATTRIBUTE = re.compile(r'URI="([^"]*)"')
+#: A tag's URI attribute as a player may read it: hls.js trims the name and takes an unquoted
+#: value up to the next comma, so quotes and spaces are optional here (and case is ignored).
+_URI_ATTRIBUTE = re.compile(r'URI\s*=\s*(?:"([^"]*)|([^,]*))', re.IGNORECASE)
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -163,7 +165,7 @@ def playlist_uris(text: str) -> list[str]:
         if not line:
             continue
         if line.startswith("#"):
-            uris += _URI_ATTRIBUTE.findall(line)
+            uris += [quoted or bare.strip() for quoted, bare in _URI_ATTRIBUTE.findall(line)]
         else:
             uris.append(line)
     return uris

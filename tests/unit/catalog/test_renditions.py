@@ -20,6 +20,8 @@ MEDIA = (
     "#EXTINF:3.2,\nseg_000.ts\n#EXTINF:0.8,\nseg_001.ts\n#EXT-X-ENDLIST\n"
 )
 
+KEY = "#EXT-X-KEY:METHOD=AES-128,"
+
 
 def make_set(root: Path, files: dict[str, str | bytes]) -> Path:
     for place, data in files.items():
@@ -142,6 +144,23 @@ REFUSED_SETS: dict[str, tuple[dict[str, str | bytes], str]] = {
     ),
     "a URI with a query": (
         {"master.m3u8": "#EXTM3U\n#EXTINF:1,\ns.ts?x=1\n#EXT-X-ENDLIST\n", "s.ts": b"G"},
+        "only relative URIs inside the set",
+    ),
+    # hls.js reads an attribute unquoted, and trims the space around its name.
+    "an unquoted URI attribute": (
+        {
+            "master.m3u8": MEDIA.replace(
+                "#EXTINF", KEY + "URI=https://elsewhere.example/k\n#EXTINF", 1
+            )
+        },
+        "only relative URIs inside the set",
+    ),
+    "a URI attribute with a space before its '='": (
+        {
+            "master.m3u8": MEDIA.replace(
+                "#EXTINF", KEY + 'URI ="https://elsewhere.example/k"\n#EXTINF', 1
+            )
+        },
         "only relative URIs inside the set",
     ),
     "a live playlist": (

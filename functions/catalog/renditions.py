@@ -12,9 +12,9 @@ grant in the URL's path before it covers them all. The checks, each refused with
 - every file is a regular file inside the directory (a symbolic link that leads outside it,
   or to a directory, is refused) with an extension the content-type table knows;
 - the entry playlist is ``master.m3u8`` at the top, or the only playlist there;
-- every playlist is an HLS playlist whose URIs are relative and name a file of the set, and
-  every media playlist is finished (``#EXT-X-ENDLIST``): a publish's objects never change, so
-  they are cached like a single file's.
+- every playlist is an HLS playlist, ending with a line break, whose URIs are relative and
+  name a file of the set, and every media playlist is finished (``#EXT-X-ENDLIST``): a
+  publish's objects never change, so they are cached like a single file's.
 """
 
 from __future__ import annotations
@@ -190,6 +190,10 @@ def _check_playlist(directory: Path, playlist: SetFile, by_place: dict[str, SetF
         raise InvalidValueError(f"{where} is not UTF-8 text") from None
     if not text.startswith("#EXTM3U"):
         raise InvalidValueError(f"{where} is not an HLS playlist (no #EXTM3U)")
+    if not text.endswith("\n"):
+        # hls.js would split a last "#EXTINF:<d>,<title>" line at the title's last space and
+        # read the rest as a segment URI, which this check would not see.
+        raise InvalidValueError(f"{where} does not end with a line break")
     for uri in playlist_uris(text):
         place = resolve(playlist.relative, uri)
         if place is None:

@@ -163,6 +163,16 @@ REFUSED_SETS: dict[str, tuple[dict[str, str | bytes], str]] = {
         },
         "only relative URIs inside the set",
     ),
+    # At the end of the text, hls.js splits a last #EXTINF line at its title's last space and
+    # reads what follows as a segment URI.
+    "a playlist whose last line has no line break": (
+        {
+            "master.m3u8": "#EXTM3U\n#EXT-X-ENDLIST\n#EXTINF:1,\ns.ts\n"
+            "#EXTINF:1,t https://elsewhere.example/x.ts",
+            "s.ts": b"G",
+        },
+        "does not end with a line break",
+    ),
     "a live playlist": (
         {"master.m3u8": "#EXTM3U\n#EXTINF:1,\ns.ts\n", "s.ts": b"G"},
         "is not finished (#EXT-X-ENDLIST)",

@@ -39,7 +39,10 @@ MAX_FILES = 10_000
 #: A tag's URI attribute as a player may read it: hls.js trims the name and takes an unquoted
 #: value up to the next comma, so quotes and spaces are optional here (and case is ignored).
 _URI_ATTRIBUTE = re.compile(r'URI\s*=\s*(?:"([^"]*)|([^,]*))', re.IGNORECASE)
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+#: Every file's place is made of SAFE_NAME segments, so a URI naming one needs no other
+#: character; anything else (a space or byte order mark a player trims, a control character,
+#: ``%``, ``\\``) could make the player read another URI than the one checked here.
+_URI_CHARACTERS = re.compile(r"[A-Za-z0-9._/-]+")
 
 
 @dataclass(frozen=True)
@@ -173,8 +176,9 @@ def playlist_uris(text: str) -> list[str]:
 
 def resolve(playlist: str, uri: str) -> str | None:
     """The place inside the set a playlist's relative ``uri`` names; None when it is absolute,
-    carries a query or fragment, or leads out of the set."""
-    if _SCHEME.match(uri) or uri.startswith("/") or "?" in uri or "#" in uri or "\\" in uri:
+    carries a query or fragment or any character no file's place has, or leads out of the
+    set."""
+    if not _URI_CHARACTERS.fullmatch(uri) or uri.startswith("/"):
         return None
     place = posixpath.normpath(posixpath.join(posixpath.dirname(playlist), uri))
     if place == ".." or place.startswith("../") or place == ".":

@@ -21,6 +21,8 @@ MEDIA = (
 )
 
 KEY = "#EXT-X-KEY:METHOD=AES-128,"
+#: The end of a finished one-segment playlist naming s.ts.
+LECTURE = "#EXTINF:1,\ns.ts\n#EXT-X-ENDLIST\n"
 
 
 def make_set(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -173,6 +175,26 @@ REFUSED_SETS: dict[str, tuple[dict[str, str | bytes], str]] = {
         },
         "does not end with a line break",
     ),
+    # hls.js trims a URI (JavaScript's trim: spaces, a byte order mark) before resolving it, so
+    # these are absolute there, while their ".." segments make them name s.ts here.
+    "a quoted URI attribute behind a space": (
+        {
+            "master.m3u8": "#EXTM3U\n"
+            + KEY
+            + 'URI=" https://elsewhere.example/../../s.ts"\n'
+            + LECTURE,
+            "s.ts": b"G",
+        },
+        "only relative URIs inside the set",
+    ),
+    "a URI line behind a byte order mark": (
+        {
+            "master.m3u8": "#EXTM3U\n#EXTINF:1,\n\ufeffhttps://elsewhere.example/../../s.ts\n"
+            + LECTURE,
+            "s.ts": b"G",
+        },
+        "only relative URIs inside the set",
+    ),
     "a live playlist": (
         {"master.m3u8": "#EXTM3U\n#EXTINF:1,\ns.ts\n", "s.ts": b"G"},
         "is not finished (#EXT-X-ENDLIST)",
@@ -237,6 +259,8 @@ def test_a_playlist_s_uris_are_its_uri_lines_and_uri_attributes() -> None:
         ("master.m3u8", "//cdn.example/x.ts", None),
         ("master.m3u8", "a\\b.ts", None),
         ("master.m3u8", ".", None),
+        ("master.m3u8", " https://cdn.example/../../x.ts", None),
+        ("master.m3u8", "x.ts\t", None),
     ],
 )
 def test_a_uri_resolves_inside_the_set_or_not_at_all(

@@ -13,8 +13,9 @@ grant in the URL's path before it covers them all. The checks, each refused with
   or to a directory, is refused) with an extension the content-type table knows;
 - the entry playlist is ``master.m3u8`` at the top, or the only playlist there;
 - every playlist is an HLS playlist, ending with a line break, whose URIs are relative and
-  name a file of the set, and every media playlist is finished (``#EXT-X-ENDLIST``): a
-  publish's objects never change, so they are cached like a single file's.
+  name a file of the set (no interstitial asset list: its JSON's URIs are not checked), and
+  every media playlist is finished (``#EXT-X-ENDLIST``): a publish's objects never change,
+  so they are cached like a single file's.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ MAX_FILES = 10_000
 #: A tag's URI attribute as a player may read it: hls.js trims the name and takes an unquoted
 #: value up to the next comma, so quotes and spaces are optional here (and case is ignored).
 _URI_ATTRIBUTE = re.compile(r'URI\s*=\s*(?:"([^"]*)|([^,]*))', re.IGNORECASE)
+#: An interstitial's asset list: JSON that hls.js fetches and whose URIs it plays, unchecked.
+_ASSET_LIST = re.compile(r"X-ASSET-LIST\s*=", re.IGNORECASE)
 #: Every file's place is made of SAFE_NAME segments, so a URI naming one needs no other
 #: character; anything else (a space or byte order mark a player trims, a control character,
 #: ``%``, ``\\``) could make the player read another URI than the one checked here.
@@ -198,6 +201,8 @@ def _check_playlist(directory: Path, playlist: SetFile, by_place: dict[str, SetF
         # hls.js would split a last "#EXTINF:<d>,<title>" line at the title's last space and
         # read the rest as a segment URI, which this check would not see.
         raise InvalidValueError(f"{where} does not end with a line break")
+    if _ASSET_LIST.search(text):
+        raise InvalidValueError(f"{where} names an interstitial asset list (X-ASSET-LIST)")
     for uri in playlist_uris(text):
         place = resolve(playlist.relative, uri)
         if place is None:

@@ -195,6 +195,16 @@ REFUSED_SETS: dict[str, tuple[dict[str, str | bytes], str]] = {
         },
         "only relative URIs inside the set",
     ),
+    # hls.js plays interstitials by default, fetching the asset list's JSON and every URI in it.
+    "an interstitial's asset list": (
+        {
+            "master.m3u8": '#EXTM3U\n#EXT-X-DATERANGE:ID="ad",CLASS="com.apple.hls.interstitial",'
+            'START-DATE="2020-01-01T00:00:00Z",X-ASSET-LIST="list.json"\n' + LECTURE,
+            "s.ts": b"G",
+            "list.json": b'{"ASSETS":[{"URI":"https://elsewhere.example/ad.m3u8","DURATION":5}]}',
+        },
+        "names an interstitial asset list (X-ASSET-LIST)",
+    ),
     "a live playlist": (
         {"master.m3u8": "#EXTM3U\n#EXTINF:1,\ns.ts\n", "s.ts": b"G"},
         "is not finished (#EXT-X-ENDLIST)",

@@ -131,7 +131,10 @@ def _walk(top: Path) -> list[str]:
 
 def _checked_file(top: Path, relative: str) -> SetFile:
     path = top / relative
-    real = path.resolve()
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # missing, or a loop (RuntimeError before Python 3.13)
+        raise InvalidValueError(f"{relative} leads nowhere (a broken symbolic link)") from None
     if not real.is_relative_to(top):
         raise InvalidValueError(f"{relative} leads outside the directory (a symbolic link)")
     mode = real.stat().st_mode

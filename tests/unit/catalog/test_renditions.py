@@ -245,6 +245,14 @@ def test_a_symbolic_link_to_a_folder_is_refused(hls: Path) -> None:
         RenditionSet.scan(hls)
 
 
+@pytest.mark.parametrize("target", ["missing.ts", "extra.ts"], ids=["dangling", "a loop"])
+def test_a_symbolic_link_that_leads_nowhere_is_refused(hls: Path, target: str) -> None:
+    """Bad input is one line and exit status 2 from the CLI, not a traceback."""
+    os.symlink(target, hls / "v0" / "extra.ts")
+    with pytest.raises(InvalidValueError, match=re.escape("extra.ts leads nowhere")):
+        RenditionSet.scan(hls)
+
+
 def test_a_symbolic_link_inside_the_directory_is_its_target_s_bytes(hls: Path) -> None:
     os.symlink(hls / "v0" / "seg_000.ts", hls / "v0" / "seg_copy.ts")
     copy = next(f for f in RenditionSet.scan(hls).files if f.relative == "v0/seg_copy.ts")

@@ -183,8 +183,10 @@ def playlist_uris(text: str) -> list[str]:
 def resolve(playlist: str, uri: str) -> str | None:
     """The place inside the set a playlist's relative ``uri`` names; None when it is absolute,
     carries a query or fragment or any character no file's place has, or leads out of the
-    set."""
-    if not _URI_CHARACTERS.fullmatch(uri) or uri.startswith("/"):
+    set. A URI with an empty segment (``//``, a leading or trailing ``/``) or ending in ``.``
+    or ``..`` is refused too: ``normpath`` would drop what a player keeps in the URL."""
+    segments = uri.split("/")
+    if not _URI_CHARACTERS.fullmatch(uri) or "" in segments or segments[-1] in {".", ".."}:
         return None
     place = posixpath.normpath(posixpath.join(posixpath.dirname(playlist), uri))
     if place == ".." or place.startswith("../") or place == ".":

@@ -279,6 +279,10 @@ def test_a_playlist_s_uris_are_its_uri_lines_and_uri_attributes() -> None:
         ("master.m3u8", ".", None),
         ("master.m3u8", " https://cdn.example/../../x.ts", None),
         ("master.m3u8", "x.ts\t", None),
+        # normpath would drop these, a player keeps them: it would ask for another key.
+        ("master.m3u8", "v0//index.m3u8", None),
+        ("v0/index.m3u8", "seg_000.ts/", None),
+        ("v0/index.m3u8", "seg_000.ts/.", None),
     ],
 )
 def test_a_uri_resolves_inside_the_set_or_not_at_all(

@@ -12,9 +12,10 @@ grant in the URL's path before it covers them all. The checks, each refused with
 - every file is a regular file inside the directory (a symbolic link that leads outside it,
   or to a directory, is refused) with an extension the content-type table knows;
 - the entry playlist is ``master.m3u8`` at the top, or the only playlist there;
-- every playlist is an HLS playlist whose URIs are relative and name a file of the set, and
-  every media playlist is finished (``#EXT-X-ENDLIST``): a publish's objects never change, so
-  they are cached like a single file's.
+- every playlist is an HLS playlist, ending with a line break, whose URIs are relative and
+  name a file of the set (no interstitial asset list: its JSON's URIs are not checked), and
+  every media playlist is finished (``#EXT-X-ENDLIST``): a publish's objects never change,
+  so they are cached like a single file's.
 """
 
 from __future__ import annotations
@@ -36,8 +37,15 @@ SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 MASTER = "master.m3u8"
 #: More files than a lecture's renditions ever have means the wrong directory.
 MAX_FILES = 10_000
-_URI_ATTRIBUTE = re.compile(r'URI="([^"]*)"')
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+#: A tag's URI attribute as a player may read it: hls.js trims the name and takes an unquoted
+#: value up to the next comma, so quotes and spaces are optional here (and case is ignored).
+_URI_ATTRIBUTE = re.compile(r'URI\s*=\s*(?:"([^"]*)|([^,]*))', re.IGNORECASE)
+#: An interstitial's asset list: JSON that hls.js fetches and whose URIs it plays, unchecked.
+_ASSET_LIST = re.compile(r"X-ASSET-LIST\s*=", re.IGNORECASE)
+#: Every file's place is made of SAFE_NAME segments, so a URI naming one needs no other
+#: character; anything else (a space or byte order mark a player trims, a control character,
+#: ``%``, ``\\``) could make the player read another URI than the one checked here.
+_URI_CHARACTERS = re.compile(r"[A-Za-z0-9._/-]+")
 
 
 @dataclass(frozen=True)
@@ -123,7 +131,10 @@ def _walk(top: Path) -> list[str]:
 
 def _checked_file(top: Path, relative: str) -> SetFile:
     path = top / relative
-    real = path.resolve()
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # missing, or a loop (RuntimeError before Python 3.13)
+        raise InvalidValueError(f"{relative} leads nowhere (a broken symbolic link)") from None
     if not real.is_relative_to(top):
         raise InvalidValueError(f"{relative} leads outside the directory (a symbolic link)")
     mode = real.stat().st_mode
@@ -163,7 +174,7 @@ def playlist_uris(text: str) -> list[str]:
         if not line:
             continue
         if line.startswith("#"):
-            uris += _URI_ATTRIBUTE.findall(line)
+            uris += [quoted or bare.strip() for quoted, bare in _URI_ATTRIBUTE.findall(line)]
         else:
             uris.append(line)
     return uris
@@ -171,8 +182,11 @@ def playlist_uris(text: str) -> list[str]:
 
 def resolve(playlist: str, uri: str) -> str | None:
     """The place inside the set a playlist's relative ``uri`` names; None when it is absolute,
-    carries a query or fragment, or leads out of the set."""
-    if _SCHEME.match(uri) or uri.startswith("/") or "?" in uri or "#" in uri or "\\" in uri:
+    carries a query or fragment or any character no file's place has, or leads out of the
+    set. A URI with an empty segment (``//``, a leading or trailing ``/``) or ending in ``.``
+    or ``..`` is refused too: ``normpath`` would drop what a player keeps in the URL."""
+    segments = uri.split("/")
+    if not _URI_CHARACTERS.fullmatch(uri) or "" in segments or segments[-1] in {".", ".."}:
         return None
     place = posixpath.normpath(posixpath.join(posixpath.dirname(playlist), uri))
     if place == ".." or place.startswith("../") or place == ".":
@@ -188,6 +202,12 @@ def _check_playlist(directory: Path, playlist: SetFile, by_place: dict[str, SetF
         raise InvalidValueError(f"{where} is not UTF-8 text") from None
     if not text.startswith("#EXTM3U"):
         raise InvalidValueError(f"{where} is not an HLS playlist (no #EXTM3U)")
+    if not text.endswith("\n"):
+        # hls.js would split a last "#EXTINF:<d>,<title>" line at the title's last space and
+        # read the rest as a segment URI, which this check would not see.
+        raise InvalidValueError(f"{where} does not end with a line break")
+    if _ASSET_LIST.search(text):
+        raise InvalidValueError(f"{where} names an interstitial asset list (X-ASSET-LIST)")
     for uri in playlist_uris(text):
         place = resolve(playlist.relative, uri)
         if place is None:

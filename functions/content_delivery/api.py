@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.metrics import MetricUnit
 
 from catalog.errors import CatalogItemError, InvalidValueError
@@ -31,9 +32,20 @@ from .settings import Settings
 
 JSON = "application/json"
 
+#: Every answer's CORS headers depend on the request's Origin: a cache (the browser's) must not
+#: reuse one origin's answer for another.
+VARY = {"Vary": "Origin"}
+
 
 def _message(status: int, message: str) -> Response[Any]:
-    return Response(status_code=status, content_type=JSON, body={"message": message})
+    return Response(status_code=status, content_type=JSON, body={"message": message}, headers=VARY)
+
+
+def _vary_on_origin(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
+    """Routes' and preflights' answers; the exception handlers' come from ``_message``."""
+    response = next_middleware(app)
+    response.headers.update(VARY)
+    return response
 
 
 class Caller(NamedTuple):
@@ -92,6 +104,7 @@ def build_app(
         max_age=600,
     )
     app = APIGatewayRestResolver(cors=cors)
+    app.use(middlewares=[_vary_on_origin])
 
     def caller() -> Caller:
         """The signed-in user, from the authorizer's claims; no ``sub`` is a 401."""

@@ -20,6 +20,10 @@ MEDIA = (
     "#EXTINF:3.2,\nseg_000.ts\n#EXTINF:0.8,\nseg_001.ts\n#EXT-X-ENDLIST\n"
 )
 
+KEY = "#EXT-X-KEY:METHOD=AES-128,"
+#: The end of a finished one-segment playlist naming s.ts.
+LECTURE = "#EXTINF:1,\ns.ts\n#EXT-X-ENDLIST\n"
+
 
 def make_set(root: Path, files: dict[str, str | bytes]) -> Path:
     for place, data in files.items():
@@ -144,6 +148,63 @@ REFUSED_SETS: dict[str, tuple[dict[str, str | bytes], str]] = {
         {"master.m3u8": "#EXTM3U\n#EXTINF:1,\ns.ts?x=1\n#EXT-X-ENDLIST\n", "s.ts": b"G"},
         "only relative URIs inside the set",
     ),
+    # hls.js reads an attribute unquoted, and trims the space around its name.
+    "an unquoted URI attribute": (
+        {
+            "master.m3u8": MEDIA.replace(
+                "#EXTINF", KEY + "URI=https://elsewhere.example/k\n#EXTINF", 1
+            )
+        },
+        "only relative URIs inside the set",
+    ),
+    "a URI attribute with a space before its '='": (
+        {
+            "master.m3u8": MEDIA.replace(
+                "#EXTINF", KEY + 'URI ="https://elsewhere.example/k"\n#EXTINF', 1
+            )
+        },
+        "only relative URIs inside the set",
+    ),
+    # At the end of the text, hls.js splits a last #EXTINF line at its title's last space and
+    # reads what follows as a segment URI.
+    "a playlist whose last line has no line break": (
+        {
+            "master.m3u8": "#EXTM3U\n#EXT-X-ENDLIST\n#EXTINF:1,\ns.ts\n"
+            "#EXTINF:1,t https://elsewhere.example/x.ts",
+            "s.ts": b"G",
+        },
+        "does not end with a line break",
+    ),
+    # hls.js trims a URI (JavaScript's trim: spaces, a byte order mark) before resolving it, so
+    # these are absolute there, while their ".." segments make them name s.ts here.
+    "a quoted URI attribute behind a space": (
+        {
+            "master.m3u8": "#EXTM3U\n"
+            + KEY
+            + 'URI=" https://elsewhere.example/../../s.ts"\n'
+            + LECTURE,
+            "s.ts": b"G",
+        },
+        "only relative URIs inside the set",
+    ),
+    "a URI line behind a byte order mark": (
+        {
+            "master.m3u8": "#EXTM3U\n#EXTINF:1,\n\ufeffhttps://elsewhere.example/../../s.ts\n"
+            + LECTURE,
+            "s.ts": b"G",
+        },
+        "only relative URIs inside the set",
+    ),
+    # hls.js plays interstitials by default, fetching the asset list's JSON and every URI in it.
+    "an interstitial's asset list": (
+        {
+            "master.m3u8": '#EXTM3U\n#EXT-X-DATERANGE:ID="ad",CLASS="com.apple.hls.interstitial",'
+            'START-DATE="2020-01-01T00:00:00Z",X-ASSET-LIST="list.json"\n' + LECTURE,
+            "s.ts": b"G",
+            "list.json": b'{"ASSETS":[{"URI":"https://elsewhere.example/ad.m3u8","DURATION":5}]}',
+        },
+        "names an interstitial asset list (X-ASSET-LIST)",
+    ),
     "a live playlist": (
         {"master.m3u8": "#EXTM3U\n#EXTINF:1,\ns.ts\n", "s.ts": b"G"},
         "is not finished (#EXT-X-ENDLIST)",
@@ -184,6 +245,14 @@ def test_a_symbolic_link_to_a_folder_is_refused(hls: Path) -> None:
         RenditionSet.scan(hls)
 
 
+@pytest.mark.parametrize("target", ["missing.ts", "extra.ts"], ids=["dangling", "a loop"])
+def test_a_symbolic_link_that_leads_nowhere_is_refused(hls: Path, target: str) -> None:
+    """Bad input is one line and exit status 2 from the CLI, not a traceback."""
+    os.symlink(target, hls / "v0" / "extra.ts")
+    with pytest.raises(InvalidValueError, match=re.escape("extra.ts leads nowhere")):
+        RenditionSet.scan(hls)
+
+
 def test_a_symbolic_link_inside_the_directory_is_its_target_s_bytes(hls: Path) -> None:
     os.symlink(hls / "v0" / "seg_000.ts", hls / "v0" / "seg_copy.ts")
     copy = next(f for f in RenditionSet.scan(hls).files if f.relative == "v0/seg_copy.ts")
@@ -208,6 +277,12 @@ def test_a_playlist_s_uris_are_its_uri_lines_and_uri_attributes() -> None:
         ("master.m3u8", "//cdn.example/x.ts", None),
         ("master.m3u8", "a\\b.ts", None),
         ("master.m3u8", ".", None),
+        ("master.m3u8", " https://cdn.example/../../x.ts", None),
+        ("master.m3u8", "x.ts\t", None),
+        # normpath would drop these, a player keeps them: it would ask for another key.
+        ("master.m3u8", "v0//index.m3u8", None),
+        ("v0/index.m3u8", "seg_000.ts/", None),
+        ("v0/index.m3u8", "seg_000.ts/.", None),
     ],
 )
 def test_a_uri_resolves_inside_the_set_or_not_at_all(

@@ -187,6 +187,41 @@ def test_a_preflight_from_another_origin_is_granted_nothing(
     assert "Access-Control-Allow-Origin" not in answer["multiValueHeaders"]
 
 
+@pytest.mark.parametrize("origin", [APP_ORIGIN, "https://evil.example"])
+@pytest.mark.parametrize(
+    "name",
+    ["api_get_content_found", "api_get_content_not_found", "api_get_content_malformed_id"],
+)
+def test_every_answer_says_it_varies_with_the_origin(
+    invoke: Invoke, load_event: LoadEvent, name: str, origin: str
+) -> None:
+    """A browser's cache must not hand one origin's CORS answer to another origin."""
+    _, headers, _ = invoke(from_origin(load_event(name), origin))
+    assert headers["Vary"] == "Origin"
+
+
+@pytest.mark.parametrize("origin", [APP_ORIGIN, "https://evil.example"])
+def test_a_preflight_answer_says_it_varies_with_the_origin(
+    settings: Any, load_event: LoadEvent, origin: str
+) -> None:
+    answer = build_app(settings, InMemoryCatalog(SAMPLE_ITEMS)).resolve(
+        preflight(load_event, origin),
+        FakeLambdaContext(),  # type: ignore[arg-type]
+    )
+    assert answer["multiValueHeaders"]["Vary"] == ["Origin"]
+
+
+def test_a_preflight_on_an_item_path_reads_nothing_from_the_catalog(
+    settings: Any, load_event: LoadEvent
+) -> None:
+    """OPTIONS has no authorizer: it must be the CORS answer, never a route that reads."""
+    answer = build_app(settings, BrokenCatalog()).resolve(
+        preflight(load_event, APP_ORIGIN),
+        FakeLambdaContext(),  # type: ignore[arg-type]
+    )
+    assert (answer["statusCode"], answer["body"]) == (204, "")
+
+
 def test_a_catalog_failure_is_a_generic_500(
     invoke: Invoke, load_event: LoadEvent, api_logs: pytest.CaptureFixture[str]
 ) -> None:

@@ -75,8 +75,11 @@ invoke-api: venv ## sam local invoke the API function with EVENT=events/api_*.js
 	$(BIN)/sam local invoke ContentDeliveryFunction --template $(LOCAL_INVOKE)/template.yaml \
 		--event $(EVENT) $(if $(ENV),--env-vars $(ENV),)
 
-pytest: venv node-modules ## Only the pytest suite (rebuilds .aws-sam when sources changed)
-	$(BIN)/pytest
+# Two workers by default (the suite is CPU-bound); PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= 2
+
+pytest: venv node-modules ## Only the pytest suite, in parallel workers (rebuilds .aws-sam when sources changed)
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 test: lint typecheck template-check pytest ## Everything CI runs: lint, types, template checks, all tests
 

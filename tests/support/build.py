@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
 import os
@@ -15,6 +16,7 @@ from typing import Any
 from tests.support.tokens import ROOT
 
 BUILD_DIR = ROOT / ".aws-sam" / "build"
+BUILD_LOCK = ROOT / ".aws-sam" / "build.lock"
 FUNCTIONS = (
     "EdgeAuthFunction",
     "EdgeConfigFunction",
@@ -33,13 +35,21 @@ def _newest_source() -> float:
 def ensure_built() -> Path:
     """Run ``sam build`` unless ``.aws-sam/build`` is newer than every source; return its path."""
     marker = BUILD_DIR / "template.yaml"
-    if not marker.exists() or marker.stat().st_mtime < _newest_source():
-        env = {**os.environ, "PYTHON": sys.executable, "SAM_CLI_TELEMETRY": "0"}
-        sam = Path(sys.executable).with_name("sam")
-        subprocess.run(
-            [str(sam), "build", "--parallel"], cwd=ROOT, env=env, check=True, capture_output=True
-        )
-        marker.touch()
+    BUILD_LOCK.parent.mkdir(exist_ok=True)
+    # pytest-xdist workers share .aws-sam: one builds while the others wait, then see it fresh.
+    with BUILD_LOCK.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not marker.exists() or marker.stat().st_mtime < _newest_source():
+            env = {**os.environ, "PYTHON": sys.executable, "SAM_CLI_TELEMETRY": "0"}
+            sam = Path(sys.executable).with_name("sam")
+            subprocess.run(
+                [str(sam), "build", "--parallel"],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+            )
+            marker.touch()
     return BUILD_DIR
 
 

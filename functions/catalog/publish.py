@@ -62,6 +62,16 @@ class NothingToDoError(CatalogError):
     removing what is not there): nothing was touched."""
 
 
+def _checked_header(course_id: str, content_id: str, title: str, position: int | None) -> str:
+    """The item's IDs and position checked (``InvalidValueError`` otherwise); its clean title."""
+    validate_id(course_id, "course ID")
+    validate_id(content_id, "content ID")
+    checked_title = validate_title(title)
+    if position is not None:
+        validate_position(position)
+    return checked_title
+
+
 @dataclass(frozen=True)
 class Draft:
     """A request to publish a file or (``rendition``) an HLS rendition set, checked against
@@ -90,11 +100,7 @@ class Draft:
         position: int | None = None,
     ) -> Draft:
         """The draft, or ``InvalidValueError`` naming the first rule broken."""
-        validate_id(course_id, "course ID")
-        validate_id(content_id, "content ID")
-        checked_title = validate_title(title)
-        if position is not None:
-            validate_position(position)
+        checked_title = _checked_header(course_id, content_id, title, position)
         kind = FileKind.of(path.name, media_type, type_)
         if kind.media_type == HLS_PLAYLIST:
             raise InvalidValueError(
@@ -124,11 +130,7 @@ class Draft:
         position: int | None = None,
     ) -> Draft:
         """The draft of a rendition set (``catalog.renditions``), or ``InvalidValueError``."""
-        validate_id(course_id, "course ID")
-        validate_id(content_id, "content ID")
-        checked_title = validate_title(title)
-        if position is not None:
-            validate_position(position)
+        checked_title = _checked_header(course_id, content_id, title, position)
         rendition = RenditionSet.scan(directory)
         entry = rendition.entry
         kind = FileKind(".m3u8", HLS_PLAYLIST, "video")

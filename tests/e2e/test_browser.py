@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from tests.e2e.conftest import ARTIFACTS, artifact, content_url, user
-from tests.support.browser import content_cookies, sign_in
+from tests.support.browser import content_cookies, play_hls_lecture, sign_in
 
 
 def watch(page: Any, url: str) -> list[int]:
@@ -136,14 +136,7 @@ def test_the_demo_plays_the_hls_lecture_and_the_mp4_with_no_cookie_for_the_conte
     seen = content_responses(page, stack)
     assert urlsplit(page.url).netloc != urlsplit(stack["cloudfront_url"]).netloc
 
-    page.click("button[data-content-id='aws-101-lecture-1']")
-    page.wait_for_function(
-        "document.getElementById('player').dataset.player === 'hls.js'"
-        " && document.getElementById('player').readyState >= 2",
-        timeout=30_000,
-    )
-    page.evaluate("(p => { p.muted = true; return p.play(); })(document.getElementById('player'))")
-    page.wait_for_function("document.getElementById('player').currentTime > 0", timeout=30_000)
+    play_hls_lecture(page)
     page.screenshot(path=artifact("demo-hls-lecture.png"), full_page=True)
     segments = [status for url, status in seen if url.endswith(".ts")]
     playlists = [status for url, status in seen if url.endswith(".m3u8")]

@@ -19,7 +19,13 @@ import jwt
 import pytest
 
 from tests.e2e.conftest import user
-from tests.support.browser import TOKEN_KEYS, sign_in, storage_and_cookies, stored
+from tests.support.browser import (
+    TOKEN_KEYS,
+    play_hls_lecture,
+    sign_in,
+    storage_and_cookies,
+    stored,
+)
 from tests.support.tokens import ROOT
 
 INTRO = "button[data-content-id='aws-101-intro']"
@@ -280,14 +286,7 @@ def test_a_learners_session_plays_hls_outlives_its_id_token_and_signs_out_for_re
     page = member_page(browser, stack)
     first_id, first_refresh = stored(page, "idToken"), stored(page, "refreshToken")
 
-    page.click("button[data-content-id='aws-101-lecture-1']")
-    page.wait_for_function(
-        "document.getElementById('player').dataset.player === 'hls.js'"
-        " && document.getElementById('player').readyState >= 2",
-        timeout=30_000,
-    )
-    page.evaluate("(p => { p.muted = true; return p.play(); })(document.getElementById('player'))")
-    page.wait_for_function("document.getElementById('player').currentTime > 0", timeout=30_000)
+    play_hls_lecture(page)
 
     page.wait_for_function("exp => Date.now() / 1000 > exp + 1", arg=expiry(first_id))
     refreshed_id, rotated = stored(page, "idToken"), stored(page, "refreshToken")

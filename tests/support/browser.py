@@ -58,3 +58,16 @@ def content_cookies(page: Any, stack: dict[str, Any]) -> list[dict[str, Any]]:
     (deployed, it lives on the Cognito domain)."""
     cookies: list[dict[str, Any]] = page.context.cookies([stack["cloudfront_url"]])
     return [cookie for cookie in cookies if cookie["name"] != SESSION_COOKIE]
+
+
+def play_hls_lecture(page: Any) -> None:
+    """Open the sample course's HLS lecture and wait until hls.js has it playing (muted, so
+    headless Chromium's autoplay rules allow it): ``currentTime`` moves past 0."""
+    page.click("button[data-content-id='aws-101-lecture-1']")
+    page.wait_for_function(
+        "document.getElementById('player').dataset.player === 'hls.js'"
+        " && document.getElementById('player').readyState >= 2",
+        timeout=30_000,
+    )
+    page.evaluate("(p => { p.muted = true; return p.play(); })(document.getElementById('player'))")
+    page.wait_for_function("document.getElementById('player').currentTime > 0", timeout=30_000)

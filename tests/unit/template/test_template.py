@@ -13,6 +13,7 @@ from typing import Any
 
 import botocore.session
 import pytest
+import yaml
 
 from content_delivery.settings import MIN_GRANT_LIFETIME_SECONDS
 from course_access.grants import MAX_LIFETIME_SECONDS
@@ -760,3 +761,10 @@ def test_sar_metadata_has_every_field_sam_publish_needs() -> None:
     for local_file in (app["LicenseUrl"], app["ReadmeUrl"]):
         assert (ROOT / local_file).is_file()
     assert "MIT License" in Path(ROOT / app["LicenseUrl"]).read_text()
+
+
+def test_the_template_uses_no_yaml_anchors_or_aliases_which_cloudformation_does_not_read() -> None:
+    events = list(yaml.parse((ROOT / "template.yaml").read_text(encoding="utf-8")))
+    aliases = [e for e in events if isinstance(e, yaml.AliasEvent)]
+    anchors = [e for e in events if getattr(e, "anchor", None)]
+    assert (aliases, anchors) == ([], [])

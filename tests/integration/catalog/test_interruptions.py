@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import io
 import os
-import signal
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,8 +26,8 @@ from catalog.publish import (
 )
 from catalog.writes import CatalogWriter
 from tests.integration.conftest import Stack
+from tests.support.killing import killed_after_its_write
 from tests.support.publishing import Fault, Faulty, ProcessDied, Snapshot, throttled
-from tests.support.tokens import ROOT
 from tools.content import run
 
 OLD = b"\x00\x00\x00\x18ftypmp42" + b"old" * 700
@@ -380,34 +377,16 @@ def test_a_killed_process_leaves_nothing_half_written_and_a_re_run_finishes(
     scenario = SCENARIOS[name]
     before = published_before(aws, deployed, tmp_path, scenario.before_set)
     args = command(scenario, tmp_path)
-    env = {
-        **os.environ,
-        "AWS_ENDPOINT_URL": moto_url,
-        "PYTHONPATH": f"{ROOT / 'functions'}{os.pathsep}{ROOT}",
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.support.killable_content",
-            step,
-            "--stack",
-            deployed.name,
-            "--region",
-            "us-east-1",
-            *args,
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    killed_after_its_write(
+        "tests.support.killable_content",
+        moto_url,
+        step,
+        "--stack",
+        deployed.name,
+        "--region",
+        "us-east-1",
+        *args,
     )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
-    assert line.endswith("done\n"), process.stderr.read() if process.stderr else ""
 
     stopped = snapshot(aws, deployed)
     assert stopped.problems() == []

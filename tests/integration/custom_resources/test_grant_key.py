@@ -6,11 +6,7 @@ converges when it runs again."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
-import subprocess
-import sys
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -26,9 +22,9 @@ from grant_key.resource import TAG_N, apply, recorded_jwk, secret_name
 from grant_key.secret import parse_secret, public_jwk
 from tests.support.custom_resource import cfn_event
 from tests.support.http import Answer, scripted_server
+from tests.support.killing import killed_after_its_write
 from tests.support.publishing import Fault, Faulty, ProcessDied, throttled
 from tests.support.template import source_template
-from tests.support.tokens import ROOT
 
 ISSUER = "urn:private-content:grant-test:grants"
 SECRETS_MANAGER_WRITES = frozenset(
@@ -387,24 +383,10 @@ def test_a_create_killed_after_a_write_converges_when_lambda_retries_it(
     """A real process, SIGKILLed once the write took effect (as a Lambda timeout ends one)."""
     if write == "put_secret_value":  # the retry of an attempt that had made the secret
         apply(secrets, make_request("Create"))
-    env = {
-        **os.environ,
-        "AWS_ENDPOINT_URL": moto_url,
-        "PYTHONPATH": f"{ROOT / 'functions'}{os.pathsep}{ROOT}",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.support.killable_grant_key", write, stack_id, ISSUER],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    line = killed_after_its_write(
+        "tests.support.killable_grant_key", moto_url, write, stack_id, ISSUER
     )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
-    assert line == f"{write} done\n", process.stderr.read() if process.stderr else ""
+    assert line == f"{write} done\n"
 
     outcome = apply(secrets, make_request("Create"))
     assert_converged(secrets, outcome, stack_id)

@@ -1,5 +1,7 @@
 # One entry point for everything. `make test` is what CI runs (.ci/run) and needs nothing
-# but Python 3.11+ and network access to PyPI on a fresh machine.
+# but Python 3.11+ and network access to PyPI on a fresh machine. The project installs into
+# .venv as an editable package (pyproject.toml): `make local` and `make demo` with the `local`
+# extra only, everything else with `dev`.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -7,26 +9,39 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt | cksum | cut -d' ' -f1)
+PYPROJECT_SUM := $(shell cksum < pyproject.toml | cut -d' ' -f1)
+LOCAL_STAMP := $(VENV)/.installed-local-$(PYPROJECT_SUM)
+DEV_STAMP := $(VENV)/.installed-dev-$(PYPROJECT_SUM)
 
 export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv node-modules local demo lint typecheck template-check build test pytest bench events invoke-edge \
+.PHONY: help venv venv-local node-modules local demo lint typecheck template-check build test pytest bench events invoke-edge \
 	invoke-api clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): requirements-dev.txt
-	$(PYTHON) -m venv $(VENV)
+# $(call install,EXTRA): the project, editable, with one extra. A dev install includes local.
+define install
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --editable '.[$(1)]'
 	rm -f $(VENV)/.installed-*
+endef
+
+$(LOCAL_STAMP): pyproject.toml
+	$(call install,local)
 	touch $@
 
-venv: $(STAMP) ## Create .venv from requirements-dev.txt
+$(DEV_STAMP): pyproject.toml
+	$(call install,dev)
+	touch $(LOCAL_STAMP) $@
+
+# A dev install already holds everything `local` needs: don't downgrade it to local only.
+venv-local: $(if $(wildcard $(DEV_STAMP)),$(DEV_STAMP),$(LOCAL_STAMP)) ## .venv with what make local/demo need
+venv: $(DEV_STAMP) ## .venv with everything make test/bench need
 
 # The demo page's player (hls.js), from the npm registry, exactly as package-lock.json pins it;
 # no install scripts run. Re-installed when the lock changes.
@@ -38,11 +53,11 @@ $(NODE_STAMP): package.json package-lock.json
 
 node-modules: $(NODE_STAMP) ## Install the demo page's player (hls.js) from package-lock.json
 
-local: venv node-modules ## Run the whole product on this machine (no AWS account) until Ctrl-C
-	PYTHONPATH=functions:. $(BIN)/python -m local $(ARGS)
+local: venv-local node-modules ## Run the whole product on this machine (no AWS account) until Ctrl-C
+	$(BIN)/python -m local $(ARGS)
 
-demo: venv node-modules ## Serve the demo page for the deployed stack on its loopback app origin, until Ctrl-C
-	PYTHONPATH=functions:. $(BIN)/python -m tools.demo $(ARGS)
+demo: venv-local node-modules ## Serve the demo page for the deployed stack on its loopback app origin, until Ctrl-C
+	$(BIN)/python -m tools.demo $(ARGS)
 
 lint: venv ## ruff lint and format check
 	$(BIN)/ruff check .
@@ -88,7 +103,7 @@ bench: venv ## Edge authorizer and Content Delivery API benchmarks (numbers go i
 		exit $$status
 
 events: venv ## Regenerate the signed sample events in events/ from the test-only key
-	$(BIN)/python -m tests.support.make_events
+	$(BIN)/python -m testkit.events
 
 clean: ## Remove build output and caches (keeps .venv)
 	rm -rf .aws-sam .mypy_cache .ruff_cache .pytest_cache .hypothesis test-artifacts

@@ -28,35 +28,24 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "functions"), str(ROOT)]
-# moto accepts any credentials; these keep real ones from ever being used here.
-os.environ.update(
-    {
-        "AWS_ACCESS_KEY_ID": "bench",
-        "AWS_SECRET_ACCESS_KEY": "bench",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }
-)
-for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL"):
-    os.environ.pop(name, None)
+import boto3
+from aws_lambda_powertools.utilities.parameters import SecretsProvider
+from moto import mock_aws
 
-import boto3  # noqa: E402
-from aws_lambda_powertools.utilities.parameters import SecretsProvider  # noqa: E402
-from moto import mock_aws  # noqa: E402
-
-from catalog.publish import ContentBucket, Draft, NoCache, Publisher  # noqa: E402
-from catalog.store import CatalogStore  # noqa: E402
-from catalog.writes import CatalogWriter  # noqa: E402
-from content_delivery.api import build_app  # noqa: E402
-from content_delivery.grants import GrantSigner, course_prefix, grant_signer  # noqa: E402
-from content_delivery.observability import logger, metrics  # noqa: E402
-from content_delivery.settings import GrantSettings, Settings  # noqa: E402
-from course_access.rule import AccessRule  # noqa: E402
-from local.api import ROUTES  # noqa: E402
-from local.events import api_proxy_event, authorizer_claims  # noqa: E402
-from local.grant_key import GRANT_ISSUER, GRANT_LIFETIME_SECONDS, create_grant_key  # noqa: E402
-from local.resources import create_catalog_table, create_content_bucket  # noqa: E402
+from content_delivery.api import build_app
+from content_delivery.grants import GrantSigner, course_prefix, grant_signer
+from content_delivery.observability import logger, metrics
+from content_delivery.settings import GrantSettings, Settings
+from local.api import ROUTES
+from local.events import api_proxy_event, authorizer_claims
+from local.grant_key import GRANT_ISSUER, GRANT_LIFETIME_SECONDS, create_grant_key
+from local.lambda_context import LocalLambdaContext
+from local.resources import create_catalog_table, create_content_bucket
+from shared.access import AccessRule
+from shared.catalog.store import CatalogStore
+from tools.publishing.publish import ContentBucket, Draft, NoCache, Publisher
+from tools.publishing.writes import CatalogWriter
+from tools.stack import use_fake_credentials
 
 ITEMS = 20
 WARM_UP = 20
@@ -112,16 +101,6 @@ class RecordedDynamoDB:
             if "LastEvaluatedKey" in self._page:
                 raise SystemExit("the course needs one query page for the replay")
         return self._page
-
-
-class _Context:
-    function_name = "bench-content-delivery"
-    memory_limit_in_mb = 256
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:bench"
-    aws_request_id = "bench"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 10_000
 
 
 def listing_event() -> dict[str, Any]:
@@ -181,7 +160,7 @@ def measure() -> dict[str, dict[str, float]]:
             CatalogStore(RecordedDynamoDB(dynamodb), TABLE),  # type: ignore[arg-type]
             signer,
         )
-        event, context = listing_event(), _Context()
+        event, context = listing_event(), LocalLambdaContext(function_name="bench-content-delivery")
 
         def listing(app: Any) -> Callable[[], None]:
             def request() -> None:
@@ -207,6 +186,7 @@ def measure() -> dict[str, dict[str, float]]:
 
 
 def main() -> None:
+    use_fake_credentials("us-east-1", "bench")  # moto's; real ones must never be used here
     print("\n# Content Delivery API benchmark: single requests, µs")
     print(f"{'':<50} {'median':>9} {'p99':>9}")
     for name, value in measure().items():

@@ -1,7 +1,7 @@
 """Benchmark of the edge authorizer, everything side by side in one run (``make bench``).
 
 * the WHOLE handler (``gate.decide``: event parsing, decision, answer) per request, for a
-  cached token in a browser's real request (16 headers, ``tests.support.make_events``), for
+  cached token in a browser's real request (16 headers, ``testkit.events``), for
   the two-header sample event, and for a first-seen token (full RS256 verification);
 * the same for a content grant in the URI path (``/g/<grant>/...``, no header, no token
   cookie): cached (a player's next range request or segment) and first-seen;
@@ -17,35 +17,26 @@ Numbers are medians of repeated runs on this machine; the README quotes them.
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "functions"), str(ROOT)]
-os.environ["EDGE_AUTH_CONFIG"] = str(ROOT / "tests" / "keys" / "test-only-edge-config.json")
+import jwt
 
-import json  # noqa: E402
-import tempfile  # noqa: E402
-
-import jwt  # noqa: E402
-
-from edge_auth import gate as edge  # noqa: E402
-from tests.support.build import ensure_built, zipped  # noqa: E402
-from tests.support.grants import (  # noqa: E402
-    GRANT_KID,
-    grant_claims,
-    granted_uri,
-    grants_config,
-)
-from tests.support.make_events import browser_headers, viewer_request  # noqa: E402
-from tests.support.tokens import (  # noqa: E402
+from edge_auth import gate as edge
+from testkit import lambda_runtime
+from testkit.build import ensure_built, zipped
+from testkit.events import browser_headers, viewer_request
+from testkit.grants import GRANT_KID, grant_claims, granted_uri, grants_config
+from testkit.tokens import (
     TEST_CLIENT_ID,
     TEST_CONFIG_PATH,
     TEST_GROUP,
@@ -154,23 +145,22 @@ def pyjwt_time(key: SigningKey, token: str) -> float:
 
 
 def cold_start_ms(code: str, env: dict[str, str]) -> float:
+    """Median wall time of a fresh interpreter laid out as Lambda lays out ``env``'s package."""
     samples = []
     for _ in range(25):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
+        subprocess.run(lambda_runtime.command(code), env=env, check=True, capture_output=True)
         samples.append((time.perf_counter() - start) * 1e3)
     return statistics.median(samples)
 
 
 def import_times(package: Path) -> dict[str, float]:
+    # Lambda packages ship without .pyc for the function's own modules: compile every time
+    # (the interpreter runs with -B).
     assert not list(package.rglob("*.pyc")), "the built package must carry no bytecode"
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(package),
-        "EDGE_AUTH_CONFIG": str(TEST_CONFIG_PATH),
-        # Lambda packages ship without .pyc for the function's own modules: compile every time.
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
+    env = lambda_runtime.environment(
+        package, {**os.environ, "EDGE_AUTH_CONFIG": str(TEST_CONFIG_PATH)}, sdk=False
+    )
     return {
         "bare: import json, hashlib, logging": cold_start_ms("import json, hashlib, logging", env),
         "edge_auth.app (config + JWKS parsed)": cold_start_ms("import edge_auth.app", env),

@@ -13,10 +13,10 @@ import threading  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
+from tools.stack import ROOT  # noqa: E402
+
 from .managed_login.tokens import TokenLifetimes  # noqa: E402
 from .stack import LocalStack, Ports, StackInfo  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _arguments() -> argparse.Namespace:

@@ -13,9 +13,11 @@ from urllib.parse import unquote, urlsplit
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
+from tools.http import QuietHandler
+
 from .authorizer import CognitoAuthorizer, Unauthorized
 from .events import api_proxy_event, authorizer_claims
-from .http import QuietHandler
+from .lambda_context import LocalLambdaContext
 from .template import resource_properties
 
 
@@ -111,7 +113,7 @@ class LocalApi:
             claims=authorizer_claims(claims) if claims else None,
             source_ip=request.client_address[0],
         )
-        answer = self.resolver.resolve(event, _Context())  # type: ignore[arg-type] # duck-typed
+        answer = self.resolver.resolve(event, LocalLambdaContext())  # type: ignore[arg-type] # duck-typed
         headers = [(k, v) for k, vs in (answer.get("multiValueHeaders") or {}).items() for v in vs]
         headers += list((answer.get("headers") or {}).items())
         request.send_body(answer["statusCode"], headers, answer.get("body", "").encode("utf-8"))
@@ -123,15 +125,3 @@ def _json(
     request.send_body(
         status, [("Content-Type", "application/json"), *headers], json.dumps(body).encode()
     )
-
-
-class _Context:
-    """The Lambda context attributes Powertools reads."""
-
-    function_name = "local-content-delivery"
-    memory_limit_in_mb = 256
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:local-content-delivery"
-    aws_request_id = "local"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 10_000

@@ -23,9 +23,9 @@ from urllib.parse import unquote, urlsplit
 from botocore.exceptions import ClientError
 
 from edge_auth import gate as edge
+from tools.http import QuietHandler
 
 from .events import viewer_request_event
-from .http import QuietHandler
 from .template import evaluate, resource_properties
 
 if TYPE_CHECKING:  # pragma: no cover

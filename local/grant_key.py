@@ -1,5 +1,5 @@
 """The local stack's grant key: generated at every start, kept in moto's Secrets Manager in the
-format the Content Delivery function reads (``grant_key.secret``), exactly as the deploy-time
+format the Content Delivery function reads (``shared.grant_secret``), exactly as the deploy-time
 GrantKey resource keeps it.
 
 Never committed, never written to disk: each ``make local`` trusts a key that exists only in
@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from edge_config.render import grant_keys
-from grant_key import secret
+from shared import grant_secret as secret
 
 GRANT_SECRET_NAME = "private-content-local/grant-key"  # noqa: S105 - a name, not a secret
 GRANT_ISSUER = "urn:private-content:local:grants"

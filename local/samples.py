@@ -1,11 +1,11 @@
 """The sample course every local run and test uses: one item of each content type, checked
-and published by `bin/content`'s own code (catalog.publish)."""
+and published by `bin/content`'s own code (tools.publishing.publish)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from catalog.publish import Draft
+from tools.publishing.publish import Draft
 
 SAMPLE_COURSE = "aws-101"
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample_content"

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import mimetypes
-import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -19,29 +17,25 @@ import boto3
 from aws_lambda_powertools.utilities.parameters import SecretsProvider
 from moto.server import ThreadedMotoServer
 
-from catalog.publish import ContentBucket, Draft, NoCache, Publisher
-from catalog.store import CatalogStore
-from catalog.writes import CatalogWriter
 from content_delivery.api import build_app
 from content_delivery.grants import grant_signer
 from content_delivery.settings import GrantSettings, Settings
-from course_access.rule import AccessRule
 from edge_auth import gate as edge
-from edge_config.render import (
-    TrustedPool,
-    config_bytes,
-    issuer_of,
-    pool_jwks,
-    render_edge_config,
-)
+from edge_config.render import TrustedPool, config_bytes, issuer_of, pool_jwks, render_edge_config
+from shared.access import AccessRule
+from shared.catalog.store import CatalogStore
+from tools.demo_site import DemoSite
 from tools.enrolment import Enrolments, course_rule
+from tools.http import BackgroundServer
+from tools.publishing.publish import ContentBucket, Draft, NoCache, Publisher
+from tools.publishing.writes import CatalogWriter
+from tools.stack import use_fake_credentials
 
 from .api import GatewayResponseHeaders, LocalApi
 from .authorizer import CognitoAuthorizer
 from .cloudfront import LocalCloudFront, ResponseHeadersPolicy, S3Origin
 from .cognito import COURSE_GROUP_PREFIX, CognitoPool, create_cognito_pool
 from .grant_key import GRANT_ISSUER, GRANT_LIFETIME_SECONDS, LocalGrantKey, create_grant_key
-from .http import BackgroundServer, QuietHandler
 from .managed_login.directory import Directory
 from .managed_login.server import ManagedLogin
 from .managed_login.tokens import SigningKey, TokenLifetimes, TokenMinter
@@ -50,8 +44,6 @@ from .samples import OTHER_COURSE, OTHER_SAMPLES, SAMPLE_COURSE, SAMPLES
 from .template import resource_properties, source_template
 
 REGION = "us-east-1"
-DEMO_DIR = Path(__file__).resolve().parent / "demo"
-ROOT = DEMO_DIR.parent.parent
 #: The template's default token cookie (parameter TokenCookieName).
 COOKIE_NAME: str = source_template()["Parameters"]["TokenCookieName"]["Default"]
 BUCKET = "private-content-local"
@@ -110,40 +102,6 @@ class StackInfo:
 
 #: The player the page loads, from the npm package (package.json pins it; `make local` runs
 #: `npm ci`). Served at a fixed path: an allow-list, not a view of node_modules.
-VENDOR = {"vendor/hls.min.js": ROOT / "node_modules" / "hls.js" / "dist" / "hls.min.js"}
-
-
-class DemoSite:
-    """Serves local/demo/, the files in ``VENDOR`` and the page's config.json: ``apiUrl``,
-    ``authUrl`` (the managed-login domain), ``clientId``, ``contentUrl`` (CloudFront) and
-    ``scope``; the page's own URL with a trailing ``/`` is its redirect and sign-out URI."""
-
-    def __init__(self, config: dict[str, Any]) -> None:
-        self.config = json.dumps(config).encode()
-
-    def handle(self, request: QuietHandler) -> None:
-        name = request.path.split("?", 1)[0].lstrip("/") or "index.html"
-        if name == "config.json":
-            request.send_body(200, [("Content-Type", "application/json")], self.config)
-            return
-        vendored = VENDOR.get(name)
-        if vendored is not None:
-            if not vendored.is_file():
-                request.send_body(
-                    404, [("Content-Type", "text/plain")], b"run npm ci (make local does)\n"
-                )
-                return
-            headers = [("Content-Type", "text/javascript"), ("Cache-Control", "no-store")]
-            request.send_body(200, headers, vendored.read_bytes())
-            return
-        path = (DEMO_DIR / name).resolve()
-        if path.parent != DEMO_DIR or not path.is_file():
-            request.send_body(404, [("Content-Type", "text/plain")], b"not found\n")
-            return
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        request.send_body(
-            200, [("Content-Type", content_type), ("Cache-Control", "no-store")], path.read_bytes()
-        )
 
 
 class LocalStack:
@@ -159,16 +117,7 @@ class LocalStack:
     def start(self, started: float | None = None) -> StackInfo:
         """Start everything; ``started`` (a ``time.monotonic()`` reading) times the start-up."""
         started = time.monotonic() if started is None else started
-        # moto accepts any credentials; these keep real ones from ever being used here.
-        os.environ.update(
-            {
-                "AWS_ACCESS_KEY_ID": "local",
-                "AWS_SECRET_ACCESS_KEY": "local",
-                "AWS_DEFAULT_REGION": REGION,
-            }
-        )
-        os.environ.pop("AWS_SESSION_TOKEN", None)
-        os.environ.pop("AWS_PROFILE", None)
+        use_fake_credentials(REGION)
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's request log
         self._moto = ThreadedMotoServer(
             ip_address=self.ports.host, port=self.ports.moto, verbose=False

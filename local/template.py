@@ -7,14 +7,39 @@ import re
 from pathlib import Path
 from typing import Any
 
-from samcli.yamlhelper import yaml_parse
+import yaml
 
 TEMPLATE_PATH = Path(__file__).resolve().parents[1] / "template.yaml"
 
 
+class _TemplateLoader(yaml.SafeLoader):  # type: ignore[misc] # PyYAML ships no types
+    """YAML as CloudFormation reads it: a short-form intrinsic (``!Ref X``, ``!Sub ...``) is
+    the long form (``{"Ref": "X"}``, ``{"Fn::Sub": ...}``), ``!GetAtt A.B`` is
+    ``{"Fn::GetAtt": ["A", "B"]}``."""
+
+
+def _intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    value: Any
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    if suffix == "Ref":
+        return {"Ref": value}
+    if suffix == "GetAtt" and isinstance(value, str):
+        value = value.split(".", 1)
+    return {f"Fn::{suffix}": value}
+
+
+_TemplateLoader.add_multi_constructor("!", _intrinsic)
+
+
 @functools.cache
 def _template() -> dict[str, Any]:
-    template: dict[str, Any] = yaml_parse(TEMPLATE_PATH.read_text(encoding="utf-8"))
+    text = TEMPLATE_PATH.read_text(encoding="utf-8")
+    template: dict[str, Any] = yaml.load(text, Loader=_TemplateLoader)  # noqa: S506 - SafeLoader
     return template
 
 

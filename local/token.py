@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import boto3
 
+from tools.stack import LOCAL_CREDENTIALS, LOCAL_STATE
+
 from .cognito import DemoUser, sign_in
 
-STATE = Path(__file__).resolve().parents[1] / ".local" / "stack.json"
+STATE = LOCAL_STATE
 
 
 def main() -> None:
@@ -26,8 +27,7 @@ def main() -> None:
         "cognito-idp",
         endpoint_url=info["aws_endpoint_url"],
         region_name=info["region"],
-        aws_access_key_id="local",
-        aws_secret_access_key="local",  # noqa: S106 - moto's, not a secret
+        **LOCAL_CREDENTIALS,
     )
     try:
         result = sign_in(

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.support.tokens import ROOT, TEST_CONFIG_PATH, SigningKey, edge_config
+from testkit.tokens import TEST_CONFIG_PATH, SigningKey, edge_config
+from tools.stack import ROOT
 
 # edge_auth.app loads its configuration at import; in tests it is the test-only one.
 os.environ.setdefault("EDGE_AUTH_CONFIG", str(TEST_CONFIG_PATH))

@@ -20,9 +20,9 @@ from typing import NoReturn, TextIO
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-from catalog.errors import CatalogError, InvalidValueError
-from catalog.model import CONTENT_TYPES, validate_id
-from catalog.publish import (
+from shared.catalog.errors import CatalogError, InvalidValueError
+from shared.catalog.model import CONTENT_TYPES, validate_id
+from tools.publishing.publish import (
     PART_SIZE,
     CloudFrontInvalidation,
     ContentBucket,
@@ -34,10 +34,18 @@ from catalog.publish import (
     Publisher,
     describe_error,
 )
-from catalog.writes import CatalogWriter
+from tools.publishing.writes import CatalogWriter
 
 from .enrolment import Enrolments, course_rule, validate_email
-from .stack import LOCAL_STATE, StackError, StackResources, default_target, local_stack, resolve
+from .stack import (
+    LOCAL_CREDENTIALS,
+    LOCAL_STATE,
+    StackError,
+    StackResources,
+    default_target,
+    local_stack,
+    resolve,
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -144,11 +152,7 @@ def _connect(args: argparse.Namespace) -> Target:
     """The publisher for the stack the arguments name (the only step that reaches AWS)."""
     if args.local:
         local = local_stack(args.local_state)
-        session = boto3.Session(
-            region_name=local.region,
-            aws_access_key_id="local",
-            aws_secret_access_key="local",  # noqa: S106 - moto's
-        )
+        session = boto3.Session(region_name=local.region, **LOCAL_CREDENTIALS)
         endpoint: str | None = local.endpoint_url
         resources = local.resources
     else:

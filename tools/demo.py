@@ -1,7 +1,7 @@
 """`make demo`: serve the demo page on the app origin of a deployed stack, configured from the
 stack's outputs (stack and Region as `bin/content` finds them), until Ctrl-C.
 
-The page is the one `make local` serves (``local.stack.DemoSite``); only its config.json
+The page is the one `make local` serves (``tools.demo_site.DemoSite``); only its config.json
 differs. It must be served on an app origin: managed login redirects only to the callback URLs
 the template derives from the ``AppOrigins`` parameter, and CORS answers only those origins.
 So the page is served on the one that is a loopback ``http`` origin, bound on 127.0.0.1.
@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 
 import boto3
 
+from .demo_site import DemoSite
+from .http import BackgroundServer
 from .stack import StackError, default_target, stack_outputs
 
 #: The interface `make demo` listens on; the app origin's host must resolve to it.
@@ -131,10 +133,6 @@ def run(
     stop: threading.Event | None = None,
 ) -> int:
     """Serve until ``stop`` is set (SIGTERM or Ctrl-C from ``main``)."""
-    # Imported here: it brings the local stack's dependencies, not needed to refuse arguments.
-    from local.http import BackgroundServer
-    from local.stack import DemoSite
-
     stop = stop or threading.Event()
     try:
         args = _arguments(argv)

@@ -1,4 +1,4 @@
-"""Enrolment: a learner reads a course when they are in its Cognito group (course_access.rule).
+"""Enrolment: a learner reads a course when they are in its Cognito group (shared.access).
 
 ``bin/content enroll``, ``unenroll`` and ``enrolments`` call Cognito's admin API; publishing
 a course's first item creates its group (``ensure_course_group``, idempotent), so that
@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from catalog.errors import InvalidValueError
-from catalog.model import validate_id
-from course_access.rule import AccessRule, AccessRuleError
+from shared.access import AccessRule, AccessRuleError
+from shared.catalog.errors import InvalidValueError
+from shared.catalog.model import validate_id
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient

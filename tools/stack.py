@@ -4,10 +4,11 @@ samconfig.toml), or the running `make local` stack's from its .local/stack.json.
 from __future__ import annotations
 
 import json
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -18,6 +19,30 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMCONFIG = ROOT / "samconfig.toml"
 #: Where `make local` describes the running local stack.
 LOCAL_STATE = ROOT / ".local" / "stack.json"
+
+
+class Credentials(TypedDict):
+    """Keyword arguments of ``boto3.client`` and ``boto3.Session`` that name credentials."""
+
+    aws_access_key_id: str
+    aws_secret_access_key: str
+
+
+#: The credentials every client of the local stack uses: moto accepts any, and these keep real
+#: ones from ever reaching it.
+LOCAL_CREDENTIALS = Credentials(aws_access_key_id="local", aws_secret_access_key="local")  # noqa: S106
+#: What a process's environment may hold that would point AWS clients at a real account.
+_REAL_AWS_VARIABLES = ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL")
+
+
+def use_fake_credentials(region: str, name: str = "local") -> None:
+    """Make this process's AWS clients use fake credentials in ``region``, whatever the
+    environment held, so nothing run against moto can ever reach a real account."""
+    os.environ.update(
+        {"AWS_ACCESS_KEY_ID": name, "AWS_SECRET_ACCESS_KEY": name, "AWS_DEFAULT_REGION": region}
+    )
+    for variable in _REAL_AWS_VARIABLES:
+        os.environ.pop(variable, None)
 
 
 class StackError(Exception):

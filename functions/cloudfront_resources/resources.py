@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
-from custom_resource.protocol import CustomResourceError, Outcome, Request
+
+from shared.custom_resource.protocol import CustomResourceError, Outcome, Request
 
 from .shapes import to_api
 

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from botocore.model import ListShape, Shape, StructureShape
-from custom_resource.protocol import CustomResourceError
+
+from shared.custom_resource.protocol import CustomResourceError
 
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}

@@ -5,7 +5,7 @@ the exception handlers at the bottom. API Gateway's Cognito authorizer verifies 
 ID token, but the function does not rely on it being there: a request without the
 authorizer's claims (a route left without the authorizer, a test invoke) is refused with 401
 before the catalog is read. Every answer follows the access rule the edge applies
-(``course_access.rule``, from the token's ``cognito:groups``): a course the caller may not read
+(``shared.access``, from the token's ``cognito:groups``): a course the caller may not read
 is a 403, and ``GET /courses`` lists only the courses the caller may read. The routes log who
 asked (the ``sub`` claim), never the token. A broken catalog item is never turned into a URL:
 logged, counted and left out.
@@ -21,9 +21,9 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConf
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.metrics import MetricUnit
 
-from catalog.errors import CatalogItemError, InvalidValueError
-from catalog.model import ContentItem, validate_id
-from catalog.store import Catalog
+from shared.catalog.errors import CatalogItemError, InvalidValueError
+from shared.catalog.model import ContentItem, validate_id
+from shared.catalog.store import Catalog
 
 from .errors import ContentNotFoundError, ForbiddenError, SettingsError, UnauthenticatedError
 from .grants import GrantSigner, course_prefix, granted_url

@@ -16,7 +16,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.parameters import SecretsProvider
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from catalog.store import CatalogStore
+from shared.catalog.store import CatalogStore
 
 from .api import build_app
 from .errors import SettingsError

@@ -1,6 +1,6 @@
 """What can go wrong in the Content Delivery API, each mapped to one answer in api.py.
 
-The catalog's own errors (``catalog.errors``) are answered there too: an invalid ID is a 400,
+The catalog's own errors (``shared.catalog.errors``) are answered there too: an invalid ID is a 400,
 a broken catalog item is logged, counted and answered as not found.
 """
 

@@ -1,8 +1,8 @@
-"""Signing content grants (``course_access.grants``): one per answer, for the caller and one
+"""Signing content grants (``shared.grant_layout``): one per answer, for the caller and one
 course, put in the URL's path before the object key.
 
 The private key is the stack's grant key, kept in Secrets Manager in the format of
-``grant_key.secret`` (read by :func:`parse_grant_key`). It is read through
+``shared.grant_secret`` (read by :func:`parse_grant_key`). It is read through
 a ``key_source`` (Powertools' ``get_secret`` in Lambda, cached, see ``app``), and parsed again
 only when the secret's text changes, so a rotated key is used within the cache's age.
 Signing uses ``cryptography`` (RSA blinding and a vetted PKCS#1 v1.5 implementation): this
@@ -11,7 +11,6 @@ package runs in the Region, not at the edge.
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Callable
 
@@ -19,10 +18,11 @@ from aws_lambda_powertools.utilities.parameters import SecretsProvider
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from catalog.model import ContentKey
-from course_access.grants import PATH_SEGMENT, TOKEN_USE
-from course_access.rule import COURSES_PREFIX
-from grant_key.secret import GrantKey, GrantSecretError, parse_secret
+from shared.access import COURSES_PREFIX
+from shared.b64 import b64url_encode
+from shared.catalog.model import ContentKey
+from shared.grant_layout import PATH_SEGMENT, TOKEN_USE
+from shared.grant_secret import GrantKey, GrantSecretError, parse_secret
 
 from .errors import GrantKeyError
 from .settings import GrantSettings
@@ -30,10 +30,6 @@ from .settings import GrantSettings
 #: How long the secret's value is reused before Secrets Manager is asked again (Powertools'
 #: own default, said out loud): a rotated key is in use within this time.
 KEY_MAX_AGE_SECONDS = 300
-
-
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
 def parse_grant_key(secret: str) -> GrantKey:
@@ -78,12 +74,13 @@ class GrantSigner:
             "exp": issued + self._lifetime,
         }
         signing_input = ".".join(
-            _b64url(json.dumps(part, separators=(",", ":")).encode()) for part in (header, claims)
+            b64url_encode(json.dumps(part, separators=(",", ":")).encode())
+            for part in (header, claims)
         )
         signature = key.private_key.sign(
             signing_input.encode("ascii"), padding.PKCS1v15(), hashes.SHA256()
         )
-        return f"{signing_input}.{_b64url(signature)}"
+        return f"{signing_input}.{b64url_encode(signature)}"
 
 
 def granted_url(base_url: str, grant: str, key: ContentKey) -> str:

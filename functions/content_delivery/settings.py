@@ -6,8 +6,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from course_access.grants import MAX_LIFETIME_SECONDS
-from course_access.rule import AccessRule, AccessRuleError
+from shared.access import AccessRule, AccessRuleError
+from shared.grant_layout import MAX_LIFETIME_SECONDS
 
 from .errors import SettingsError
 

@@ -21,8 +21,10 @@ import time
 from collections.abc import Callable
 from typing import NamedTuple
 
+from shared.trust.config import EdgeConfig, GrantConfig, PoolConfig
+from shared.trust.rs256 import RsaPublicKey
+
 from . import claims, grants, jws
-from .config import EdgeConfig, GrantConfig, PoolConfig
 from .errors import (
     DeniedError,
     GrantScopeError,
@@ -31,7 +33,6 @@ from .errors import (
     UnknownKeyError,
 )
 from .jwks import Fetcher, KeyStore, fetch_on_demand
-from .rs256 import RsaPublicKey
 from .token_cache import CachedDecision, GrantDecision, TokenCache
 
 

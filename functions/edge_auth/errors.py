@@ -25,8 +25,9 @@ class DeniedError(Exception):
         self.detail = detail
 
 
-class ConfigError(DeniedError):
-    """The edge configuration is missing or invalid, so no token can be trusted."""
+class UnconfiguredError(DeniedError):
+    """The edge configuration was missing or invalid at start-up (``shared.trust.errors.
+    ConfigError``), so no token can be trusted."""
 
     reason = "config_error"
 
@@ -135,11 +136,3 @@ class GrantScopeError(DeniedError):
     status = 403
     error = "insufficient_scope"
     reason = "grant_scope"
-
-
-class JwksFetchError(Exception):
-    """The JWKS could not be fetched or parsed. Not a deny by itself: see ``KeyStore``."""
-
-
-class InvalidJwksError(Exception):
-    """A JWKS document breaks a key rule (see ``keyset``). Not a deny by itself either."""

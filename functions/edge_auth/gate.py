@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from shared.trust.config import EdgeConfig
+from shared.trust.errors import ConfigError
+
 from . import viewer
 from .authorizer import Authorizer
-from .config import EdgeConfig, load_config
-from .errors import ConfigError, DeniedError, InternalError, MalformedEventError
+from .config import load_config
+from .errors import DeniedError, InternalError, MalformedEventError, UnconfiguredError
 from .observability import Telemetry
 
 
@@ -62,7 +65,7 @@ def _decide(gate: Gate, event: object) -> dict[str, Any]:
         if request.problem is not None:
             raise MalformedEventError(request.problem)
         if config is None or authorizer is None:
-            raise ConfigError("configuration is invalid")
+            raise UnconfiguredError("configuration is invalid")
         if request.is_preflight:
             outcome = "Preflight"
         elif request.grant is not None and request.target is not None:

@@ -1,6 +1,6 @@
 """Content grants at the edge: verify one, once, with the grant keys and nothing else.
 
-A grant (``course_access.grants``) is checked like a Cognito token is, by the same JWS parser
+A grant (``shared.grant_layout``) is checked like a Cognito token is, by the same JWS parser
 and RS256 verifier, but against its own key set and its own claim rules: ``kid`` must name a
 grant key (a Cognito key never is one), ``iss`` the configured grant issuer, ``token_use``
 ``content-grant`` (Cognito's are ``id`` or ``access``), ``sub`` a non-empty string, ``iat``
@@ -11,16 +11,11 @@ decision.
 
 from __future__ import annotations
 
-from course_access.grants import MAX_LIFETIME_SECONDS, TOKEN_USE
+from shared.grant_layout import MAX_LIFETIME_SECONDS, TOKEN_USE
+from shared.trust.config import GrantConfig
 
 from . import claims, jws
-from .config import GrantConfig
-from .errors import (
-    InvalidClaimError,
-    InvalidIssuerError,
-    InvalidTokenUseError,
-    UnknownKeyError,
-)
+from .errors import InvalidClaimError, InvalidIssuerError, InvalidTokenUseError, UnknownKeyError
 from .paths import is_grantable
 from .token_cache import GrantDecision
 

@@ -24,9 +24,9 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .errors import InvalidJwksError, JwksFetchError
-from .keyset import KeySet, parse_jwks
-from .rs256 import RsaPublicKey
+from shared.trust.errors import InvalidJwksError, JwksFetchError
+from shared.trust.keyset import KeySet, parse_jwks
+from shared.trust.rs256 import RsaPublicKey
 
 #: After a refresh that failed or did not find its kid, no fetch for this many seconds.
 PENALTY_SECONDS = 10.0
@@ -37,7 +37,9 @@ Fetcher = Callable[[str, float], Mapping[str, Any]]
 
 
 def fetch_on_demand(url: str, timeout: float) -> Mapping[str, Any]:
-    from .jwks_fetch import fetch_jwks  # deferred: http.client, ssl and threads cost milliseconds
+    from shared.trust.jwks_fetch import (
+        fetch_jwks,  # deferred: http.client, ssl and threads cost milliseconds
+    )
 
     return fetch_jwks(url, timeout)
 

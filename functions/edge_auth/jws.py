@@ -11,14 +11,11 @@ from __future__ import annotations
 import json
 from typing import Any, NamedTuple
 
-from . import rs256
-from .b64 import b64url_decode
-from .errors import (
-    InvalidSignatureError,
-    MalformedTokenError,
-    UnsupportedAlgorithmError,
-)
-from .rs256 import RsaPublicKey
+from shared.b64 import b64url_decode
+from shared.trust import rs256
+from shared.trust.rs256 import RsaPublicKey
+
+from .errors import InvalidSignatureError, MalformedTokenError, UnsupportedAlgorithmError
 
 #: Cognito tokens are a few KB; CloudFront caps all headers of a request at 20 KB.
 MAX_TOKEN_LENGTH = 16_384

@@ -15,7 +15,7 @@ A URI under ``/courses/`` that breaks any of these is a problem (the request is 
 whoever asks). Any other URI is outside the courses: only all-access members read it, so a
 look-alike (``/Courses/...``, ``/%63ourses/...``, ``/./courses/...``) can only narrow access.
 
-A URI that starts with ``/g/`` carries a content grant (``course_access.grants``):
+A URI that starts with ``/g/`` carries a content grant (``shared.grant_layout``):
 ``/g/<grant>/<object URI>``. The grant is one segment of base64url parts joined by dots, and
 the object URI after it must be a course URI by the rules above (nothing else is ever
 granted); ``uri`` is then that object URI, the one the edge forwards.
@@ -26,8 +26,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple, TypeGuard
 
-from course_access.grants import PATH_SEGMENT
-from course_access.rule import COURSES_PREFIX, ID_PATTERN
+from shared.access import COURSES_PREFIX, ID_PATTERN
+from shared.grant_layout import PATH_SEGMENT
 
 _PREFIX = "/" + COURSES_PREFIX
 _SEGMENT = r"(?!\.\.?(?:/|\Z))[^/\\\x00-\x1f\x7f-\x9f]+"

@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Set
 from typing import Generic, NamedTuple, Protocol, TypeVar
 
-from course_access.rule import AccessRule
-
-from .rs256 import RsaPublicKey
+from shared.access import AccessRule
+from shared.trust.rs256 import RsaPublicKey
 
 #: Entries held per execution environment; each costs about the size of one token.
 MAX_ENTRIES = 2048

@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
-from custom_resource import properties as props
-from custom_resource.protocol import CustomResourceError, Outcome, Request, run
 
-from edge_auth.errors import ConfigError, JwksFetchError
+from shared.custom_resource import properties as props
+from shared.custom_resource.protocol import CustomResourceError, Outcome, Request, run
+from shared.trust.errors import ConfigError, JwksFetchError
 
 from .package import PackageError
 from .publisher import ACTIVE_POLL_SECONDS, CodeFetcher, fetch_code, publish_with_config

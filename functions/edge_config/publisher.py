@@ -20,7 +20,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import WaiterError
-from custom_resource.protocol import CustomResourceError
+
+from shared.custom_resource.protocol import CustomResourceError
 
 from .package import with_config
 

@@ -15,9 +15,9 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from edge_auth.config import parse_config
-from edge_auth.errors import ConfigError
-from edge_auth.jwks_fetch import fetch_jwks
+from shared.trust.config import parse_config
+from shared.trust.errors import ConfigError
+from shared.trust.jwks_fetch import fetch_jwks
 
 JWKS_FETCH_TIMEOUT_SECONDS = 10.0
 

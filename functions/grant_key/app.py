@@ -6,7 +6,8 @@ from typing import Any
 
 import boto3
 from aws_lambda_powertools import Logger
-from custom_resource.protocol import Outcome, Request, run
+
+from shared.custom_resource.protocol import Outcome, Request, run
 
 from . import resource
 

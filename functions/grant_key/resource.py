@@ -7,7 +7,7 @@ once). The private key is in no answer, no log line and no physical ID (the secr
 
 Because the IAM policy grants no ``GetSecretValue``, the public key is recorded beside the
 private one, in the secret's tags (``kid``, ``n`` in chunks, ``e``); Update reads it back with
-DescribeSecret and checks it against its ``kid`` (:func:`grant_key.secret.public_jwk_from`).
+DescribeSecret and checks it against its ``kid`` (:func:`shared.grant_secret.public_jwk_from`).
 
 * **Update never rotates**: the same secret, the same key, only ``Issuer`` may change.
 * **A retried Create converges.** The name is fixed by the stack's ID and the resource's
@@ -31,10 +31,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-from custom_resource import properties as props
-from custom_resource.protocol import CustomResourceError, Outcome, Request
 
-from . import secret
+from shared import grant_secret as secret
+from shared.custom_resource import properties as props
+from shared.custom_resource.protocol import CustomResourceError, Outcome, Request
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_secretsmanager import SecretsManagerClient

@@ -15,8 +15,9 @@ import contextlib
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
-from custom_resource import properties as props
-from custom_resource.protocol import CustomResourceError, Outcome, Request
+
+from shared.custom_resource import properties as props
+from shared.custom_resource.protocol import CustomResourceError, Outcome, Request
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_logs import CloudWatchLogsClient

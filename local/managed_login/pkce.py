@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import re
+
+from shared.b64 import b64url_encode
 
 #: The only method Cognito's authorization server supports.
 METHOD = "S256"
@@ -22,7 +23,7 @@ class PkceError(ValueError):
 def s256(verifier: str) -> str:
     """The S256 challenge of ``verifier``."""
     digest = hashlib.sha256(verifier.encode("ascii")).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+    return b64url_encode(digest)
 
 
 def checked_challenge(challenge: str | None, method: str | None) -> str:

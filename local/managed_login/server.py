@@ -20,16 +20,11 @@ from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from local.http import QuietHandler
 from local.template import deployed_value, resource_properties
+from tools.http import QuietHandler
 
 from . import pkce
-from .directory import (
-    AppClient,
-    Directory,
-    PasswordChangeRequiredError,
-    SignInFailedError,
-)
+from .directory import AppClient, Directory, PasswordChangeRequiredError, SignInFailedError
 from .errors import OAuthError, invalid_grant, invalid_request
 from .stores import (
     AuthorizationCodes,
@@ -167,7 +162,7 @@ def _json(
 
 
 class ManagedLogin:
-    """The stand-in; ``handle`` is a ``local.http.Target``."""
+    """The stand-in; ``handle`` is a ``tools.http.Target``."""
 
     def __init__(
         self,

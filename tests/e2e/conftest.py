@@ -25,7 +25,7 @@ import pytest
 
 from local.cognito import DemoUser, sign_in
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
-from tests.support.tokens import ROOT
+from tools.stack import LOCAL_CREDENTIALS, ROOT
 
 ARTIFACTS = ROOT / "test-artifacts"
 READY_TIMEOUT_SECONDS = 60
@@ -56,7 +56,7 @@ def local_stack(state: Path, *options: str) -> Iterator[dict[str, Any]]:
     """`python -m local [options]` (what `make local` runs) on free ports, writing its state to
     ``state``; its stack.json once ready, until the block ends."""
     log_path = state / "local.log"
-    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'functions'}{os.pathsep}{ROOT}"}
+    env = dict(os.environ)
     started = time.monotonic()
     with log_path.open("w") as log:
         process = subprocess.Popen(
@@ -117,8 +117,7 @@ def cognito(stack: dict[str, Any]) -> Any:
         "cognito-idp",
         endpoint_url=stack["aws_endpoint_url"],
         region_name=stack["region"],
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
+        **LOCAL_CREDENTIALS,
     )
 
 

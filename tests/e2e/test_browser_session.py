@@ -19,14 +19,8 @@ import jwt
 import pytest
 
 from tests.e2e.conftest import user
-from tests.support.browser import (
-    TOKEN_KEYS,
-    play_hls_lecture,
-    sign_in,
-    storage_and_cookies,
-    stored,
-)
-from tests.support.tokens import ROOT
+from tests.support.browser import TOKEN_KEYS, play_hls_lecture, sign_in, storage_and_cookies, stored
+from tools.stack import ROOT
 
 INTRO = "button[data-content-id='aws-101-intro']"
 PLAYING = "document.getElementById('player').readyState >= 2"
@@ -258,7 +252,6 @@ def damaged_video(
     command += ["add", "--course", "damaged-101", "--id", content_id]
     command += ["--title", "A damaged video", "--file", str(path)]
     environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    environment["PYTHONPATH"] = f"{ROOT}{os.pathsep}{ROOT / 'functions'}"
     subprocess.run(command, check=True, capture_output=True, env=environment, cwd=ROOT, timeout=60)
     return content_id
 

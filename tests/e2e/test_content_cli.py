@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import http
-from tests.support.tokens import ROOT
+from tools.stack import ROOT
 
 COURSE = "newcomer-101"
 
@@ -21,9 +21,7 @@ COURSE = "newcomer-101"
 def content(stack: dict[str, Any], *args: str) -> subprocess.CompletedProcess[str]:
     """`bin/content --local <args>` pointed at this test run's stack.json."""
     state = Path(stack["edge_config_path"]).parent / "stack.json"
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "PYTHONPATH"
-    }
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     return subprocess.run(
         [str(ROOT / "bin" / "content"), "--local", "--local-state", str(state), *args],
         capture_output=True,

@@ -16,6 +16,7 @@ import pytest
 
 from local.cognito import sign_in
 from tests.e2e.conftest import http, user
+from tools.stack import LOCAL_CREDENTIALS
 
 GRANTED = "/g/"
 
@@ -99,8 +100,7 @@ def test_an_expired_grant_is_401_and_no_bytes(
         "secretsmanager",
         endpoint_url=stack["aws_endpoint_url"],
         region_name=stack["region"],
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
+        **LOCAL_CREDENTIALS,
     )
     key = json.loads(secrets.get_secret_value(SecretId=stack["grant_secret_id"])["SecretString"])
     url = listing[0]["url"]

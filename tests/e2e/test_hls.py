@@ -13,9 +13,9 @@ from urllib.parse import urljoin
 
 import pytest
 
-from catalog.renditions import playlist_uris
 from local.cognito import sign_in
 from tests.e2e.conftest import HttpAnswer, http, user
+from tools.publishing.renditions import playlist_uris
 
 HLS_PLAYLIST = "application/vnd.apple.mpegurl"
 

@@ -12,8 +12,9 @@ import boto3
 import pytest
 
 from local.cognito import create_cognito_pool, sign_in
-from local.stack import VENDOR
 from tests.e2e.conftest import HttpAnswer, content_url, http
+from tools.demo_site import VENDOR
+from tools.stack import LOCAL_CREDENTIALS
 
 STACK_KEYS = {
     "cloudfront_url",
@@ -123,8 +124,7 @@ def test_the_bucket_itself_refuses_anonymous_reads(stack: dict[str, Any]) -> Non
         "s3",
         endpoint_url=stack["aws_endpoint_url"],
         region_name=stack["region"],
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
+        **LOCAL_CREDENTIALS,
     )
     block = s3.get_public_access_block(Bucket=stack["bucket"])["PublicAccessBlockConfiguration"]
     assert all(block.values())

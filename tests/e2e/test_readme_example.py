@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from tests.e2e.conftest import user
-from tests.support.tokens import ROOT
+from tools.stack import ROOT
 
 PLACEHOLDERS = {
     "auth_url": '"https://<prefix>.auth.us-east-1.amazoncognito.com"',

@@ -14,7 +14,7 @@ from moto.server import ThreadedMotoServer
 
 from local.cognito import CognitoPool, create_cognito_pool
 from local.template import resource_properties
-from tools.stack import StackResources, resolve
+from tools.stack import StackResources, resolve, use_fake_credentials
 
 REGION = "us-east-1"
 
@@ -22,19 +22,11 @@ REGION = "us-east-1"
 @pytest.fixture(scope="session", autouse=True)
 def _fake_aws_credentials() -> Iterator[None]:
     """moto accepts any credentials; real ones must never be picked up by accident."""
-    saved = {
-        k: os.environ.get(k)
-        for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE")
-    }
-    os.environ.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"})
-    os.environ.pop("AWS_SESSION_TOKEN", None)
-    os.environ.pop("AWS_PROFILE", None)
+    saved = dict(os.environ)
+    use_fake_credentials(REGION, "testing")
     yield
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    os.environ.clear()
+    os.environ.update(saved)
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from catalog.model import ContentItem
-from catalog.store import CourseCount, CourseListing
+from shared.catalog.model import ContentItem
+from shared.catalog.store import CourseCount, CourseListing
 
 
 class InMemoryCatalog:

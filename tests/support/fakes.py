@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from edge_auth.errors import JwksFetchError
+from shared.trust.errors import JwksFetchError
 
 
 class FakeClock:

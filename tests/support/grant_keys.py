@@ -1,10 +1,10 @@
-"""Grant keys in the secret's format (``grant_key.secret``), generated per test run: no
+"""Grant keys in the secret's format (``shared.grant_secret``), generated per test run: no
 private grant key is ever committed."""
 
 from __future__ import annotations
 
-from grant_key.secret import GrantKey, secret_string
-from tests.support.tokens import SigningKey
+from shared.grant_secret import GrantKey, secret_string
+from testkit.tokens import SigningKey
 
 
 def grant_secret(key: SigningKey) -> str:

@@ -1,4 +1,4 @@
-"""Run a ``tests.support.killable_*`` module against moto and SIGKILL it the moment it reports
+"""Run a ``testkit.killable_*`` module against moto and SIGKILL it the moment it reports
 that its write took effect: a process that dies there, as a Lambda timeout or a lost machine
 ends one, with no chance to clean up."""
 
@@ -9,17 +9,13 @@ import signal
 import subprocess
 import sys
 
-from tests.support.tokens import ROOT
+from tools.stack import ROOT
 
 
 def killed_after_its_write(module: str, moto_url: str, *args: str) -> str:
     """The line ``module`` printed before it was killed (``"<step> done\\n"`` when its write
     happened), or an assertion error with its stderr."""
-    env = {
-        **os.environ,
-        "AWS_ENDPOINT_URL": moto_url,
-        "PYTHONPATH": f"{ROOT / 'functions'}{os.pathsep}{ROOT}",
-    }
+    env = {**os.environ, "AWS_ENDPOINT_URL": moto_url}
     process = subprocess.Popen(
         [sys.executable, "-m", module, *args],
         cwd=ROOT,

@@ -8,9 +8,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from catalog.model import ContentItem
-from catalog.store import from_attributes
-from catalog.writes import JOURNAL_PREFIX, Journal
+from shared.catalog.model import ContentItem
+from shared.catalog.store import from_attributes
+from tools.publishing.writes import JOURNAL_PREFIX, Journal
 
 #: The calls that change something: every boundary between two of them is a place a publish
 #: can stop.

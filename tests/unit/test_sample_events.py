@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from samcli.lib.generated_sample_events.events import Events
 
-from tests.support.tokens import ROOT
+from tools.stack import ROOT
 
 EVENTS = sorted((ROOT / "events").glob("*.json"))
 _GENERATOR = Events()
@@ -69,8 +69,8 @@ def test_edge_events_have_the_cloudfront_viewer_request_shape(path: Path) -> Non
 
 def test_the_events_are_what_make_events_writes() -> None:
     """events/ is generated; a hand edit would drift from the test key and config."""
-    from tests.support.make_events import api_events, sample_events
-    from tests.support.tokens import SigningKey
+    from testkit.events import api_events, sample_events
+    from testkit.tokens import SigningKey
 
     expected = {**sample_events(SigningKey.test_only()), **api_events()}
     assert {p.stem for p in EVENTS} == set(expected)

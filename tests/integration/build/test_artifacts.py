@@ -8,11 +8,12 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import boto3
 import pytest
 
-from tests.support.build import FUNCTIONS, EdgeRun, ensure_built, run_edge_package, zipped
-from tests.support.tokens import ROOT, TEST_CONFIG_PATH
+from testkit import lambda_runtime
+from testkit.build import FUNCTIONS, EdgeRun, ensure_built, run_edge_package, zipped
+from testkit.tokens import TEST_CONFIG_PATH
+from tools.stack import ROOT
 
 ONE_MB = 1_048_576
 EDGE_BUDGET = 300 * 1024
@@ -45,16 +46,11 @@ def test_the_edge_package_holds_only_what_the_edge_imports(edge: Path) -> None:
     top_level = {p.name for p in edge.iterdir()}
     assert top_level == {
         "edge_auth",
-        "course_access",
+        "shared",
         "aws_lambda_powertools",
         "jmespath",
         "typing_extensions.py",
     }
-    assert sorted(p.name for p in (edge / "course_access").iterdir()) == [
-        "__init__.py",
-        "grants.py",
-        "rule.py",
-    ]
     assert not (edge / "aws_lambda_powertools" / "event_handler").exists()
     assert not list(edge.rglob("__pycache__"))
 
@@ -165,23 +161,16 @@ def test_regional_packages_import_on_the_lambda_python(
     build: Path, function: str, module: str
 ) -> None:
     """Imported by CPython 3.13 with the runtime's SDK, as Lambda's python3.13 would."""
-    sdk = Path(boto3.__file__).parents[1]
     env = {
         "CATALOG_TABLE": "t",
         "CONTENT_BASE_URL": "https://d1.cloudfront.net",
         "APP_ORIGINS": "https://app.example",
         "AWS_DEFAULT_REGION": "us-east-1",
         "EDGE_AUTH_CONFIG": str(TEST_CONFIG_PATH),
-        "PATH": os.environ["PATH"],
     }
     extra = "import wrapt._wrappers; " if function == "ContentDeliveryFunction" else ""
-    code = (
-        f"import sys; sys.path[:0] = [{str(build / function)!r}]; sys.path.append({str(sdk)!r}); "
-        f"import {module}; {extra}print('ok', sys.version_info[:2])"
-    )
+    code = f"import {module}; {extra}print('ok', sys.version_info[:2])"
     assert PYTHON313 is not None
-    result = subprocess.run(
-        [PYTHON313, "-B", "-I", "-S", "-c", code], env=env, capture_output=True, text=True
-    )
+    result = lambda_runtime.run(build / function, code, env, python=PYTHON313)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "ok (3, 13)" in result.stdout

@@ -16,7 +16,11 @@ from typing import Any
 
 import pytest
 
-from catalog.publish import (
+from tests.integration.conftest import Stack
+from tests.support.killing import killed_after_its_write
+from tests.support.publishing import Fault, Faulty, ProcessDied, Snapshot, throttled
+from tools.content import run
+from tools.publishing.publish import (
     CloudFrontInvalidation,
     ContentBucket,
     Draft,
@@ -24,11 +28,7 @@ from catalog.publish import (
     PublishError,
     cached_paths,
 )
-from catalog.writes import CatalogWriter
-from tests.integration.conftest import Stack
-from tests.support.killing import killed_after_its_write
-from tests.support.publishing import Fault, Faulty, ProcessDied, Snapshot, throttled
-from tools.content import run
+from tools.publishing.writes import CatalogWriter
 
 OLD = b"\x00\x00\x00\x18ftypmp42" + b"old" * 700
 NEW = b"\x00\x00\x00\x18ftypmp42" + b"new" * 900
@@ -378,7 +378,7 @@ def test_a_killed_process_leaves_nothing_half_written_and_a_re_run_finishes(
     before = published_before(aws, deployed, tmp_path, scenario.before_set)
     args = command(scenario, tmp_path)
     killed_after_its_write(
-        "tests.support.killable_content",
+        "testkit.killable_content",
         moto_url,
         step,
         "--stack",

@@ -11,13 +11,13 @@ from typing import Any
 import boto3
 import pytest
 
-from catalog.errors import CatalogItemError
-from catalog.model import ContentItem, ContentKey
-from catalog.store import CatalogStore, CourseCount
-from catalog.writes import to_attributes
+from local.lambda_context import LocalLambdaContext
 from local.resources import create_catalog_table
 from local.samples import SAMPLE_COURSE, SAMPLE_ITEMS
-from tests.support.lambda_context import FakeLambdaContext
+from shared.catalog.errors import CatalogItemError
+from shared.catalog.model import ContentItem, ContentKey
+from shared.catalog.store import CatalogStore, CourseCount
+from tools.publishing.writes import to_attributes
 
 
 @pytest.fixture
@@ -111,7 +111,7 @@ def deployed_handler(
     import content_delivery.app as module
 
     module = importlib.reload(module)
-    return lambda event: module.handler(event, FakeLambdaContext())
+    return lambda event: module.handler(event, LocalLambdaContext())
 
 
 def test_the_deployed_handler_answers_from_dynamodb(

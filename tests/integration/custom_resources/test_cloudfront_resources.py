@@ -11,10 +11,10 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from cloudfront_resources.resources import apply
-from custom_resource.protocol import CustomResourceError, Request
 
-from tests.support.custom_resource import cfn_event
+from cloudfront_resources.resources import apply
+from shared.custom_resource.protocol import CustomResourceError, Request
+from testkit.custom_resource import cfn_event
 from tests.support.http import Answer, ScriptedServer, scripted_server
 
 OAC = {

@@ -21,22 +21,22 @@ from typing import Any
 import boto3
 import pytest
 from aws_lambda_powertools.utilities.parameters import SecretsProvider
-from custom_resource.protocol import CustomResourceError, Request, run
 
 from content_delivery.grants import grant_signer
 from content_delivery.settings import GrantSettings
-from edge_auth.jwks_fetch import fetch_jwks
 from edge_config.app import apply
 from edge_config.package import with_config
 from edge_config.publisher import code_sha256, fetch_code
 from edge_config.render import config_bytes, grant_keys
 from grant_key.resource import apply as make_grant_key
 from local.cognito import CognitoPool, sign_in
-from tests.support.build import ensure_built, run_edge_package, zipped
-from tests.support.custom_resource import cfn_event
-from tests.support.grants import LEARNER_SUB, granted_uri
+from shared.custom_resource.protocol import CustomResourceError, Request, run
+from shared.trust.jwks_fetch import fetch_jwks
+from testkit.build import ensure_built, run_edge_package, zipped
+from testkit.custom_resource import cfn_event
+from testkit.events import viewer_request
+from testkit.grants import LEARNER_SUB, granted_uri
 from tests.support.http import Answer, ScriptedServer, scripted_server
-from tests.support.make_events import viewer_request
 from tests.support.pending_lambda import PendingLambda, pending_lambda
 
 APP_ORIGIN = "https://learn.example.com"

@@ -14,13 +14,19 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from custom_resource.protocol import CustomResourceError, Outcome, Request, response_body, run
 
-from edge_auth.keyset import parse_jwks
 from grant_key import app
 from grant_key.resource import TAG_N, apply, recorded_jwk, secret_name
-from grant_key.secret import parse_secret, public_jwk
-from tests.support.custom_resource import cfn_event
+from shared.custom_resource.protocol import (
+    CustomResourceError,
+    Outcome,
+    Request,
+    response_body,
+    run,
+)
+from shared.grant_secret import parse_secret, public_jwk
+from shared.trust.keyset import parse_jwks
+from testkit.custom_resource import cfn_event
 from tests.support.http import Answer, scripted_server
 from tests.support.killing import killed_after_its_write
 from tests.support.publishing import Fault, Faulty, ProcessDied, throttled
@@ -383,9 +389,7 @@ def test_a_create_killed_after_a_write_converges_when_lambda_retries_it(
     """A real process, SIGKILLed once the write took effect (as a Lambda timeout ends one)."""
     if write == "put_secret_value":  # the retry of an attempt that had made the secret
         apply(secrets, make_request("Create"))
-    line = killed_after_its_write(
-        "tests.support.killable_grant_key", moto_url, write, stack_id, ISSUER
-    )
+    line = killed_after_its_write("testkit.killable_grant_key", moto_url, write, stack_id, ISSUER)
     assert line == f"{write} done\n"
 
     outcome = apply(secrets, make_request("Create"))

@@ -9,10 +9,10 @@ from typing import Any
 
 import boto3
 import pytest
-from custom_resource.protocol import CustomResourceError, Request
-from log_retention.retention import RETENTION_DAYS, apply
 
-from tests.support.custom_resource import cfn_event
+from log_retention.retention import RETENTION_DAYS, apply
+from shared.custom_resource.protocol import CustomResourceError, Request
+from testkit.custom_resource import cfn_event
 from tests.support.http import Answer, scripted_server
 from tests.support.template import source_template
 

@@ -10,15 +10,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from custom_resource.protocol import (
+
+from shared.custom_resource.protocol import (
     DEADLINE_MARGIN_SECONDS,
     CustomResourceError,
     Outcome,
     Request,
     run,
 )
-
-from tests.support.custom_resource import cfn_event
+from testkit.custom_resource import cfn_event
 from tests.support.http import Answer, ScriptedServer, scripted_server
 
 log = logging.getLogger("test-custom-resource")

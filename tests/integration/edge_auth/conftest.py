@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from edge_auth import jwks_fetch
+from shared.trust import jwks_fetch
 
 Script = Callable[[socket.socket], None]
 

@@ -10,11 +10,11 @@ import boto3
 import pytest
 
 from edge_auth import gate as edge
-from edge_auth.errors import JwksFetchError
-from edge_auth.jwks_fetch import MAX_JWKS_BYTES, fetch_jwks
 from local.cognito import CognitoPool, create_cognito_pool, sign_in
+from shared.trust.errors import JwksFetchError
+from shared.trust.jwks_fetch import MAX_JWKS_BYTES, fetch_jwks
+from testkit.events import viewer_request
 from tests.support.http import Answer, scripted_server
-from tests.support.make_events import viewer_request
 
 
 def edge_gate(pool: CognitoPool, tmp_path: Any, *, with_jwks: bool, **extra: Any) -> edge.Gate:

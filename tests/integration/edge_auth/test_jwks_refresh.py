@@ -21,13 +21,13 @@ from typing import Any
 import pytest
 
 from edge_auth import gate as edge
-from edge_auth.errors import JwksFetchError
-from edge_auth.jwks_fetch import fetch_jwks
+from shared.trust.errors import JwksFetchError
+from shared.trust.jwks_fetch import fetch_jwks
+from testkit.events import viewer_request
+from testkit.tokens import SigningKey, cognito_claims, edge_config
 from tests.integration.edge_auth.conftest import RawServer, Script, TlsServerFactory
 from tests.support.fakes import json_lines
 from tests.support.http import Answer, scripted_server
-from tests.support.make_events import viewer_request
-from tests.support.tokens import SigningKey, cognito_claims, edge_config
 
 RawServerFactory = Callable[[Script], AbstractContextManager[RawServer]]
 

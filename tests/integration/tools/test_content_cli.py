@@ -13,14 +13,13 @@ import pytest
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
-from catalog.model import ContentItem
-from catalog.publish import ContentBucket, Draft, NoCache, Publisher, PublishError
-from catalog.writes import CatalogWriter
+from shared.catalog.model import ContentItem
 from tests.integration.conftest import Stack
 from tests.support.publishing import Fault, Faulty, Snapshot, throttled
-from tests.support.tokens import ROOT
 from tools.content import run
-from tools.stack import StackResources
+from tools.publishing.publish import ContentBucket, Draft, NoCache, Publisher, PublishError
+from tools.publishing.writes import CatalogWriter
+from tools.stack import ROOT, StackResources
 
 VIDEO = b"\x00\x00\x00\x18ftypmp42" + b"v" * 2048
 
@@ -366,7 +365,6 @@ def test_the_bin_content_wrapper_runs_from_any_directory(
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": ""},
     )
     assert result.returncode == 0, result.stderr
     assert "published notes (assignment" in result.stdout

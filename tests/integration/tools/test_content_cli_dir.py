@@ -7,12 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from catalog.model import HLS_PLAYLIST
-from catalog.publish import CACHE_CONTROL
-from catalog.renditions import RenditionSet
 from local.samples import SAMPLE_DIR
+from shared.catalog.model import HLS_PLAYLIST
 from tests.integration.conftest import Stack
 from tests.integration.tools.test_content_cli import cli, invalidated_paths, snapshot
+from tools.publishing.publish import CACHE_CONTROL
+from tools.publishing.renditions import RenditionSet
 
 SAMPLE_SET = SAMPLE_DIR / "intro-hls"
 

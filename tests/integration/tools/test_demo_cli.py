@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from tests.integration.conftest import Stack
-from tests.support.tokens import ROOT
 from tools.demo import run
+from tools.stack import ROOT
 
 OUTPUTS = {
     "ApiUrl": "https://abc123.execute-api.us-east-1.amazonaws.com/v1",
@@ -64,7 +64,7 @@ def test_the_demo_page_is_served_with_a_config_made_from_the_stack_outputs(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "AWS_ENDPOINT_URL": moto_url, "PYTHONPATH": f"{ROOT}/functions:{ROOT}"},
+        env={**os.environ, "AWS_ENDPOINT_URL": moto_url},
     )
     try:
         assert process.stdout is not None
@@ -76,7 +76,7 @@ def test_the_demo_page_is_served_with_a_config_made_from_the_stack_outputs(
         base = f"http://127.0.0.1:{port}"
         status, content_type, page = get(f"{base}/")
         assert (status, content_type) == (200, "text/html")
-        assert page == (ROOT / "local" / "demo" / "index.html").read_bytes()
+        assert page == (ROOT / "tools" / "demo_page" / "index.html").read_bytes()
         status, content_type, body = get(f"{base}/config.json")
         assert (status, content_type) == (200, "application/json")
         assert json.loads(body) == {

@@ -6,10 +6,10 @@ from typing import Any
 
 import boto3
 import pytest
-from cloudfront_resources.resources import KINDS, api_config, kind_of
-from custom_resource.protocol import CustomResourceError
 
+from cloudfront_resources.resources import KINDS, api_config, kind_of
 from local.template import evaluate
+from shared.custom_resource.protocol import CustomResourceError
 from tests.support.template import source_template
 
 

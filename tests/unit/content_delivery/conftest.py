@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
-from catalog.store import Catalog
 from content_delivery.api import build_app
 from content_delivery.observability import logger, metrics
 from content_delivery.settings import Settings
-from course_access.rule import AccessRule
+from local.lambda_context import LocalLambdaContext
 from local.samples import SAMPLE_ITEMS
+from shared.access import AccessRule
+from shared.catalog.store import Catalog
 from tests.support.catalog import InMemoryCatalog
-from tests.support.lambda_context import FakeLambdaContext
 
 APP_ORIGIN = "https://learn.example.com"
 #: A second app origin (staging, say): CORS answers name whichever of the two asked.
@@ -45,7 +45,7 @@ def invoke(settings: Settings) -> Invoke:
         event: dict[str, Any], catalog: Catalog | None = None
     ) -> tuple[int, dict[str, str], Any]:
         app = build_app(settings, catalog if catalog is not None else InMemoryCatalog(SAMPLE_ITEMS))
-        answer = app.resolve(event, FakeLambdaContext())  # type: ignore[arg-type]
+        answer = app.resolve(event, LocalLambdaContext())  # type: ignore[arg-type]
         headers = {
             k: v[0] if isinstance(v, list) else v
             for k, v in answer.get("multiValueHeaders", {}).items()

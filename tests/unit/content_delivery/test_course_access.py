@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from catalog.model import ContentKey
 from local.samples import SAMPLE_ITEMS
+from shared.catalog.model import ContentKey
 from tests.support.catalog import BrokenCatalog, InMemoryCatalog
 from tests.unit.content_delivery.conftest import Invoke
 

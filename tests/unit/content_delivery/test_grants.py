@@ -11,22 +11,23 @@ from typing import Any
 
 import pytest
 
-from catalog.model import HLS_PLAYLIST
 from content_delivery.api import build_app
 from content_delivery.errors import GrantKeyError, SettingsError
 from content_delivery.grants import GrantSigner, parse_grant_key
 from content_delivery.settings import GrantSettings, Settings
 from edge_auth import gate as edge
 from edge_auth.authorizer import Authorizer
-from edge_auth.config import parse_config
 from edge_auth.observability import Telemetry
+from local.lambda_context import LocalLambdaContext
 from local.samples import SAMPLE_ITEMS, SAMPLES
+from shared.b64 import b64url_encode
+from shared.catalog.model import HLS_PLAYLIST
+from shared.trust.config import parse_config
+from testkit.events import viewer_request
+from testkit.grants import GRANT_ISSUER, GRANT_KID, grants_config
+from testkit.tokens import SigningKey, edge_config
 from tests.support.catalog import InMemoryCatalog
 from tests.support.grant_keys import grant_secret
-from tests.support.grants import GRANT_ISSUER, GRANT_KID, grants_config
-from tests.support.lambda_context import FakeLambdaContext
-from tests.support.make_events import viewer_request
-from tests.support.tokens import SigningKey, b64url, edge_config
 from tests.unit.content_delivery.conftest import CDN
 
 LoadEvent = Callable[[str], dict[str, Any]]
@@ -60,7 +61,7 @@ def call(grant_settings: Settings, secret: Secret) -> Callable[[dict[str, Any]],
 
     def invoke(event: dict[str, Any]) -> Any:
         app = build_app(grant_settings, InMemoryCatalog(SAMPLE_ITEMS), signer, clock=lambda: NOW)
-        answer = app.resolve(event, FakeLambdaContext())  # type: ignore[arg-type]
+        answer = app.resolve(event, LocalLambdaContext())  # type: ignore[arg-type]
         return answer["statusCode"], json.loads(answer["body"])
 
     return invoke
@@ -197,7 +198,7 @@ def test_without_grant_settings_urls_carry_no_grant(
 ) -> None:
     answer = build_app(settings, InMemoryCatalog(SAMPLE_ITEMS)).resolve(
         copy.deepcopy(load_event("api_get_content_found")),
-        FakeLambdaContext(),  # type: ignore[arg-type]
+        LocalLambdaContext(),  # type: ignore[arg-type]
     )
     assert "/g/" not in json.loads(answer["body"])["url"]
 
@@ -205,4 +206,4 @@ def test_without_grant_settings_urls_carry_no_grant(
 def test_the_grant_is_urlsafe_in_a_path_segment(call: Any, load_event: LoadEvent) -> None:
     grant = grant_of(call(load_event("api_get_content_found"))[1]["url"])
     for part in grant.split("."):
-        assert b64url(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))) == part
+        assert b64url_encode(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))) == part

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from catalog.model import ContentItem, ContentKey
 from content_delivery import app as app_module
 from content_delivery.api import build_app
+from local.lambda_context import LocalLambdaContext
 from local.samples import SAMPLE_ITEMS
+from shared.catalog.model import ContentItem, ContentKey
 from tests.support.catalog import BrokenCatalog, InMemoryCatalog
 from tests.support.fakes import json_lines
-from tests.support.lambda_context import FakeLambdaContext
 from tests.unit.content_delivery.conftest import APP_ORIGIN, CDN, OTHER_ORIGIN, Invoke
 
 LoadEvent = Callable[[str], dict[str, Any]]
@@ -168,7 +168,7 @@ def test_the_function_answers_preflights_from_each_app_origin(
 ) -> None:
     answer = build_app(settings, InMemoryCatalog(SAMPLE_ITEMS)).resolve(
         preflight(load_event, origin),
-        FakeLambdaContext(),  # type: ignore[arg-type]
+        LocalLambdaContext(),  # type: ignore[arg-type]
     )
     headers = {k: v[0] for k, v in answer["multiValueHeaders"].items()}
     assert answer["statusCode"] == 204
@@ -182,7 +182,7 @@ def test_a_preflight_from_another_origin_is_granted_nothing(
 ) -> None:
     answer = build_app(settings, InMemoryCatalog(SAMPLE_ITEMS)).resolve(
         preflight(load_event, "https://evil.example"),
-        FakeLambdaContext(),  # type: ignore[arg-type]
+        LocalLambdaContext(),  # type: ignore[arg-type]
     )
     assert "Access-Control-Allow-Origin" not in answer["multiValueHeaders"]
 
@@ -206,7 +206,7 @@ def test_a_preflight_answer_says_it_varies_with_the_origin(
 ) -> None:
     answer = build_app(settings, InMemoryCatalog(SAMPLE_ITEMS)).resolve(
         preflight(load_event, origin),
-        FakeLambdaContext(),  # type: ignore[arg-type]
+        LocalLambdaContext(),  # type: ignore[arg-type]
     )
     assert answer["multiValueHeaders"]["Vary"] == ["Origin"]
 
@@ -217,7 +217,7 @@ def test_a_preflight_on_an_item_path_reads_nothing_from_the_catalog(
     """OPTIONS has no authorizer: it must be the CORS answer, never a route that reads."""
     answer = build_app(settings, BrokenCatalog()).resolve(
         preflight(load_event, APP_ORIGIN),
-        FakeLambdaContext(),  # type: ignore[arg-type]
+        LocalLambdaContext(),  # type: ignore[arg-type]
     )
     assert (answer["statusCode"], answer["body"]) == (204, "")
 
@@ -314,7 +314,7 @@ def test_broken_items_are_counted_in_the_metrics(
     bad = [{**item.to_dynamo(), "key": "courses/../x"} for item in SAMPLE_ITEMS[:2]]
     catalog = InMemoryCatalog([*bad, SAMPLE_ITEMS[2]])
     monkeypatch.setattr(app_module, "APP", build_app(settings, catalog))
-    answer = app_module.handler(load_event("api_list_course_content"), FakeLambdaContext())
+    answer = app_module.handler(load_event("api_list_course_content"), LocalLambdaContext())
     assert answer["statusCode"] == 200
     counts = [
         line["BrokenCatalogItem"]
@@ -369,7 +369,7 @@ def test_the_handler_answers_500_when_its_settings_are_invalid(
 ) -> None:
     monkeypatch.setattr(app_module, "APP", None)
     monkeypatch.setenv("APP_ORIGINS", f"{OTHER_ORIGIN},{APP_ORIGIN}")
-    answer = app_module.handler(load_event("api_get_content_found"), FakeLambdaContext())
+    answer = app_module.handler(load_event("api_get_content_found"), LocalLambdaContext())
     assert answer["statusCode"] == 500
     assert answer["body"] == '{"message":"internal error"}'
     assert answer["headers"]["Access-Control-Allow-Origin"] == APP_ORIGIN
@@ -380,7 +380,7 @@ def test_the_500_of_invalid_settings_names_no_origin_but_the_app_s(
 ) -> None:
     monkeypatch.setattr(app_module, "APP", None)
     monkeypatch.setenv("APP_ORIGINS", OTHER_ORIGIN)
-    answer = app_module.handler(load_event("api_get_content_found"), FakeLambdaContext())
+    answer = app_module.handler(load_event("api_get_content_found"), LocalLambdaContext())
     assert "Access-Control-Allow-Origin" not in answer["headers"]
 
 
@@ -392,7 +392,7 @@ def test_the_handler_uses_the_request_id_as_correlation_id(
 ) -> None:
     monkeypatch.setattr(app_module, "APP", build_app(settings, InMemoryCatalog(SAMPLE_ITEMS)))
     event = load_event("api_get_content_found")
-    assert app_module.handler(event, FakeLambdaContext())["statusCode"] == 200
+    assert app_module.handler(event, LocalLambdaContext())["statusCode"] == 200
     lines = [line for line in json_lines(api_logs.readouterr().out) if line.get("message")]
     assert lines
     assert all(line["correlation_id"] == event["requestContext"]["requestId"] for line in lines)

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from edge_auth.authorizer import Authorizer
-from edge_auth.config import parse_config
 from edge_auth.gate import Gate
 from edge_auth.observability import Telemetry
+from shared.trust.config import parse_config
 from tests.support.fakes import FakeFetcher
 
 _services = itertools.count()

@@ -16,7 +16,7 @@ from edge_auth.errors import (
     InvalidTokenUseError,
     MissingGroupError,
 )
-from tests.support.tokens import TEST_CLIENT_ID, TEST_ISSUER, cognito_claims
+from testkit.tokens import TEST_CLIENT_ID, TEST_ISSUER, cognito_claims
 
 NOW = 1_800_000_000.0
 BOTH_USES = frozenset({"id", "access"})

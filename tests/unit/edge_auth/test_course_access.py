@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from edge_auth import gate as edge
+from testkit.tokens import SigningKey, cognito_claims, edge_config
 from tests.support.fakes import json_lines
-from tests.support.tokens import SigningKey, cognito_claims, edge_config
 from tests.unit.edge_auth.conftest import GateFactory
 
 Event = dict[str, Any]

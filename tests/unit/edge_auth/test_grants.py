@@ -13,9 +13,10 @@ import pytest
 
 from edge_auth import gate as edge
 from edge_auth import jws
+from shared.b64 import b64url_encode
+from testkit.grants import GRANT_KID, grant_claims, granted_uri, grants_config
+from testkit.tokens import SigningKey, cognito_claims, edge_config
 from tests.support.fakes import FakeClock, json_lines
-from tests.support.grants import GRANT_KID, grant_claims, granted_uri, grants_config
-from tests.support.tokens import SigningKey, b64url, cognito_claims, edge_config
 from tests.unit.edge_auth.conftest import GateFactory
 
 Event = dict[str, Any]
@@ -200,7 +201,7 @@ def test_a_tampered_grant_is_refused(
     gate: edge.Gate, load_event: LoadEvent, grant_key: SigningKey
 ) -> None:
     header, _, signature = grant(grant_key).split(".")
-    widened = b64url(json.dumps(grant_claims("courses/aws-201/", now=NOW)).encode())
+    widened = b64url_encode(json.dumps(grant_claims("courses/aws-201/", now=NOW)).encode())
     tampered = f"{header}.{widened}.{signature}"
     assert status(fetch(gate, load_event, tampered, OTHER_COURSE)) == 401
 

@@ -16,21 +16,21 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
 from edge_auth import gate as edge
-from edge_auth.config import parse_config
 from edge_auth.errors import ExpiredTokenError
 from edge_auth.jwks import PENALTY_SECONDS
-from tests.support.fakes import FakeClock, FakeFetcher, json_lines
-from tests.support.tokens import (
-    ROOT,
+from shared.b64 import b64url_encode
+from shared.trust.config import parse_config
+from testkit.tokens import (
     TEST_CONFIG_PATH,
     TEST_COOKIE,
     TEST_ISSUER,
     SigningKey,
-    b64url,
     cognito_claims,
     edge_config,
 )
+from tests.support.fakes import FakeClock, FakeFetcher, json_lines
 from tests.unit.edge_auth.conftest import GateFactory
+from tools.stack import ROOT
 
 Event = dict[str, Any]
 LoadEvent = Callable[[str], Event]
@@ -349,10 +349,10 @@ def signed_with_raw_exp(key: SigningKey, exp: str) -> str:
     """A token whose payload carries ``exp`` as written (JSON numbers have no range)."""
     claims = cognito_claims()
     payload = json.dumps(claims).replace(f'"exp": {claims["exp"]}', f'"exp": {exp}')
-    header = b64url(json.dumps({"alg": "RS256", "kid": key.kid}).encode())
-    signing_input = f"{header}.{b64url(payload.encode())}"
+    header = b64url_encode(json.dumps({"alg": "RS256", "kid": key.kid}).encode())
+    signing_input = f"{header}.{b64url_encode(payload.encode())}"
     signature = key.private_key.sign(signing_input.encode(), padding.PKCS1v15(), hashes.SHA256())
-    return f"{signing_input}.{b64url(signature)}"
+    return f"{signing_input}.{b64url_encode(signature)}"
 
 
 @pytest.mark.parametrize("exp", ["1e400", "1" + "0" * 400, "-1e400"])

@@ -7,10 +7,10 @@ import base64
 import pytest
 
 from edge_auth import jwks
-from edge_auth.errors import JwksFetchError
-from edge_auth.keyset import KeySet, parse_jwks
+from shared.trust.errors import JwksFetchError
+from shared.trust.keyset import KeySet, parse_jwks
+from testkit.tokens import SigningKey
 from tests.support.fakes import FakeClock, FakeFetcher
-from tests.support.tokens import SigningKey
 
 URL = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TestOnly1/.well-known/jwks.json"
 PENALTY = jwks.PENALTY_SECONDS

@@ -18,9 +18,10 @@ from edge_auth.errors import (
     UnknownKeyError,
     UnsupportedAlgorithmError,
 )
-from edge_auth.keyset import parse_jwk
-from edge_auth.rs256 import RsaPublicKey
-from tests.support.tokens import SigningKey, b64url, cognito_claims
+from shared.b64 import b64url_encode
+from shared.trust.keyset import parse_jwk
+from shared.trust.rs256 import RsaPublicKey
+from testkit.tokens import SigningKey, cognito_claims
 
 
 def keys_of(*keys: SigningKey) -> Callable[[str], RsaPublicKey]:
@@ -104,14 +105,14 @@ def test_a_non_canonical_base64url_signature_is_malformed(test_key: SigningKey) 
 def test_a_header_that_is_not_a_json_object_is_malformed(
     header_json: bytes, test_key: SigningKey
 ) -> None:
-    token = f"{b64url(header_json)}.{b64url(b'{}')}.{b64url(b'x' * 256)}"
+    token = f"{b64url_encode(header_json)}.{b64url_encode(b'{}')}.{b64url_encode(b'x' * 256)}"
     with pytest.raises(MalformedTokenError):
         decode(token, keys_of(test_key))
 
 
 def test_a_deeply_nested_header_is_malformed_not_a_crash(test_key: SigningKey) -> None:
     header = b"[" * 100_000 + b"]" * 100_000
-    token = f"{b64url(header)}.{b64url(b'{}')}.{b64url(b'x' * 256)}"
+    token = f"{b64url_encode(header)}.{b64url_encode(b'{}')}.{b64url_encode(b'x' * 256)}"
     with pytest.raises(MalformedTokenError):
         decode(token, keys_of(test_key))
 
@@ -121,7 +122,7 @@ def test_a_header_nested_past_the_recursion_limit_within_the_length_limit_is_mal
 ) -> None:
     """The test above is stopped by the length rule; this one reaches the JSON decoder."""
     header = b"[" * 6_000 + b"]" * 6_000
-    token = f"{b64url(header)}.{b64url(b'{}')}.{b64url(b'x' * 256)}"
+    token = f"{b64url_encode(header)}.{b64url_encode(b'{}')}.{b64url_encode(b'x' * 256)}"
     assert len(token) <= jws.MAX_TOKEN_LENGTH
     with pytest.raises(MalformedTokenError, match="JSON"):
         decode(token, keys_of(test_key))
@@ -143,8 +144,8 @@ def test_any_alg_other_than_rs256_is_refused(alg: Any, test_key: SigningKey) -> 
 
 
 def test_an_unsigned_alg_none_token_is_refused(test_key: SigningKey) -> None:
-    header = b64url(json.dumps({"alg": "none", "kid": test_key.kid}).encode())
-    token = f"{header}.{b64url(json.dumps(cognito_claims()).encode())}."
+    header = b64url_encode(json.dumps({"alg": "none", "kid": test_key.kid}).encode())
+    token = f"{header}.{b64url_encode(json.dumps(cognito_claims()).encode())}."
     with pytest.raises((UnsupportedAlgorithmError, MalformedTokenError)):
         decode(token, keys_of(test_key))
 
@@ -152,11 +153,11 @@ def test_an_unsigned_alg_none_token_is_refused(test_key: SigningKey) -> None:
 def test_an_hs256_token_keyed_with_the_public_key_is_refused(test_key: SigningKey) -> None:
     """Algorithm confusion: the RSA public key used as an HMAC secret."""
     secret = json.dumps(test_key.public_jwk()).encode()
-    header = b64url(json.dumps({"alg": "HS256", "kid": test_key.kid}).encode())
-    payload = b64url(json.dumps(cognito_claims()).encode())
+    header = b64url_encode(json.dumps({"alg": "HS256", "kid": test_key.kid}).encode())
+    payload = b64url_encode(json.dumps(cognito_claims()).encode())
     mac = hmac.new(secret, f"{header}.{payload}".encode(), hashlib.sha256).digest()
     with pytest.raises(UnsupportedAlgorithmError):
-        decode(f"{header}.{payload}.{b64url(mac)}", keys_of(test_key))
+        decode(f"{header}.{payload}.{b64url_encode(mac)}", keys_of(test_key))
 
 
 def test_a_crit_header_is_refused_even_when_signed(test_key: SigningKey) -> None:
@@ -206,30 +207,30 @@ def test_keys_named_in_the_header_are_ignored(
 
 def test_a_payload_changed_after_signing_is_refused(test_key: SigningKey) -> None:
     header, _, signature = test_key.sign(cognito_claims(groups=["teachers"])).split(".")
-    forged = b64url(json.dumps(cognito_claims(groups=["students"])).encode())
+    forged = b64url_encode(json.dumps(cognito_claims(groups=["students"])).encode())
     with pytest.raises(InvalidSignatureError):
         decode(f"{header}.{forged}.{signature}", keys_of(test_key))
 
 
 def test_a_signed_payload_that_is_not_an_object_is_malformed(test_key: SigningKey) -> None:
-    header = b64url(json.dumps({"alg": "RS256", "kid": test_key.kid}).encode())
-    payload = b64url(b"[1, 2]")
+    header = b64url_encode(json.dumps({"alg": "RS256", "kid": test_key.kid}).encode())
+    payload = b64url_encode(b"[1, 2]")
     token = f"{header}.{payload}"
     signature = test_key.private_key.sign(token.encode(), *_pkcs1_sha256())
     with pytest.raises(MalformedTokenError, match="object"):
-        decode(f"{token}.{b64url(signature)}", keys_of(test_key))
+        decode(f"{token}.{b64url_encode(signature)}", keys_of(test_key))
 
 
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
 def test_a_payload_with_non_json_constants_is_malformed(
     constant: str, test_key: SigningKey
 ) -> None:
-    header = b64url(json.dumps({"alg": "RS256", "kid": test_key.kid}).encode())
-    payload = b64url(f'{{"exp": {constant}}}'.encode())
+    header = b64url_encode(json.dumps({"alg": "RS256", "kid": test_key.kid}).encode())
+    payload = b64url_encode(f'{{"exp": {constant}}}'.encode())
     token = f"{header}.{payload}"
     signature = test_key.private_key.sign(token.encode(), *_pkcs1_sha256())
     with pytest.raises(MalformedTokenError):
-        decode(f"{token}.{b64url(signature)}", keys_of(test_key))
+        decode(f"{token}.{b64url_encode(signature)}", keys_of(test_key))
 
 
 def test_pyjwt_and_the_edge_agree_on_a_cognito_token(test_key: SigningKey) -> None:
@@ -265,11 +266,11 @@ def test_an_unsigned_payload_is_never_parsed(
     test_key: SigningKey, attacker_key: SigningKey
 ) -> None:
     """A bad signature is reported as such, whatever the payload holds."""
-    header = b64url(json.dumps({"alg": "RS256", "kid": test_key.kid}).encode())
-    payload = b64url(b"not json at all")
+    header = b64url_encode(json.dumps({"alg": "RS256", "kid": test_key.kid}).encode())
+    payload = b64url_encode(b"not json at all")
     signature = attacker_key.private_key.sign(f"{header}.{payload}".encode(), *_pkcs1_sha256())
     with pytest.raises(InvalidSignatureError):
-        decode(f"{header}.{payload}.{b64url(signature)}", keys_of(test_key))
+        decode(f"{header}.{payload}.{b64url_encode(signature)}", keys_of(test_key))
 
 
 def test_the_unverified_issuer_is_read_only_to_route_a_refresh(test_key: SigningKey) -> None:
@@ -281,6 +282,6 @@ def test_the_unverified_issuer_is_read_only_to_route_a_refresh(test_key: Signing
 def test_a_payload_without_a_string_iss_has_no_unverified_issuer(
     test_key: SigningKey, payload: bytes
 ) -> None:
-    header = b64url(json.dumps({"alg": "RS256", "kid": test_key.kid}).encode())
-    token = f"{header}.{b64url(payload)}.{b64url(b'x' * 256)}"
+    header = b64url_encode(json.dumps({"alg": "RS256", "kid": test_key.kid}).encode())
+    token = f"{header}.{b64url_encode(payload)}.{b64url_encode(b'x' * 256)}"
     assert jws.parse(token).unverified_issuer() is None

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from edge_auth import gate as edge
-from tests.support.tokens import TEST_CONFIG_PATH, TEST_COOKIE, SigningKey, cognito_claims
+from testkit.tokens import TEST_CONFIG_PATH, TEST_COOKIE, SigningKey, cognito_claims
 from tests.unit.edge_auth.conftest import GateFactory
 
 SETTINGS = settings(

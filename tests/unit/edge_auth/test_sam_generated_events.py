@@ -13,7 +13,7 @@ import pytest
 from samcli.lib.generated_sample_events.events import Events
 
 from edge_auth import gate as edge
-from tests.support.tokens import TEST_CONFIG_PATH
+from testkit.tokens import TEST_CONFIG_PATH
 from tests.unit.edge_auth.conftest import GateFactory
 
 _EVENTS = Events()

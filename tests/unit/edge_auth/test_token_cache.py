@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from course_access.rule import AccessRule
-from edge_auth.rs256 import RsaPublicKey
 from edge_auth.token_cache import CachedDecision, TokenCache
+from shared.access import AccessRule
+from shared.trust.rs256 import RsaPublicKey
 
 KEY = RsaPublicKey(n=(1 << 2047) + 1, e=65537, size=256)
 OTHER_KEY = RsaPublicKey(n=(1 << 2047) + 3, e=65537, size=256)

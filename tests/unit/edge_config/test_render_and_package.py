@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from jwt.algorithms import RSAAlgorithm
 
-from edge_auth.config import parse_config
-from edge_auth.errors import ConfigError
 from edge_config.package import CONFIG_ENTRY, EDGE_PACKAGE_LIMIT_BYTES, PackageError, with_config
 from edge_config.render import TrustedPool, config_bytes, issuer_of, render_edge_config
-from tests.support.grants import GRANT_ISSUER, GRANT_KID, grants_config
-from tests.support.tokens import TEST_CLIENT_ID, TEST_ISSUER, SigningKey
+from shared.trust.config import parse_config
+from shared.trust.errors import ConfigError
+from testkit.grants import GRANT_ISSUER, GRANT_KID, grants_config
+from testkit.tokens import TEST_CLIENT_ID, TEST_ISSUER, SigningKey
 
 POOL_FIELDS = frozenset(TrustedPool._fields)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from custom_resource.protocol import CustomResourceError
 
 from grant_key.resource import NAME_INFIX, TAG_N, public_tags, recorded_jwk, secret_name
-from grant_key.secret import generate, public_jwk
+from shared.custom_resource.protocol import CustomResourceError
+from shared.grant_secret import generate, public_jwk
 
 STACK_ID = (
     "arn:aws:cloudformation:us-east-1:123456789012:stack/private-content/"

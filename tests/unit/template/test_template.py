@@ -16,11 +16,11 @@ import pytest
 import yaml
 
 from content_delivery.settings import MIN_GRANT_LIFETIME_SECONDS
-from course_access.grants import MAX_LIFETIME_SECONDS
 from grant_key.resource import secret_name
+from shared.grant_layout import MAX_LIFETIME_SECONDS
 from tests.support.representative_arns import ACCOUNT, PSEUDO_PARAMETERS, REGION, Resolver
 from tests.support.template import resources_of_type, source_template, transformed_template
-from tests.support.tokens import ROOT
+from tools.stack import ROOT
 
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 

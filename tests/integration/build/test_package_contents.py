@@ -1,0 +1,79 @@
+"""Each built package holds its function's own package and `shared`, the same modules as the
+source tree, and nothing from the tools side (publishing, the local stack, the test kit)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from testkit import lambda_runtime
+from testkit.build import FUNCTIONS, ensure_built
+from tools.stack import ROOT
+
+#: Each function's own package, as template.yaml's handlers name it.
+OWN_PACKAGE = {
+    "EdgeAuthFunction": "edge_auth",
+    "EdgeConfigFunction": "edge_config",
+    "CloudFrontResourcesFunction": "cloudfront_resources",
+    "LogRetentionFunction": "log_retention",
+    "ContentDeliveryFunction": "content_delivery",
+    "GrantKeyFunction": "grant_key",
+}
+FUNCTION_PACKAGES = set(OWN_PACKAGE.values())
+TOOLS_SIDE = {"tools", "local", "testkit", "tests", "bench", "publishing"}
+
+
+def python_modules(top: Path) -> set[str]:
+    return {p.relative_to(top).as_posix() for p in top.rglob("*.py")}
+
+
+@pytest.fixture(scope="module")
+def build() -> Path:
+    return ensure_built()
+
+
+def test_every_function_has_a_package_named_in_this_table() -> None:
+    assert set(OWN_PACKAGE) == set(FUNCTIONS)
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_a_package_holds_its_own_package_and_shared_exactly_as_in_the_source(
+    build: Path, name: str
+) -> None:
+    own = OWN_PACKAGE[name]
+    for package in (own, "shared"):
+        assert python_modules(build / name / package) == python_modules(
+            ROOT / "functions" / package
+        ), package
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_a_package_holds_no_other_function_s_package_and_nothing_from_the_tools_side(
+    build: Path, name: str
+) -> None:
+    top_level = {p.name for p in (build / name).iterdir()}
+    assert not top_level & (FUNCTION_PACKAGES - {OWN_PACKAGE[name]})
+    assert not top_level & TOOLS_SIDE
+
+
+def test_the_packaged_content_delivery_handler_loads_only_shared_and_its_own_modules(
+    build: Path,
+) -> None:
+    """Imported from the package alone (plus the runtime's SDK), as Lambda would."""
+    code = (
+        "import content_delivery.app; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        f"set({sorted(FUNCTION_PACKAGES | TOOLS_SIDE | {'shared'})!r})))"
+    )
+    env = {
+        "CATALOG_TABLE": "t",
+        "CONTENT_BASE_URL": "https://d1.cloudfront.net",
+        "APP_ORIGINS": "https://app.example",
+        "ALL_ACCESS_GROUPS": "students",
+        "COURSE_GROUP_PREFIX": "course-",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    result = lambda_runtime.run(build / "ContentDeliveryFunction", code, env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == str(["content_delivery", "shared"])

@@ -178,9 +178,27 @@ def test_the_edge_function_publishes_a_version_on_any_property_change() -> None:
     assert edge["AutoPublishAliasAllProperties"] is True
 
 
-def test_no_globals_leak_into_the_edge_function() -> None:
+# What a Lambda@Edge function may have and every function can share. SAM merges
+# Globals.Function into the edge function too, and a function cannot drop a global.
+EDGE_SAFE_GLOBALS = {"CodeUri", "Handler", "Runtime", "Architectures", "Description"}
+
+
+def test_globals_hold_only_what_the_edge_function_may_have_too() -> None:
     function_globals = source_template().get("Globals", {}).get("Function", {})
-    assert not {"Environment", "Tracing", "Architectures", "Layers"} & set(function_globals)
+    assert set(function_globals) <= EDGE_SAFE_GLOBALS
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_every_function_runs_on_the_platform_its_dependencies_are_installed_for(
+    resources: dict[str, Any], function: str
+) -> None:
+    """functions/Makefile installs wheels for one Python and one architecture."""
+    makefile = (ROOT / "functions" / "Makefile").read_text(encoding="utf-8")
+    [architecture] = re.findall(r"--platform manylinux\w*?_(x86_64|aarch64)", makefile)
+    [python] = re.findall(r"--python-version (\d+\.\d+)", makefile)
+    properties = props(resources, function)
+    assert properties["Runtime"] == f"python{python}"
+    assert properties["Architectures"] == [{"aarch64": "arm64"}.get(architecture, architecture)]
 
 
 def test_the_edge_role_trusts_lambda_and_edgelambda(resources: dict[str, Any]) -> None:

@@ -1,6 +1,7 @@
-"""The README's "Your own app" example, run as written (only its three configuration values
-replaced) in headless Chromium against the local stack: managed login with PKCE, the API with
-the ID token, a returned URL opened with no header, a rotated refresh, and sign-out."""
+"""The "Your own app" example (docs/your-own-app.md, linked from the README), run as written
+(only its three configuration values replaced) in headless Chromium against the local stack:
+managed login with PKCE, the API with the ID token, a returned URL opened with no header, a
+rotated refresh, and sign-out."""
 
 from __future__ import annotations
 
@@ -21,11 +22,11 @@ PLACEHOLDERS = {
 }
 
 
-def readme_example(stack: dict[str, Any]) -> str:
+def app_example(stack: dict[str, Any]) -> str:
     """The example's module, configured for ``stack``, its exports put on ``window``."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    found = re.search(r"In plain `fetch`.*?```js\n(.*?)```", readme, re.S)
-    assert found is not None, "the README lost its fetch example"
+    page = (ROOT / "docs" / "your-own-app.md").read_text(encoding="utf-8")
+    found = re.search(r"In plain `fetch`.*?```js\n(.*?)```", page, re.S)
+    assert found is not None, "docs/your-own-app.md lost its fetch example"
     code = found.group(1)
     for key, placeholder in PLACEHOLDERS.items():
         assert placeholder in code, placeholder
@@ -51,11 +52,11 @@ def app_page(browser: Any, stack: dict[str, Any]) -> Any:
     page.close()
 
 
-def test_the_readme_example_signs_in_lists_opens_refreshes_and_signs_out(
+def test_the_own_app_example_signs_in_lists_opens_refreshes_and_signs_out(
     app_page: Any, stack: dict[str, Any]
 ) -> None:
     member = user(stack, in_group=True)
-    code = readme_example(stack)
+    code = app_example(stack)
     app_page.goto(f"{stack['demo_url']}/")
     load(app_page, code)
     app_page.evaluate("signIn()")

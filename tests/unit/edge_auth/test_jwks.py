@@ -76,7 +76,7 @@ def test_after_a_flood_a_rotated_key_is_accepted_once_the_penalty_ends(
 
 
 def test_a_minute_of_forged_kids_costs_at_most_six_fetches(test_key: SigningKey) -> None:
-    """The README's promise for a flood, with the store's own penalty."""
+    """docs/edge-authorizer.md's promise for a flood, with the store's own penalty."""
     fetcher = FakeFetcher(*[test_key.jwks()] * 100)
     clock = FakeClock(1000.0)
     keys = store(parse_jwks(test_key.jwks()), fetcher, clock)
@@ -89,7 +89,7 @@ def test_a_minute_of_forged_kids_costs_at_most_six_fetches(test_key: SigningKey)
 def test_a_rotated_key_is_trusted_ten_seconds_after_a_forged_kid_closed_the_box(
     test_key: SigningKey, rotated_key: SigningKey
 ) -> None:
-    """The README's promise for a rotation during a flood: seconds, not minutes."""
+    """docs/edge-authorizer.md's promise for a rotation during a flood: seconds, not minutes."""
     fetcher = FakeFetcher(test_key.jwks(), both(test_key, rotated_key))
     clock = FakeClock(1000.0)
     keys = store(parse_jwks(test_key.jwks()), fetcher, clock)

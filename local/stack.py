@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import boto3
 from aws_lambda_powertools.utilities.parameters import SecretsProvider
@@ -100,8 +101,24 @@ class StackInfo:
     token_seconds: dict[str, int] = field(default_factory=dict)
 
 
-#: The player the page loads, from the npm package (package.json pins it; `make local` runs
-#: `npm ci`). Served at a fixed path: an allow-list, not a view of node_modules.
+class Servers(NamedTuple):
+    """The four loopback endpoints, bound before anything else exists."""
+
+    cloudfront: BackgroundServer
+    api: BackgroundServer
+    demo: BackgroundServer
+    auth: BackgroundServer
+
+
+@dataclass(frozen=True)
+class LocalAws:
+    """moto's endpoint, and clients of it (fake credentials, the stack's region)."""
+
+    endpoint: str
+    session: boto3.Session = field(default_factory=lambda: boto3.Session(region_name=REGION))
+
+    def client(self, name: str) -> Any:
+        return self.session.client(name, endpoint_url=self.endpoint)  # type: ignore[call-overload]
 
 
 class LocalStack:
@@ -117,6 +134,37 @@ class LocalStack:
     def start(self, started: float | None = None) -> StackInfo:
         """Start everything; ``started`` (a ``time.monotonic()`` reading) times the start-up."""
         started = time.monotonic() if started is None else started
+        aws = self._start_moto()
+        # Bind the four endpoints first: their URLs are part of the configuration.
+        servers = self._bind_servers()
+        pool = create_cognito_pool(
+            aws.client("cognito-idp"), aws.endpoint, app_origins=[servers.demo.url]
+        )
+        # The pool's keys: moto's (its own tokens) and the managed-login stand-in's, made now.
+        login_key = SigningKey()
+        jwks = pool_jwks(pool.issuer, pool.jwks_url)
+        jwks = {"keys": [*jwks["keys"], login_key.public_jwk]}
+        published = self._create_data(aws, pool, servers.demo.url)
+        grant_key = create_grant_key(aws.client("secretsmanager"))
+        edge_config_path = self._write_edge_config(
+            pool,
+            jwks,
+            f"{servers.auth.url}/.well-known/jwks.json",  # serves that set, for the edge's refresh
+            servers.demo.url,
+            aws.client("cognito-idp"),
+            grant_key,
+        )
+        self._serve_cloudfront(servers, aws, edge_config_path)
+        self._serve_api(servers, aws, pool, jwks, grant_key)
+        self._serve_login(servers, aws, pool, login_key, jwks)
+        self._serve_demo(servers, pool)
+        info = self._stack_info(servers, aws, pool, grant_key, edge_config_path, published)
+        info.startup_seconds = round(time.monotonic() - started, 2)
+        self._write_state(info)
+        return info
+
+    def _start_moto(self) -> LocalAws:
+        """moto in server mode on loopback, reached with fake credentials only."""
         use_fake_credentials(REGION)
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's request log
         self._moto = ThreadedMotoServer(
@@ -124,86 +172,117 @@ class LocalStack:
         )
         self._moto.start()
         moto_host, moto_port = self._moto.get_host_and_port()
-        endpoint = f"http://{moto_host}:{moto_port}"
-        session = boto3.Session(region_name=REGION)
+        return LocalAws(f"http://{moto_host}:{moto_port}")
 
-        def client(name: str) -> Any:
-            return session.client(name, endpoint_url=endpoint)  # type: ignore[call-overload]
-
-        # Bind the four endpoints first: their URLs are part of the configuration.
-        cloudfront, api, demo, auth = (
-            BackgroundServer(self.ports.host, port)
-            for port in (self.ports.cloudfront, self.ports.api, self.ports.demo, self.ports.auth)
-        )
-        self._servers = [cloudfront, api, demo, auth]
-
-        pool = create_cognito_pool(client("cognito-idp"), endpoint, app_origins=[demo.url])
-        # The pool's keys: moto's (its own tokens) and the managed-login stand-in's, made now.
-        login_key = SigningKey()
-        jwks = pool_jwks(pool.issuer, pool.jwks_url)
-        jwks = {"keys": [*jwks["keys"], login_key.public_jwk]}
-        jwks_url = f"{auth.url}/.well-known/jwks.json"  # serves that set, for the edge's refresh
-        create_catalog_table(client("dynamodb"), TABLE)
-        create_content_bucket(client("s3"), BUCKET, app_origin=demo.url)
+    def _create_data(
+        self, aws: LocalAws, pool: CognitoPool, app_origin: str
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The catalog table and content bucket, with both sample courses published."""
+        create_catalog_table(aws.client("dynamodb"), TABLE)
+        create_content_bucket(aws.client("s3"), BUCKET, app_origin=app_origin)
         enrolments = Enrolments(
-            client("cognito-idp"), pool.pool_id, course_rule(COURSE_GROUP_PREFIX)
+            aws.client("cognito-idp"), pool.pool_id, course_rule(COURSE_GROUP_PREFIX)
         )
-        content = self._publish_samples(client, SAMPLES, enrolments)
-        other_content = self._publish_samples(client, OTHER_SAMPLES, enrolments)
+        return (
+            self._publish_samples(aws.client, SAMPLES, enrolments),
+            self._publish_samples(aws.client, OTHER_SAMPLES, enrolments),
+        )
 
-        grant_key = create_grant_key(client("secretsmanager"))
-        edge_config_path = self._write_edge_config(
-            pool, jwks, jwks_url, demo.url, client("cognito-idp"), grant_key
-        )
-        cloudfront.serve(
+    def _serve_cloudfront(self, servers: Servers, aws: LocalAws, edge_config_path: Path) -> None:
+        servers.cloudfront.serve(
             LocalCloudFront(
                 edge.start(str(edge_config_path)),  # what Lambda@Edge does at init
-                S3Origin(client("s3"), BUCKET),
-                ResponseHeadersPolicy.from_template([demo.url]),
+                S3Origin(aws.client("s3"), BUCKET),
+                ResponseHeadersPolicy.from_template([servers.demo.url]),
             )
         )
+
+    def _serve_api(
+        self,
+        servers: Servers,
+        aws: LocalAws,
+        pool: CognitoPool,
+        jwks: dict[str, Any],
+        grant_key: LocalGrantKey,
+    ) -> None:
+        """The Content Delivery function's routes, configured as template.yaml configures it."""
         settings = Settings(
             catalog_table=TABLE,
-            content_base_url=cloudfront.url,
-            app_origins=(demo.url,),
+            content_base_url=servers.cloudfront.url,
+            app_origins=(servers.demo.url,),
             access=AccessRule.create([pool.group], COURSE_GROUP_PREFIX),
             grants=GrantSettings(grant_key.secret_arn, GRANT_ISSUER, GRANT_LIFETIME_SECONDS),
         )
         signer = grant_signer(
-            settings.grants, SecretsProvider(boto3_client=client("secretsmanager"))
+            settings.grants, SecretsProvider(boto3_client=aws.client("secretsmanager"))
         )
-        api.serve(
+        servers.api.serve(
             LocalApi(
-                build_app(settings, CatalogStore(client("dynamodb"), TABLE), signer),
+                build_app(settings, CatalogStore(aws.client("dynamodb"), TABLE), signer),
                 CognitoAuthorizer(pool.issuer, jwks),
                 GatewayResponseHeaders.from_template(),
             )
         )
-        auth.serve(
+
+    def _serve_demo(self, servers: Servers, pool: CognitoPool) -> None:
+        scope = resource_properties("UserPoolClient")["AllowedOAuthScopes"]
+        servers.demo.serve(
+            DemoSite(
+                {
+                    "apiUrl": servers.api.url,
+                    "authUrl": servers.auth.url,
+                    "clientId": pool.client_id,
+                    "contentUrl": servers.cloudfront.url,
+                    "scope": " ".join(scope),
+                }
+            )
+        )
+
+    def _bind_servers(self) -> Servers:
+        ports = self.ports
+        servers = Servers(
+            *(
+                BackgroundServer(ports.host, port)
+                for port in (ports.cloudfront, ports.api, ports.demo, ports.auth)
+            )
+        )
+        self._servers = list(servers)
+        return servers
+
+    def _serve_login(
+        self,
+        servers: Servers,
+        aws: LocalAws,
+        pool: CognitoPool,
+        login_key: SigningKey,
+        jwks: dict[str, Any],
+    ) -> None:
+        """The managed-login stand-in, signing with its own key of the pool's key set."""
+        servers.auth.serve(
             ManagedLogin(
-                Directory(client("cognito-idp"), pool.pool_id),
+                Directory(aws.client("cognito-idp"), pool.pool_id),
                 TokenMinter(pool.issuer, login_key, self.lifetimes),
                 jwks,
             )
         )
-        demo.serve(
-            DemoSite(
-                {
-                    "apiUrl": api.url,
-                    "authUrl": auth.url,
-                    "clientId": pool.client_id,
-                    "contentUrl": cloudfront.url,
-                    "scope": " ".join(resource_properties("UserPoolClient")["AllowedOAuthScopes"]),
-                }
-            )
-        )
-        info = StackInfo(
-            cloudfront_url=cloudfront.url,
-            api_url=api.url,
-            demo_url=demo.url,
-            auth_url=auth.url,
-            callback_url=app_url(demo.url),
-            aws_endpoint_url=endpoint,
+
+    def _stack_info(
+        self,
+        servers: Servers,
+        aws: LocalAws,
+        pool: CognitoPool,
+        grant_key: LocalGrantKey,
+        edge_config_path: Path,
+        published: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+    ) -> StackInfo:
+        """What stack.json says; ``published``: the two sample courses' items."""
+        return StackInfo(
+            cloudfront_url=servers.cloudfront.url,
+            api_url=servers.api.url,
+            demo_url=servers.demo.url,
+            auth_url=servers.auth.url,
+            callback_url=app_url(servers.demo.url),
+            aws_endpoint_url=aws.endpoint,
             region=REGION,
             user_pool_id=pool.pool_id,
             client_id=pool.client_id,
@@ -212,9 +291,8 @@ class LocalStack:
             table=TABLE,
             course_id=SAMPLE_COURSE,
             users=[asdict(user) for user in pool.users],
-            content=content,
-            other_content=other_content,
-            startup_seconds=round(time.monotonic() - started, 2),
+            content=published[0],
+            other_content=published[1],
             edge_config_path=str(edge_config_path),
             grant_secret_id=grant_key.secret_arn,
             token_seconds={
@@ -223,11 +301,9 @@ class LocalStack:
                 "refresh": self.lifetimes.refresh_seconds,
             },
         )
-        self._write_state(info)
-        return info
 
     def _publish_samples(
-        self, client: Any, samples: tuple[Draft, ...], enrolments: Enrolments
+        self, client: Callable[[str], Any], samples: tuple[Draft, ...], enrolments: Enrolments
     ) -> list[dict[str, Any]]:
         """Publish each sample with `bin/content add`'s own code (course group included)."""
         publisher = Publisher(

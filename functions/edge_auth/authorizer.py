@@ -2,7 +2,7 @@
 
 This is where the pieces meet: the JWS layer checks the signature with a key of one of the
 configured pools, that pool's claim rules check the payload, its access rule decides from the
-token's groups and the request's course between allow and 403, and the ``TokenCache``
+token's groups (all-access or nothing) between allow and 403, and the ``TokenCache``
 remembers verified tokens (with their groups) until they expire, or until a refresh drops the
 key that verified them.
 
@@ -84,15 +84,15 @@ class Authorizer:
             clock=clock,
         )
 
-    def authorize(self, token: str, course: str | None) -> None:
-        """Return if ``token`` may read ``course`` (None: a path outside ``courses/``); raise a
+    def authorize(self, token: str) -> None:
+        """Return if ``token`` may read any path (its pool's all-access groups); raise a
         ``DeniedError`` subclass otherwise."""
         now = self._clock()
         decision = self._cache.get(token, now)
         if decision is None:
             decision = self._verify(token, now)
             self._cache.put(token, decision, now)
-        if not decision.rule.allows(decision.groups, course):
+        if not decision.rule.allows(decision.groups):
             raise MissingGroupError("token's groups do not grant this path")
 
     def authorize_grant(self, grant: str, uri: str) -> None:

@@ -72,7 +72,7 @@ def _decide(gate: Gate, event: object) -> dict[str, Any]:
             authorizer.authorize_grant(request.grant, request.target)
             outcome = "GrantAllowed"
         else:
-            authorizer.authorize(viewer.bearer_token(request, config.cookie_name), request.course)
+            authorizer.authorize(viewer.bearer_token(request, config.cookie_name))
             outcome = "Allowed"
         answer = viewer.allow(request)
     except DeniedError as exc:

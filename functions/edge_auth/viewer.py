@@ -31,7 +31,6 @@ class ViewerRequest(NamedTuple):
     ``request`` is CloudFront's request object, forwarded on allow; ``problem`` is set (and
     the rest may be empty) when the event is not a viewer request this function understands;
     ``config`` is the event's ``cf.config`` (request and distribution IDs, for the log);
-    ``course`` the course the URI is in (None outside ``courses/``, see ``paths``);
     ``grant`` the content grant a ``/g/`` URI carries and ``target`` the object URI after it.
     """
 
@@ -42,7 +41,6 @@ class ViewerRequest(NamedTuple):
     authorization: tuple[str, ...]
     headers: dict[Any, Any]
     config: dict[str, Any]
-    course: str | None
     grant: str | None
     target: str | None
 
@@ -82,7 +80,7 @@ _NOTHING: dict[str, Any] = {}
 def _malformed(
     problem: str, request: dict[str, Any] | None = None, config: dict[str, Any] | None = None
 ) -> ViewerRequest:
-    return ViewerRequest(request or {}, problem, False, (), {}, config or {}, None, None, None)
+    return ViewerRequest(request or {}, problem, False, (), {}, config or {}, None, None)
 
 
 class _BadHeaderError(Exception):
@@ -140,7 +138,6 @@ def parse(event: object) -> ViewerRequest:
             authorization,
             headers,
             config,
-            path.course,
             path.grant,
             path.uri,
         ),

@@ -1,12 +1,12 @@
 """Custom resource: render the edge config and publish the edge version CloudFront uses.
 
 ``Pools`` lists the user pools whose tokens the edge accepts, each by ``UserPoolId`` with its
-``ClientIds``, ``TokenUse``, ``RequiredGroups`` (the all-access groups), an optional
-``CourseGroupPrefix`` (course groups are the prefix + a course ID) and, for local stand-ins
-only, a ``JwksUrl``. Each pool's issuer is read from Cognito (DescribeUserPool), so the edge trusts
-the pool as deployed, in whichever issuer format it has. ``Grants``, optional, makes the edge
-accept content grants: ``Issuer`` and ``PublicKeys``, each a public JWK as JSON text (what the
-GrantKey resource's ``PublicJwk`` attribute is; a list, so that a rotation can list several).
+``ClientIds``, ``TokenUse``, ``RequiredGroups`` (the all-access groups: the only groups the
+edge reads) and, for local stand-ins only, a ``JwksUrl``. Each pool's issuer is read from
+Cognito (DescribeUserPool), so the edge trusts the pool as deployed, in whichever issuer
+format it has. ``Grants``, optional, makes the edge accept content grants: ``Issuer`` and
+``PublicKeys``, each a public JWK as JSON text (what the GrantKey resource's ``PublicJwk``
+attribute is; a list, so that a rotation can list several).
 
 Create and Update publish a new version (the distribution picks it up from ``Fn::GetAtt
 EdgeConfig.FunctionVersionArn``); Delete does nothing, because replicated Lambda@Edge versions
@@ -60,7 +60,6 @@ def _pool(entry: dict[str, Any], cognito: CognitoIdentityProviderClient) -> Trus
         required_groups=props.string_list(entry, "RequiredGroups"),
         jwks=pool_jwks(issuer, jwks_url),
         jwks_url=jwks_url,
-        course_group_prefix=props.optional_str(entry, "CourseGroupPrefix"),
     )
 
 

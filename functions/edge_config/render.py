@@ -39,8 +39,7 @@ def issuer_of(user_pool: Mapping[str, Any]) -> str:
 
 
 class TrustedPool(NamedTuple):
-    """One pool's entry in the rendered config: ``jwks`` is baked in, ``jwks_url`` optional;
-    without ``course_group_prefix`` the pool has no course groups."""
+    """One pool's entry in the rendered config: ``jwks`` is baked in, ``jwks_url`` optional."""
 
     issuer: str
     client_ids: Sequence[str]
@@ -48,7 +47,6 @@ class TrustedPool(NamedTuple):
     required_groups: Sequence[str]
     jwks: dict[str, Any]
     jwks_url: str | None = None
-    course_group_prefix: str | None = None
 
     def document(self) -> dict[str, Any]:
         entry: dict[str, Any] = {
@@ -60,8 +58,6 @@ class TrustedPool(NamedTuple):
         }
         if self.jwks_url is not None:
             entry["jwks_url"] = self.jwks_url
-        if self.course_group_prefix is not None:
-            entry["course_group_prefix"] = self.course_group_prefix
         return entry
 
 

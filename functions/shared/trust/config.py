@@ -5,17 +5,18 @@ The edge function reads it at start-up (``edge_auth.config``); the deploy-time c
 it, so a configuration the edge would reject fails the deployment instead.
 
 The file names the user pools whose tokens are accepted, each with its own app clients, token
-uses, all-access groups, course-group prefix and keys::
+uses, all-access groups and keys::
 
     {"pools": [{"issuer": "https://issuer-cognito-idp.<region>.amazonaws.com/<pool id>",
                 "client_ids": [...], "token_use": ["id"], "required_groups": [...],
-                "course_group_prefix": "course-", "jwks": {...}, "jwks_url": "..."}, ...],
+                "jwks": {...}, "jwks_url": "..."}, ...],
      "cookie_name": "...", "cors_allowed_origins": [...], "service": "...", ...}
 
 A file in the first format (one pool's keys at the top level, no ``pools``) still loads as
-that one pool. A pool without ``course_group_prefix`` has no course groups: only its
-``required_groups`` read content, as before the key existed. Either issuer format names the
-same pool, and the pool's tokens are accepted under both (see ``pool_issuers``).
+that one pool. Only a pool's ``required_groups`` read content on a token; the
+``course_group_prefix`` of earlier versions is an unknown key now, refused like any other, so
+no configuration can make a course group open anything. Either issuer format names the same
+pool, and the pool's tokens are accepted under both (see ``pool_issuers``).
 
 An optional ``grants`` object makes the edge accept content grants (``shared.grant_layout``)
 in ``/g/<grant>/...`` URIs: ``{"issuer": "<the stack's grant issuer>", "jwks": {...}}``, the
@@ -33,7 +34,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from shared.access import AccessRule, AccessRuleError
+from shared.access import AccessRule
 
 from .errors import ConfigError, InvalidJwksError
 from .keyset import KeySet, parse_jwks
@@ -63,7 +64,7 @@ DEFAULT_METRICS_NAMESPACE = "PrivateContent"
 
 #: One pool's settings, in a ``pools`` entry or (today's format) at the top level.
 _POOL_REQUIRED = frozenset({"issuer", "client_ids", "token_use", "required_groups"})
-_POOL_OPTIONAL = frozenset({"jwks", "jwks_url", "course_group_prefix"})
+_POOL_OPTIONAL = frozenset({"jwks", "jwks_url"})
 _EDGE_OPTIONAL = frozenset(
     {"cookie_name", "cors_allowed_origins", "service", "metrics_namespace", "log_level", "grants"}
 )
@@ -187,15 +188,7 @@ def _pool(raw: object) -> PoolConfig:
         keys = parse_jwks(raw["jwks"]) if raw.get("jwks") is not None else {}
     except InvalidJwksError as exc:
         raise ConfigError(f"jwks: {exc}") from exc
-    prefix = raw.get("course_group_prefix")
-    if prefix is not None and not isinstance(prefix, str):
-        raise ConfigError("course_group_prefix must be a string")
-    try:
-        access = AccessRule.create(
-            _string_set(raw, "required_groups", allow_empty=True), course_group_prefix=prefix
-        )
-    except AccessRuleError as exc:
-        raise ConfigError(str(exc)) from exc
+    access = AccessRule.create(_string_set(raw, "required_groups", allow_empty=True))
     return PoolConfig(
         user_pool_id=issuer.rsplit("/", 1)[1],
         issuers=issuers,

@@ -245,24 +245,6 @@ def test_an_update_publishes_again_with_the_new_settings(
     assert published["Configuration"]["CodeSha256"] == code_sha256(package)
 
 
-def test_a_pool_s_course_group_prefix_reaches_the_published_config(
-    cognito_pool: CognitoPool, edge_function: dict[str, Any], edge_package: bytes
-) -> None:
-    props = properties(
-        cognito_pool,
-        edge_function["version_arn"],
-        Pools=[pool_properties(cognito_pool, CourseGroupPrefix="course-")],
-    )
-    publish(edge_function, edge_package, request("Create", props))
-    published = edge_function["client"].get_function(
-        FunctionName=edge_function["name"], Qualifier="2"
-    )
-    config = expected_config(cognito_pool)
-    config["pools"][0]["course_group_prefix"] = "course-"
-    package = with_config(edge_package, config_bytes(config))
-    assert published["Configuration"]["CodeSha256"] == code_sha256(package)
-
-
 def test_delete_does_nothing(
     cognito_pool: CognitoPool, edge_function: dict[str, Any], edge_package: bytes
 ) -> None:

@@ -40,7 +40,7 @@ def clock() -> FakeClock:
 def gate(
     make_gate: GateFactory, test_key: SigningKey, grant_key: SigningKey, clock: FakeClock
 ) -> edge.Gate:
-    config = edge_config(test_key, course_group_prefix="course-", grants=grants_config(grant_key))
+    config = edge_config(test_key, grants=grants_config(grant_key))
     return make_gate(config, clock=clock)
 
 
@@ -280,7 +280,7 @@ def test_a_granted_uri_is_judged_by_its_grant_not_by_an_authorization_header(
 def test_an_edge_without_grant_keys_refuses_every_granted_uri(
     make_gate: GateFactory, load_event: LoadEvent, test_key: SigningKey, grant_key: SigningKey
 ) -> None:
-    gate = make_gate(edge_config(test_key, course_group_prefix="course-"), clock=FakeClock(NOW))
+    gate = make_gate(edge_config(test_key), clock=FakeClock(NOW))
     assert status(fetch(gate, load_event, grant(grant_key))) == 401
 
 

@@ -660,7 +660,7 @@ def test_an_unexpected_error_is_a_401_logged_without_the_token(
     token = test_key.sign(cognito_claims())
 
     class BrokenAuthorizer:
-        def authorize(self, token: str, course: str | None) -> None:
+        def authorize(self, token: str) -> None:
             raise ValueError(f"bug while reading {token}")
 
     broken = gate._replace(authorizer=BrokenAuthorizer())  # type: ignore[arg-type]

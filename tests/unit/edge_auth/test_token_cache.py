@@ -8,7 +8,7 @@ from shared.trust.rs256 import RsaPublicKey
 
 KEY = RsaPublicKey(n=(1 << 2047) + 1, e=65537, size=256)
 OTHER_KEY = RsaPublicKey(n=(1 << 2047) + 3, e=65537, size=256)
-RULE = AccessRule.create({"students"}, "course-")
+RULE = AccessRule.create({"students"})
 MEMBER = frozenset({"students"})
 NO_GROUPS: frozenset[str] = frozenset()
 

@@ -54,25 +54,6 @@ def test_the_rendered_config_is_one_the_edge_accepts(test_key: SigningKey) -> No
     assert settings.cors_allowed_origins == frozenset({"https://learn.example.com"})
 
 
-def test_a_pool_s_course_group_prefix_is_rendered_into_its_access_rule(
-    test_key: SigningKey,
-) -> None:
-    config = rendered(test_key, course_group_prefix="course-")
-    assert config["pools"][0]["course_group_prefix"] == "course-"
-    assert parse_config(config).pools[0].access.course_group("aws-101") == "course-aws-101"
-
-
-def test_a_pool_without_a_course_group_prefix_is_rendered_without_the_key(
-    test_key: SigningKey,
-) -> None:
-    assert "course_group_prefix" not in rendered(test_key)["pools"][0]
-
-
-def test_a_prefix_the_edge_would_refuse_fails_the_rendering(test_key: SigningKey) -> None:
-    with pytest.raises(ConfigError, match="course_group_prefix"):
-        rendered(test_key, course_group_prefix="course,")
-
-
 def test_several_pools_render_into_one_config(
     test_key: SigningKey, rotated_key: SigningKey
 ) -> None:

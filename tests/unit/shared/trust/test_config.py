@@ -263,41 +263,18 @@ def test_a_jwks_url_with_userinfo_a_query_or_no_host_is_refused(
         config.parse_config(config_dict)
 
 
-def test_a_pool_s_course_group_prefix_makes_its_access_rule(config_dict: dict[str, Any]) -> None:
-    [pool] = config.parse_config({**config_dict, "course_group_prefix": "course-"}).pools
-    assert pool.access.course_group("aws-101") == "course-aws-101"
+def test_a_pool_s_access_rule_is_its_required_groups(config_dict: dict[str, Any]) -> None:
+    [pool] = config.parse_config(config_dict).pools
     assert pool.access.all_access_groups == frozenset({"students"})
 
 
-def test_a_pool_without_course_group_prefix_has_no_course_groups(
-    config_dict: dict[str, Any],
-) -> None:
-    [pool] = config.parse_config(config_dict).pools
-    assert pool.access.course_group_prefix is None
-
-
-def test_each_pool_has_its_own_course_group_prefix(config_dict: dict[str, Any]) -> None:
-    learners = pool_entry(config_dict, course_group_prefix="course-")
-    staff = pool_entry(config_dict, issuer=STAFF_ISSUER, required_groups=["staff"])
-    pools = config.parse_config({"pools": [learners, staff]}).pools
-    assert [pool.access.course_group_prefix for pool in pools] == ["course-", None]
-
-
-@pytest.mark.parametrize("prefix", ["", 7, ["course-"], "course,", "course ", "c" * 65])
-def test_a_bad_course_group_prefix_is_a_config_error(
+@pytest.mark.parametrize("prefix", ["course-", "", None])
+def test_a_course_group_prefix_is_an_unknown_key_now(
     config_dict: dict[str, Any], prefix: Any
 ) -> None:
+    """Course groups open nothing at the edge: no configuration may say otherwise."""
     with pytest.raises(ConfigError, match="course_group_prefix"):
         config.parse_config({**config_dict, "course_group_prefix": prefix})
-
-
-def test_an_all_access_group_that_is_a_course_group_is_a_config_error(
-    config_dict: dict[str, Any],
-) -> None:
-    with pytest.raises(ConfigError, match="course-staff"):
-        config.parse_config(
-            {**config_dict, "required_groups": ["course-staff"], "course_group_prefix": "course-"}
-        )
 
 
 def test_grants_name_their_issuer_and_keys(config_dict: dict[str, Any]) -> None:

@@ -11,9 +11,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_s3 import S3Client
 
 
-def create_catalog_table(dynamodb: DynamoDBClient, name: str) -> str:
-    """The catalog table with the template's key schema, index and billing mode."""
-    template = resource_properties("CatalogTable")
+def create_table(dynamodb: DynamoDBClient, resource: str, name: str) -> str:
+    """Table ``name`` with the key schema, indexes and billing mode of template.yaml's
+    ``resource`` (CatalogTable, EnrolmentTable)."""
+    template = resource_properties(resource)
     dynamodb.create_table(
         TableName=name,
         BillingMode=template["BillingMode"],
@@ -22,6 +23,14 @@ def create_catalog_table(dynamodb: DynamoDBClient, name: str) -> str:
         GlobalSecondaryIndexes=template["GlobalSecondaryIndexes"],
     )
     return name
+
+
+def create_catalog_table(dynamodb: DynamoDBClient, name: str) -> str:
+    return create_table(dynamodb, "CatalogTable", name)
+
+
+def create_enrolment_table(dynamodb: DynamoDBClient, name: str) -> str:
+    return create_table(dynamodb, "EnrolmentTable", name)
 
 
 def create_content_bucket(s3: S3Client, name: str, app_origin: str) -> str:

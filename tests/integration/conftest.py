@@ -13,7 +13,9 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from local.cognito import CognitoPool, create_cognito_pool
+from local.resources import create_enrolment_table
 from local.template import resource_properties
+from shared.enrolments.store import EnrolmentStore
 from tools.stack import StackResources, resolve, use_fake_credentials
 
 REGION = "us-east-1"
@@ -93,26 +95,20 @@ def deployed(aws: dict[str, Any]) -> Iterator[Stack]:
     pool_id = aws["cognito-idp"].create_user_pool(PoolName=name, UsernameAttributes=["email"])[
         "UserPool"
     ]["Id"]
-    table = resource_properties("CatalogTable")
+    shape = ("BillingMode", "AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes")
+    tables = {
+        name: {
+            "Type": "AWS::DynamoDB::Table",
+            "Properties": {k: resource_properties(name)[k] for k in shape},
+        }
+        for name in ("CatalogTable", "EnrolmentTable")
+    }
     template = {
-        "Resources": {
-            "ContentBucket": {"Type": "AWS::S3::Bucket"},
-            "CatalogTable": {
-                "Type": "AWS::DynamoDB::Table",
-                "Properties": {
-                    k: table[k]
-                    for k in (
-                        "BillingMode",
-                        "AttributeDefinitions",
-                        "KeySchema",
-                        "GlobalSecondaryIndexes",
-                    )
-                },
-            },
-        },
+        "Resources": {"ContentBucket": {"Type": "AWS::S3::Bucket"}, **tables},
         "Outputs": {
             "ContentBucketName": {"Value": {"Ref": "ContentBucket"}},
             "CatalogTableName": {"Value": {"Ref": "CatalogTable"}},
+            "EnrolmentTableName": {"Value": {"Ref": "EnrolmentTable"}},
             "DistributionId": {"Value": distribution["Id"]},
             "ContentBaseUrl": {"Value": f"https://{distribution['DomainName']}"},
             "UserPoolId": {"Value": pool_id},
@@ -132,3 +128,11 @@ def deployed(aws: dict[str, Any]) -> Iterator[Stack]:
 @pytest.fixture
 def stack(deployed: Stack) -> StackResources:
     return deployed.resources
+
+
+@pytest.fixture
+def enrolment_store(session: boto3.Session, moto_url: str) -> EnrolmentStore:
+    """A fresh enrolment table in moto, shaped as template.yaml's EnrolmentTable."""
+    dynamodb = session.client("dynamodb", endpoint_url=moto_url)
+    name = create_enrolment_table(dynamodb, f"enrolments-{uuid.uuid4().hex[:8]}")
+    return EnrolmentStore(dynamodb, name, sleep=lambda _: None)

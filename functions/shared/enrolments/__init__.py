@@ -1,0 +1,1 @@
+"""Enrolments: who may read which course, and the course records they point at (DynamoDB)."""

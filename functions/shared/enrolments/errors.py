@@ -1,0 +1,23 @@
+"""What can be wrong with an enrolment or a course record, by where it came from.
+
+A value given to the store that breaks a rule is the catalog's ``InvalidValueError`` (the APIs
+answer 400, ``bin/content`` exits 2), so that every refused input is one kind of error.
+"""
+
+from __future__ import annotations
+
+
+class EnrolmentError(Exception):
+    """Base of the enrolment store's own errors."""
+
+
+class UnknownCourseError(EnrolmentError):
+    """No course record has that ID: an enrolment into it is refused (404, exit 2)."""
+
+
+class BrokenRecordError(EnrolmentError):
+    """A stored record breaks the model (written by hand, say): it never opens anything."""
+
+
+class ThrottledError(EnrolmentError):
+    """DynamoDB left writes unprocessed after every retry: run the same command again."""

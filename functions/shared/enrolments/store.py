@@ -1,0 +1,356 @@
+"""Enrolments and course records in one DynamoDB table.
+
+Keys (``pk``, ``sk``): an enrolment is ``learner#<sub>`` / ``course#<course id>``, so a
+learner's enrolments are one partition, read with one strongly consistent Query; a course
+record is ``courses`` / ``course#<course id>``, so every course is one partition too. The
+``byCourse`` index (``courseId``, ``learner``) lists a course's learners; only enrolments carry
+``learner``, so course records stay out of it (an index is read eventually consistent only).
+
+Decisions read with ``ConsistentRead``: an unenrolment is seen by the next call. Pages follow
+DynamoDB's: ``next`` names where the page ended (opaque to callers, checked when it comes
+back) and is None on the last page.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from shared.access import ID_PATTERN
+from shared.aws_errors import error_code
+from shared.b64 import b64url_decode, b64url_encode
+from shared.catalog.errors import InvalidValueError
+
+from .errors import BrokenRecordError, UnknownCourseError
+from .model import LEARNER_PATTERN, Course, Enrolment
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+COURSE_INDEX = "byCourse"
+COURSES_PARTITION = "courses"
+#: ``limit`` of every paginated answer: 1-100, 50 when not given.
+MAX_PAGE = 100
+DEFAULT_PAGE = 50
+#: DynamoDB's own limits: BatchWriteItem takes 25 requests, BatchGetItem 100 keys.
+WRITE_BATCH = 25
+READ_BATCH = 100
+#: How often an unprocessed part of a batch (throttling) is tried again, with backoff.
+BATCH_ATTEMPTS = 8
+
+_serialize = TypeSerializer().serialize
+_deserialize = TypeDeserializer().deserialize
+T = TypeVar("T")
+
+
+def enrolment_key(learner: str, course_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"learner#{learner}"}, "sk": {"S": f"course#{course_id}"}}
+
+
+def course_key(course_id: str) -> dict[str, Any]:
+    return {"pk": {"S": COURSES_PARTITION}, "sk": {"S": f"course#{course_id}"}}
+
+
+def _attributes(key: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    return key | {name: _serialize(value) for name, value in values.items()}
+
+
+def _plain(raw: dict[str, Any]) -> dict[str, Any]:
+    return {name: _deserialize(value) for name, value in raw.items()}
+
+
+def page_limit(value: str | None) -> int:
+    """The ``limit`` query parameter: 1-100, default 50."""
+    if value is None:
+        return DEFAULT_PAGE
+    if not value.isdigit() or not 1 <= int(value) <= MAX_PAGE:
+        raise InvalidValueError(f"limit must be a whole number from 1 to {MAX_PAGE}")
+    return int(value)
+
+
+def encode_cursor(last: str) -> str:
+    return b64url_encode(json.dumps({"after": last}, separators=(",", ":")).encode())
+
+
+def decode_cursor(cursor: str, pattern: Any) -> str:
+    """Where the previous page ended; ``InvalidValueError`` unless it is one of ours."""
+    try:
+        after = json.loads(b64url_decode(cursor))["after"]
+    except (ValueError, KeyError, TypeError):
+        after = None
+    if not isinstance(after, str) or not pattern.fullmatch(after):
+        raise InvalidValueError("invalid next: pass the value of the previous page's next")
+    return after
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    next: str | None = None
+    #: Records left out because they break the model (logged by the caller).
+    broken: list[BrokenRecordError] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One item of a batch: what was asked and how it went (HTTP-like ``status``)."""
+
+    op: str
+    course_id: str
+    learner: str
+    status: int
+    message: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        answer: dict[str, Any] = {
+            "op": self.op,
+            "courseId": self.course_id,
+            "learner": self.learner,
+            "status": self.status,
+        }
+        if self.message is not None:
+            answer["message"] = self.message
+        return answer
+
+
+class EnrolmentStore:
+    """The enrolment table, through the DynamoDB client API."""
+
+    def __init__(
+        self,
+        dynamodb: DynamoDBClient,
+        table: str,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.dynamodb = dynamodb
+        self.table = table
+        self._sleep = sleep
+
+    # ------------------------------------------------------------------ reads --
+    def enrolment(self, learner: str, course_id: str) -> Enrolment | None:
+        """The enrolment, read strongly consistent; ``BrokenRecordError`` when off-model."""
+        raw = self.dynamodb.get_item(
+            TableName=self.table, Key=enrolment_key(learner, course_id), ConsistentRead=True
+        ).get("Item")
+        return None if raw is None else Enrolment.from_dynamo(_plain(dict(raw)))
+
+    def course(self, course_id: str) -> Course | None:
+        raw = self.dynamodb.get_item(
+            TableName=self.table, Key=course_key(course_id), ConsistentRead=True
+        ).get("Item")
+        return None if raw is None else Course.from_dynamo(_plain(dict(raw)))
+
+    def courses(self, course_ids: Iterable[str]) -> dict[str, Course]:
+        """The course records among ``course_ids`` (strongly consistent), by ID; broken ones
+        are left out."""
+        wanted = sorted(set(course_ids))
+        found: dict[str, Course] = {}
+        for start in range(0, len(wanted), READ_BATCH):
+            keys = [course_key(c) for c in wanted[start : start + READ_BATCH]]
+            for raw in self._batch_get(keys):
+                try:
+                    course = Course.from_dynamo(_plain(raw))
+                except BrokenRecordError:
+                    continue
+                found[course.course_id] = course
+        return found
+
+    def learner_page(self, learner: str, limit: int, cursor: str | None) -> Page[Enrolment]:
+        """A learner's enrolments by course ID, strongly consistent."""
+        start = None
+        if cursor is not None:
+            start = enrolment_key(learner, decode_cursor(cursor, ID_PATTERN))
+        raw, last = self._query(
+            {
+                "KeyConditionExpression": "pk = :pk",
+                "ExpressionAttributeValues": {":pk": {"S": f"learner#{learner}"}},
+                "ConsistentRead": True,
+            },
+            limit,
+            start,
+        )
+        return _page(raw, Enrolment.from_dynamo, None if last is None else _course_of(last))
+
+    def course_page(self, course_id: str, limit: int, cursor: str | None) -> Page[Enrolment]:
+        """A course's enrolments by learner, from the index (eventually consistent)."""
+        start = None
+        if cursor is not None:
+            learner = decode_cursor(cursor, LEARNER_PATTERN)
+            start = enrolment_key(learner, course_id) | {
+                "courseId": {"S": course_id},
+                "learner": {"S": learner},
+            }
+        raw, last = self._query(
+            {
+                "IndexName": COURSE_INDEX,
+                "KeyConditionExpression": "courseId = :course",
+                "ExpressionAttributeValues": {":course": {"S": course_id}},
+            },
+            limit,
+            start,
+        )
+        return _page(raw, Enrolment.from_dynamo, None if last is None else last["learner"]["S"])
+
+    def course_list_page(self, limit: int, cursor: str | None) -> Page[Course]:
+        """Every course record by ID, strongly consistent."""
+        start = None if cursor is None else course_key(decode_cursor(cursor, ID_PATTERN))
+        raw, last = self._query(
+            {
+                "KeyConditionExpression": "pk = :pk",
+                "ExpressionAttributeValues": {":pk": {"S": COURSES_PARTITION}},
+                "ConsistentRead": True,
+            },
+            limit,
+            start,
+        )
+        return _page(raw, Course.from_dynamo, None if last is None else _course_of(last))
+
+    # ----------------------------------------------------------------- writes --
+    def put_course(self, course: Course) -> None:
+        """Create or replace a course record."""
+        self.dynamodb.put_item(
+            TableName=self.table, Item=_attributes(course_key(course.course_id), course.to_dynamo())
+        )
+
+    def put_course_if_absent(self, course: Course) -> bool:
+        """Create a course record unless one exists; True if this call created it."""
+        return self._put_if_absent(_attributes(course_key(course.course_id), course.to_dynamo()))
+
+    def put_if_absent(self, enrolment: Enrolment) -> bool:
+        """Create an enrolment unless the learner has one in the course already (whatever its
+        window); True if this call created it. The caller has checked the course exists."""
+        return self._put_if_absent(self._item(enrolment))
+
+    def put(self, enrolment: Enrolment) -> None:
+        """Create or replace an enrolment; ``UnknownCourseError`` without a course record."""
+        if self.course(enrolment.course_id) is None:
+            raise UnknownCourseError(f"no course {enrolment.course_id}")
+        self.dynamodb.put_item(TableName=self.table, Item=self._item(enrolment))
+
+    def delete(self, learner: str, course_id: str) -> bool:
+        """Delete the enrolment; False when there was none (nothing to do is no error)."""
+        answer = self.dynamodb.delete_item(
+            TableName=self.table, Key=enrolment_key(learner, course_id), ReturnValues="ALL_OLD"
+        )
+        return "Attributes" in answer
+
+    def apply(self, puts: Sequence[Enrolment], deletes: Sequence[tuple[str, str]]) -> list[Outcome]:
+        """Puts (each into a course that has a record) and deletes (learner, course) in
+        batches; one outcome per item, in order: puts, then deletes. An item whose key came
+        before in the same call is refused (DynamoDB refuses a batch that names a key twice)."""
+        known = self.courses(e.course_id for e in puts)
+        outcomes: list[Outcome | None] = []
+        writes: list[tuple[int, dict[str, Any]]] = []
+        seen: set[tuple[str, str]] = set()
+        asked: list[tuple[str, str, str, Enrolment | None]]
+        asked = [("put", e.learner, e.course_id, e) for e in puts]
+        asked += [("delete", learner, course, None) for learner, course in deletes]
+        for op, learner, course, enrolment in asked:
+            if (learner, course) in seen:
+                outcomes.append(Outcome(op, course, learner, 400, "appears twice in the batch"))
+                continue
+            seen.add((learner, course))
+            if enrolment is None:
+                request = {"DeleteRequest": {"Key": enrolment_key(learner, course)}}
+            elif course not in known:
+                outcomes.append(Outcome(op, course, learner, 404, f"no course {course}"))
+                continue
+            else:
+                request = {"PutRequest": {"Item": self._item(enrolment)}}
+            writes.append((len(outcomes), request))
+            outcomes.append(None)
+        failed = self._batch_write([request for _, request in writes])
+        for position, (index, _) in enumerate(writes):
+            op, learner, course, _ = asked[index]
+            outcomes[index] = (
+                Outcome(op, course, learner, 503, "throttled: send this item again")
+                if position in failed
+                else Outcome(op, course, learner, 200 if op == "put" else 204)
+            )
+        return [outcome for outcome in outcomes if outcome is not None]
+
+    # --------------------------------------------------------------- plumbing --
+    def _put_if_absent(self, item: dict[str, Any]) -> bool:
+        try:
+            self.dynamodb.put_item(
+                TableName=self.table, Item=item, ConditionExpression="attribute_not_exists(pk)"
+            )
+        except ClientError as exc:
+            if error_code(exc) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def _item(self, enrolment: Enrolment) -> dict[str, Any]:
+        key = enrolment_key(enrolment.learner, enrolment.course_id)
+        return _attributes(key, enrolment.to_dynamo())
+
+    def _query(
+        self, query: dict[str, Any], limit: int, start: dict[str, Any] | None
+    ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        """One page: up to ``limit`` items, and the key to go on from (None: the end)."""
+        request: dict[str, Any] = {"TableName": self.table, "Limit": limit, **query}
+        if start is not None:
+            request["ExclusiveStartKey"] = start
+        answer = self.dynamodb.query(**request)
+        items = [dict(raw) for raw in answer.get("Items", [])]
+        last = answer.get("LastEvaluatedKey")
+        return items, None if last is None else dict(last)
+
+    def _batch_get(self, keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        pending: dict[str, Any] = {self.table: {"Keys": keys, "ConsistentRead": True}}
+        for attempt in range(BATCH_ATTEMPTS):
+            answer = self.dynamodb.batch_get_item(RequestItems=pending)
+            found += [dict(raw) for raw in answer.get("Responses", {}).get(self.table, [])]
+            pending = dict(answer.get("UnprocessedKeys") or {})
+            if not pending:
+                return found
+            self._backoff(attempt)
+        raise RuntimeError("DynamoDB left keys unprocessed after every retry")
+
+    def _batch_write(self, requests: list[dict[str, Any]]) -> set[int]:
+        """Write in batches of 25, retrying what DynamoDB leaves unprocessed; the positions of
+        the requests still unwritten after every retry."""
+        failed: set[int] = set()
+        for start in range(0, len(requests), WRITE_BATCH):
+            chunk = requests[start : start + WRITE_BATCH]
+            left = self._write_chunk(chunk)
+            failed |= {start + chunk.index(request) for request in left}
+        return failed
+
+    def _write_chunk(self, chunk: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        pending = chunk
+        for attempt in range(BATCH_ATTEMPTS):
+            answer = self.dynamodb.batch_write_item(RequestItems={self.table: pending})  # type: ignore[dict-item]
+            pending = list((answer.get("UnprocessedItems") or {}).get(self.table, []))  # type: ignore[arg-type]
+            if not pending:
+                return []
+            self._backoff(attempt)
+        return pending
+
+    def _backoff(self, attempt: int) -> None:
+        self._sleep(min(0.05 * 2**attempt, 2.0))
+
+
+def _course_of(key: dict[str, Any]) -> str:
+    return str(key["sk"]["S"]).removeprefix("course#")
+
+
+def _page(
+    raw: list[dict[str, Any]], parse: Callable[[dict[str, Any]], T], last: str | None
+) -> Page[T]:
+    items: list[T] = []
+    broken: list[BrokenRecordError] = []
+    for record in raw:
+        try:
+            items.append(parse(_plain(record)))
+        except BrokenRecordError as exc:
+            broken.append(exc)
+    return Page(items, None if last is None else encode_cursor(last), broken)

@@ -11,8 +11,10 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConf
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 
 from shared.catalog.store import Catalog
+from shared.enrolments.store import EnrolmentStore
 
 from .answers import VARY, error_answers
+from .entitlements import Entitlements
 from .errors import SettingsError
 from .grants import GrantSigner
 from .routes import ContentRoutes
@@ -29,11 +31,13 @@ def _vary_on_origin(app: APIGatewayRestResolver, next_middleware: NextMiddleware
 def build_app(
     settings: Settings,
     catalog: Catalog,
+    enrolments: EnrolmentStore,
     signer: GrantSigner | None = None,
     clock: Callable[[], float] = time.time,
 ) -> APIGatewayRestResolver:
-    """The API over ``catalog``; with ``signer`` (required when ``settings.grants`` is set),
-    each answer carries one grant for the caller and the answer's course."""
+    """The API over ``catalog`` and ``enrolments``; with ``signer`` (required when
+    ``settings.grants`` is set), each answer carries one grant for the caller and the answer's
+    course."""
     if (signer is None) != (settings.grants is None):
         raise SettingsError("grants are on exactly when a grant signer is given")
     first, *others = settings.app_origins
@@ -45,6 +49,7 @@ def build_app(
     )
     app = APIGatewayRestResolver(cors=cors)
     app.use(middlewares=[_vary_on_origin])
-    app.include_router(ContentRoutes(settings, catalog, signer, clock).router)
+    entitlements = Entitlements(settings.access, enrolments)
+    app.include_router(ContentRoutes(settings, catalog, entitlements, signer, clock).router)
     app.include_router(error_answers())
     return app

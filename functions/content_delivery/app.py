@@ -17,6 +17,7 @@ from aws_lambda_powertools.utilities.parameters import SecretsProvider
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.catalog.store import CatalogStore
+from shared.enrolments.store import EnrolmentStore
 
 from .api import build_app
 from .errors import SettingsError
@@ -31,8 +32,13 @@ def _app_from_environment() -> APIGatewayRestResolver | None:
     except SettingsError as exc:
         logger.error("invalid configuration, answering 500", extra={"detail": str(exc)})
         return None
-    catalog = CatalogStore(boto3.client("dynamodb"), settings.catalog_table)
-    return build_app(settings, catalog, grant_signer(settings.grants, SecretsProvider()))
+    dynamodb = boto3.client("dynamodb")
+    return build_app(
+        settings,
+        CatalogStore(dynamodb, settings.catalog_table),
+        EnrolmentStore(dynamodb, settings.enrolment_table),
+        grant_signer(settings.grants, SecretsProvider()),
+    )
 
 
 def _unavailable(event: dict[str, Any]) -> dict[str, Any]:

@@ -60,18 +60,20 @@ class GrantSigner:
             self._parsed = (secret, parse_grant_key(secret))
         return self._parsed[1]
 
-    def mint(self, sub: str, prefix: str, now: float) -> str:
-        """A grant that lets ``sub`` read every object under ``prefix`` from ``now`` on."""
+    def mint(self, sub: str, prefix: str, now: float, until: int | None = None) -> str:
+        """A grant that lets ``sub`` read every object under ``prefix`` from ``now`` on, for
+        the grant lifetime or until ``until`` (epoch seconds), whichever ends first."""
         key = self._key()
         header = {"alg": "RS256", "kid": key.kid, "typ": "JWT"}
         issued = int(now)
+        expires = issued + self._lifetime if until is None else min(issued + self._lifetime, until)
         claims = {
             "iss": self._issuer,
             "token_use": TOKEN_USE,
             "sub": sub,
             "prefix": prefix,
             "iat": issued,
-            "exp": issued + self._lifetime,
+            "exp": expires,
         }
         signing_input = ".".join(
             b64url_encode(json.dumps(part, separators=(",", ":")).encode())

@@ -3,44 +3,31 @@
 API Gateway's Cognito authorizer verifies the caller's ID token, but the routes do not rely on
 it being there: a request without the authorizer's claims (a route left without the
 authorizer, a test invoke) is refused with 401 before the catalog is read. Every answer
-follows the access rule the edge applies (``shared.access``, from the token's
-``cognito:groups``): a course the caller may not read is a 403, and ``GET /courses`` lists only
-the courses the caller may read. The routes log who asked (the ``sub`` claim), never the
-token. A broken catalog item is never turned into a URL: logged, counted and left out.
+follows ``entitlements``: the all-access group reads every course, anyone else a course while
+their enrolment in it is valid (read fresh on every call); a course the caller may not read is
+a 403, and ``GET /courses`` lists only the courses the caller may read, page by page. The
+routes log who asked (the ``sub`` claim), never the token. A broken catalog item is never
+turned into a URL: logged, counted and left out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from aws_lambda_powertools.metrics import MetricUnit
 
 from shared.catalog.model import ContentItem, validate_id
 from shared.catalog.store import Catalog
+from shared.enrolments.store import page_limit
 
 from .answers import report_broken
-from .errors import ContentNotFoundError, ForbiddenError, UnauthenticatedError
+from .entitlements import Caller, Entitlements, token_groups
+from .errors import ContentNotFoundError, UnauthenticatedError
 from .grants import GrantSigner, course_prefix, granted_url
 from .observability import logger, metrics, tracer
 from .settings import Settings
-
-
-class Caller(NamedTuple):
-    """Who asked: the ``sub`` claim and the groups of the token."""
-
-    sub: str
-    groups: frozenset[str]
-
-
-def token_groups(claims: dict[str, Any]) -> frozenset[str]:
-    """``cognito:groups`` as API Gateway's Cognito authorizer passes it: one string, the
-    token's groups joined with commas. Anything else is no groups."""
-    value = claims.get("cognito:groups")
-    if not isinstance(value, str):
-        return frozenset()
-    return frozenset(group for group in value.split(",") if group)
 
 
 def describe(item: ContentItem, settings: Settings, grant: str | None) -> dict[str, Any]:
@@ -72,11 +59,13 @@ class ContentRoutes:
         self,
         settings: Settings,
         catalog: Catalog,
+        entitlements: Entitlements,
         signer: GrantSigner | None,
         clock: Callable[[], float],
     ) -> None:
         self.settings = settings
         self.catalog = catalog
+        self.entitlements = entitlements
         self.signer = signer
         self.clock = clock
         self.router = APIGatewayRouter()  # type: ignore[no-untyped-call]
@@ -92,47 +81,47 @@ class ContentRoutes:
             raise UnauthenticatedError("the request carries no authorizer claims")
         return Caller(sub, token_groups(claims))
 
-    def require_access(self, who: Caller, course_id: str) -> None:
-        if not self.settings.access.allows(who.groups, course_id):
-            raise ForbiddenError(f"{who.sub} may not read course {course_id}")
-
-    def grant_for(self, who: Caller, course_id: str) -> str | None:
-        """One grant per answer, naming the learner by ``sub`` only (see docs/grants.md)."""
+    def grant_for(self, who: Caller, course_id: str, now: float, until: int | None) -> str | None:
+        """One grant per answer, naming the learner by ``sub`` only (see docs/grants.md), and
+        ending at ``until`` if that comes before the grant lifetime does."""
         if self.signer is None:
             return None
-        return self.signer.mint(who.sub, course_prefix(course_id), self.clock())
+        return self.signer.mint(who.sub, course_prefix(course_id), now, until)
 
     @tracer.capture_method
     def get_content(self, content_id: str) -> dict[str, Any]:
-        who = self.caller()
+        who, now = self.caller(), self.clock()
         validate_id(content_id, "content ID")
         item = self.catalog.get(content_id)
         if item is None:
             raise ContentNotFoundError("content not found")
-        self.require_access(who, item.course_id)
+        until = self.entitlements.until(who, item.course_id, now)
         logger.info("content served", extra={"sub": who.sub, "content_id": content_id})
         metrics.add_metric(name="ContentServed", unit=MetricUnit.Count, value=1)
-        return describe(item, self.settings, self.grant_for(who, item.course_id))
+        return describe(item, self.settings, self.grant_for(who, item.course_id, now, until))
 
     @tracer.capture_method
     def list_course(self, course_id: str) -> dict[str, Any]:
-        who = self.caller()
+        who, now = self.caller(), self.clock()
         validate_id(course_id, "course ID")
-        self.require_access(who, course_id)  # before the catalog says whether the course exists
+        # Before the catalog says whether the course exists.
+        until = self.entitlements.until(who, course_id, now)
         listing = self.catalog.list_course(course_id)
         report_broken(listing.broken)
         if not listing.items:
             raise ContentNotFoundError("course not found")
         logger.info("course listed", extra={"sub": who.sub, "course_id": course_id})
         metrics.add_metric(name="CourseListed", unit=MetricUnit.Count, value=1)
-        grant = self.grant_for(who, course_id)
+        grant = self.grant_for(who, course_id, now, until)
         items = [describe(item, self.settings, grant) for item in listing.items]
         return {"courseId": course_id, "items": items}
 
     @tracer.capture_method
     def list_courses(self) -> dict[str, Any]:
-        who = self.caller()
-        readable = self.settings.access.readable_courses(who.groups, self.catalog.course_ids())
-        courses = self.catalog.list_courses(readable)
-        logger.info("courses listed", extra={"sub": who.sub, "courses": len(courses)})
-        return {"courses": [{"courseId": c.course_id, "items": c.items} for c in courses]}
+        who, now = self.caller(), self.clock()
+        query = self.router.current_event
+        limit = page_limit(query.get_query_string_value("limit"))
+        cursor = query.get_query_string_value("next")
+        answer = self.entitlements.courses(who, limit, cursor, now)
+        logger.info("courses listed", extra={"sub": who.sub, "courses": len(answer["courses"])})
+        return answer

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from shared.access import AccessRule, AccessRuleError
+from shared.access import AccessRule
 from shared.grant_layout import MAX_LIFETIME_SECONDS
 
 from .errors import SettingsError
@@ -32,8 +32,10 @@ class Settings:
     content_base_url: str
     #: The web app's origins: CORS answers name the request's Origin only if it is one of them.
     app_origins: tuple[str, ...]
-    #: Who reads which course: the edge's rule, from ALL_ACCESS_GROUPS and COURSE_GROUP_PREFIX.
+    #: Who reads every course on their token: the edge's rule, from ALL_ACCESS_GROUPS.
     access: AccessRule
+    #: Everyone else's enrolments (ENROLMENT_TABLE).
+    enrolment_table: str
     #: Content grants in every URL (GRANT_SECRET_ID, GRANT_ISSUER, GRANT_LIFETIME_SECONDS, all
     #: three or none); None: URLs without grants, for the token cookie or header.
     grants: GrantSettings | None = None
@@ -69,27 +71,25 @@ def _grants(env: Mapping[str, str], problems: list[str]) -> GrantSettings | None
 
 def _access(env: Mapping[str, str], problems: list[str]) -> AccessRule | None:
     """ALL_ACCESS_GROUPS (comma-separated; API Gateway joins a token's groups with commas, so
-    no name may hold one) and COURSE_GROUP_PREFIX, both required: an unset variable must not
-    open every course."""
+    no name may hold one), required: an unset variable must not open every course."""
     groups = env.get("ALL_ACCESS_GROUPS", "").split(",")
     if not all(group and group == group.strip() for group in groups):
         problems.append("ALL_ACCESS_GROUPS must be group names separated by commas")
         return None
-    try:
-        return AccessRule.create(groups, env.get("COURSE_GROUP_PREFIX", ""))
-    except AccessRuleError as exc:
-        problems.append(f"COURSE_GROUP_PREFIX: {exc}")
-        return None
+    return AccessRule.create(groups)
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
     """Validate the environment; raises ``SettingsError`` naming every problem at once."""
     problems = []
     table = env.get("CATALOG_TABLE", "")
+    enrolment_table = env.get("ENROLMENT_TABLE", "")
     base_url = env.get("CONTENT_BASE_URL", "")
     origins = app_origins(env)
     if not table:
         problems.append("CATALOG_TABLE is not set")
+    if not enrolment_table:
+        problems.append("ENROLMENT_TABLE is not set")
     if not _BASE_URL.fullmatch(base_url):
         problems.append(f"CONTENT_BASE_URL must be https://<host> (no path), got {base_url!r}")
     if origins is None:
@@ -106,5 +106,6 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         content_base_url=base_url,
         app_origins=origins,
         access=access,
+        enrolment_table=enrolment_table,
         grants=grants,
     )

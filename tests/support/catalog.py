@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from shared.catalog.model import ContentItem
-from shared.catalog.store import CourseCount, CourseListing
+from shared.catalog.store import CourseListing
 
 
 class InMemoryCatalog:
@@ -26,14 +26,6 @@ class InMemoryCatalog:
         found = [i for i in self.items.values() if i["courseId"] == course_id]
         return CourseListing.parse(sorted(found, key=lambda item: item["position"]))
 
-    def course_ids(self) -> list[str]:
-        return sorted({str(i["courseId"]) for i in self.items.values()})
-
-    def list_courses(self, course_ids: Iterable[str] | None = None) -> list[CourseCount]:
-        names = self.course_ids() if course_ids is None else course_ids
-        counts = [CourseCount(name, len(self.list_course(name).items)) for name in names]
-        return [count for count in counts if count.items]
-
 
 class BrokenCatalog:
     """A catalog whose backend fails, as DynamoDB does when throttled or misconfigured."""
@@ -42,10 +34,4 @@ class BrokenCatalog:
         raise RuntimeError(f"DynamoDB is unavailable (secret detail for {content_id})")
 
     def list_course(self, course_id: str) -> CourseListing:
-        raise RuntimeError("DynamoDB is unavailable")
-
-    def course_ids(self) -> list[str]:
-        raise RuntimeError("DynamoDB is unavailable")
-
-    def list_courses(self, course_ids: Iterable[str] | None = None) -> list[CourseCount]:
         raise RuntimeError("DynamoDB is unavailable")

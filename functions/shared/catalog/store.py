@@ -73,12 +73,6 @@ class Catalog(Protocol):
 
     def list_course(self, course_id: str) -> CourseListing: ...
 
-    def course_ids(self) -> list[str]:
-        """Every course ever published to, sorted (the ``_courses`` record)."""
-
-    def list_courses(self, course_ids: Iterable[str] | None = None) -> list[CourseCount]:
-        """Each of ``course_ids`` (default: every course) that has items, and how many."""
-
 
 class CatalogStore:
     """The catalog table, read through the DynamoDB client API."""
@@ -132,6 +126,7 @@ class CatalogStore:
         return int(from_attributes(dict(items[0]))["position"]) if items else None
 
     def course_ids(self) -> list[str]:
+        """Every course ever published to, sorted (the ``_courses`` record)."""
         record = self.record(COURSES_RECORD, consistent=True) or {}
         return sorted(str(name) for name in record.get("names", ()))
 

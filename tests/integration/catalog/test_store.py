@@ -17,6 +17,7 @@ from local.samples import SAMPLE_COURSE, SAMPLE_ITEMS
 from shared.catalog.errors import CatalogItemError
 from shared.catalog.model import ContentItem, ContentKey
 from shared.catalog.store import CatalogStore, CourseCount
+from shared.enrolments.store import EnrolmentStore
 from tools.publishing.writes import to_attributes
 
 
@@ -99,14 +100,14 @@ def test_a_hand_written_off_model_item_is_an_error(
 
 @pytest.fixture
 def deployed_handler(
-    monkeypatch: pytest.MonkeyPatch, table_name: str, moto_url: str
+    monkeypatch: pytest.MonkeyPatch, table_name: str, moto_url: str, enrolment_store: EnrolmentStore
 ) -> Callable[[dict[str, Any]], dict[str, Any]]:
     """content_delivery.app imported fresh with the environment template.yaml gives it."""
     monkeypatch.setenv("CATALOG_TABLE", table_name)
+    monkeypatch.setenv("ENROLMENT_TABLE", enrolment_store.table)
     monkeypatch.setenv("CONTENT_BASE_URL", "https://d111111abcdef8.cloudfront.net")
     monkeypatch.setenv("APP_ORIGINS", "https://learn.example.com")
     monkeypatch.setenv("ALL_ACCESS_GROUPS", "students")
-    monkeypatch.setenv("COURSE_GROUP_PREFIX", "course-")
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_url)
     import content_delivery.app as module
 

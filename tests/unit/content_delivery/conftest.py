@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import boto3
 import pytest
 
 from content_delivery.api import build_app
@@ -16,6 +17,7 @@ from local.lambda_context import LocalLambdaContext
 from local.samples import SAMPLE_ITEMS
 from shared.access import AccessRule
 from shared.catalog.store import Catalog
+from shared.enrolments.store import EnrolmentStore
 from tests.support.catalog import InMemoryCatalog
 
 APP_ORIGIN = "https://learn.example.com"
@@ -30,8 +32,23 @@ def settings() -> Settings:
         catalog_table="catalog",
         content_base_url=CDN,
         app_origins=(APP_ORIGIN, OTHER_ORIGIN),
-        access=AccessRule.create({"students"}, "course-"),
+        access=AccessRule.create({"students"}),
+        enrolment_table="enrolments",
     )
+
+
+def unread_enrolments() -> EnrolmentStore:
+    """An enrolment store these unit tests never read: the all-access group decides from its
+    token (any read would need the network, which unit tests refuse, and answer 500).
+    Decisions read from the store are tested against moto in tests/integration."""
+    client = boto3.client(
+        "dynamodb",
+        endpoint_url="http://127.0.0.1:9",
+        region_name="us-east-1",
+        aws_access_key_id="unit",
+        aws_secret_access_key="unit",
+    )
+    return EnrolmentStore(client, "enrolments")
 
 
 Invoke = Callable[..., tuple[int, dict[str, str], Any]]
@@ -44,7 +61,11 @@ def invoke(settings: Settings) -> Invoke:
     def call(
         event: dict[str, Any], catalog: Catalog | None = None
     ) -> tuple[int, dict[str, str], Any]:
-        app = build_app(settings, catalog if catalog is not None else InMemoryCatalog(SAMPLE_ITEMS))
+        app = build_app(
+            settings,
+            catalog if catalog is not None else InMemoryCatalog(SAMPLE_ITEMS),
+            unread_enrolments(),
+        )
         answer = app.resolve(event, LocalLambdaContext())  # type: ignore[arg-type]
         headers = {
             k: v[0] if isinstance(v, list) else v

@@ -28,7 +28,7 @@ from testkit.grants import GRANT_ISSUER, GRANT_KID, grants_config
 from testkit.tokens import SigningKey, edge_config
 from tests.support.catalog import InMemoryCatalog
 from tests.support.grant_keys import grant_secret
-from tests.unit.content_delivery.conftest import CDN
+from tests.unit.content_delivery.conftest import CDN, unread_enrolments
 
 LoadEvent = Callable[[str], dict[str, Any]]
 NOW = 1_900_000_000.0
@@ -60,7 +60,13 @@ def call(grant_settings: Settings, secret: Secret) -> Callable[[dict[str, Any]],
     signer = GrantSigner(GRANT_ISSUER, LIFETIME, lambda: secret[0])
 
     def invoke(event: dict[str, Any]) -> Any:
-        app = build_app(grant_settings, InMemoryCatalog(SAMPLE_ITEMS), signer, clock=lambda: NOW)
+        app = build_app(
+            grant_settings,
+            InMemoryCatalog(SAMPLE_ITEMS),
+            unread_enrolments(),
+            signer,
+            clock=lambda: NOW,
+        )
         answer = app.resolve(event, LocalLambdaContext())  # type: ignore[arg-type]
         return answer["statusCode"], json.loads(answer["body"])
 
@@ -85,6 +91,22 @@ def test_an_item_s_url_carries_a_grant_before_its_object_key(
     assert status == 200
     grant = grant_of(body["url"])
     assert body["url"] == f"{CDN}/g/{grant}/courses/aws-101/aws-101-intro/sample.mp4"
+
+
+@pytest.mark.parametrize(
+    ("until", "expires"),
+    [
+        (None, int(NOW) + LIFETIME),
+        (int(NOW) + 60, int(NOW) + 60),
+        (int(NOW) + LIFETIME + 1, int(NOW) + LIFETIME),
+    ],
+)
+def test_a_grant_ends_at_the_earlier_of_its_lifetime_and_the_enrolment_s_end(
+    secret: Secret, until: int | None, expires: int
+) -> None:
+    signer = GrantSigner(GRANT_ISSUER, LIFETIME, lambda: secret[0])
+    claims = claims_of(signer.mint("learner", "courses/aws-101/", NOW, until))
+    assert claims["exp"] == expires
 
 
 def test_a_listing_carries_one_grant_for_the_whole_course(call: Any, load_event: LoadEvent) -> None:
@@ -190,13 +212,13 @@ def test_a_short_rsa_key_is_no_grant_key() -> None:
 
 def test_grants_on_without_a_signer_is_a_settings_error(grant_settings: Settings) -> None:
     with pytest.raises(SettingsError):
-        build_app(grant_settings, InMemoryCatalog(SAMPLE_ITEMS))
+        build_app(grant_settings, InMemoryCatalog(SAMPLE_ITEMS), unread_enrolments())
 
 
 def test_without_grant_settings_urls_carry_no_grant(
     settings: Settings, load_event: LoadEvent
 ) -> None:
-    answer = build_app(settings, InMemoryCatalog(SAMPLE_ITEMS)).resolve(
+    answer = build_app(settings, InMemoryCatalog(SAMPLE_ITEMS), unread_enrolments()).resolve(
         copy.deepcopy(load_event("api_get_content_found")),
         LocalLambdaContext(),  # type: ignore[arg-type]
     )

@@ -16,7 +16,13 @@ from local.samples import SAMPLE_ITEMS
 from shared.catalog.model import ContentItem, ContentKey
 from tests.support.catalog import BrokenCatalog, InMemoryCatalog
 from tests.support.fakes import json_lines
-from tests.unit.content_delivery.conftest import APP_ORIGIN, CDN, OTHER_ORIGIN, Invoke
+from tests.unit.content_delivery.conftest import (
+    APP_ORIGIN,
+    CDN,
+    OTHER_ORIGIN,
+    Invoke,
+    unread_enrolments,
+)
 
 LoadEvent = Callable[[str], dict[str, Any]]
 
@@ -166,7 +172,7 @@ def preflight(load_event: LoadEvent, origin: str) -> dict[str, Any]:
 def test_the_function_answers_preflights_from_each_app_origin(
     settings: Any, load_event: LoadEvent, origin: str
 ) -> None:
-    answer = build_app(settings, InMemoryCatalog(SAMPLE_ITEMS)).resolve(
+    answer = build_app(settings, InMemoryCatalog(SAMPLE_ITEMS), unread_enrolments()).resolve(
         preflight(load_event, origin),
         LocalLambdaContext(),  # type: ignore[arg-type]
     )
@@ -180,7 +186,7 @@ def test_the_function_answers_preflights_from_each_app_origin(
 def test_a_preflight_from_another_origin_is_granted_nothing(
     settings: Any, load_event: LoadEvent
 ) -> None:
-    answer = build_app(settings, InMemoryCatalog(SAMPLE_ITEMS)).resolve(
+    answer = build_app(settings, InMemoryCatalog(SAMPLE_ITEMS), unread_enrolments()).resolve(
         preflight(load_event, "https://evil.example"),
         LocalLambdaContext(),  # type: ignore[arg-type]
     )
@@ -204,7 +210,7 @@ def test_every_answer_says_it_varies_with_the_origin(
 def test_a_preflight_answer_says_it_varies_with_the_origin(
     settings: Any, load_event: LoadEvent, origin: str
 ) -> None:
-    answer = build_app(settings, InMemoryCatalog(SAMPLE_ITEMS)).resolve(
+    answer = build_app(settings, InMemoryCatalog(SAMPLE_ITEMS), unread_enrolments()).resolve(
         preflight(load_event, origin),
         LocalLambdaContext(),  # type: ignore[arg-type]
     )
@@ -215,7 +221,7 @@ def test_a_preflight_on_an_item_path_reads_nothing_from_the_catalog(
     settings: Any, load_event: LoadEvent
 ) -> None:
     """OPTIONS has no authorizer: it must be the CORS answer, never a route that reads."""
-    answer = build_app(settings, BrokenCatalog()).resolve(
+    answer = build_app(settings, BrokenCatalog(), unread_enrolments()).resolve(
         preflight(load_event, APP_ORIGIN),
         LocalLambdaContext(),  # type: ignore[arg-type]
     )
@@ -313,7 +319,7 @@ def test_broken_items_are_counted_in_the_metrics(
 ) -> None:
     bad = [{**item.to_dynamo(), "key": "courses/../x"} for item in SAMPLE_ITEMS[:2]]
     catalog = InMemoryCatalog([*bad, SAMPLE_ITEMS[2]])
-    monkeypatch.setattr(app_module, "APP", build_app(settings, catalog))
+    monkeypatch.setattr(app_module, "APP", build_app(settings, catalog, unread_enrolments()))
     answer = app_module.handler(load_event("api_list_course_content"), LocalLambdaContext())
     assert answer["statusCode"] == 200
     counts = [
@@ -390,7 +396,9 @@ def test_the_handler_uses_the_request_id_as_correlation_id(
     api_logs: pytest.CaptureFixture[str],
     settings: Any,
 ) -> None:
-    monkeypatch.setattr(app_module, "APP", build_app(settings, InMemoryCatalog(SAMPLE_ITEMS)))
+    monkeypatch.setattr(
+        app_module, "APP", build_app(settings, InMemoryCatalog(SAMPLE_ITEMS), unread_enrolments())
+    )
     event = load_event("api_get_content_found")
     assert app_module.handler(event, LocalLambdaContext())["statusCode"] == 200
     lines = [line for line in json_lines(api_logs.readouterr().out) if line.get("message")]

@@ -7,7 +7,7 @@ import pytest
 from content_delivery.errors import SettingsError
 from content_delivery.settings import load_settings
 
-ACCESS = {"ALL_ACCESS_GROUPS": "students", "COURSE_GROUP_PREFIX": "course-"}
+ACCESS = {"ALL_ACCESS_GROUPS": "students", "ENROLMENT_TABLE": "enrolments"}
 
 
 def test_settings_are_read_from_the_environment() -> None:
@@ -21,7 +21,7 @@ def test_settings_are_read_from_the_environment() -> None:
     )
     assert settings.content_base_url == "https://d1.cloudfront.net"
     assert settings.access.all_access_groups == frozenset({"students"})
-    assert settings.access.course_group("aws-101") == "course-aws-101"
+    assert settings.enrolment_table == "enrolments"
 
 
 @pytest.mark.parametrize(
@@ -67,19 +67,18 @@ def test_several_all_access_groups_are_separated_by_commas() -> None:
 @pytest.mark.parametrize(
     "access",
     [
-        {"COURSE_GROUP_PREFIX": "course-"},
-        {"ALL_ACCESS_GROUPS": "", "COURSE_GROUP_PREFIX": "course-"},
-        {"ALL_ACCESS_GROUPS": "students,", "COURSE_GROUP_PREFIX": "course-"},
-        {"ALL_ACCESS_GROUPS": "students, staff", "COURSE_GROUP_PREFIX": "course-"},
+        {"ENROLMENT_TABLE": "enrolments"},
+        {"ALL_ACCESS_GROUPS": "", "ENROLMENT_TABLE": "enrolments"},
+        {"ALL_ACCESS_GROUPS": "students,", "ENROLMENT_TABLE": "enrolments"},
+        {"ALL_ACCESS_GROUPS": "students, staff", "ENROLMENT_TABLE": "enrolments"},
         {"ALL_ACCESS_GROUPS": "students"},
-        {"ALL_ACCESS_GROUPS": "students", "COURSE_GROUP_PREFIX": ""},
-        {"ALL_ACCESS_GROUPS": "students", "COURSE_GROUP_PREFIX": "course,"},
-        {"ALL_ACCESS_GROUPS": "course-staff", "COURSE_GROUP_PREFIX": "course-"},
+        {"ALL_ACCESS_GROUPS": "students", "ENROLMENT_TABLE": ""},
     ],
 )
 def test_missing_or_unusable_access_settings_refuse_to_start(access: dict[str, str]) -> None:
-    """An unset ALL_ACCESS_GROUPS must not become "every user reads everything"."""
-    with pytest.raises(SettingsError, match=r"ALL_ACCESS_GROUPS|COURSE_GROUP_PREFIX"):
+    """An unset ALL_ACCESS_GROUPS must not become "every user reads everything", nor a
+    missing enrolment table "nobody is enrolled"."""
+    with pytest.raises(SettingsError, match=r"ALL_ACCESS_GROUPS|ENROLMENT_TABLE"):
         load_settings({**VALID, **access})
 
 

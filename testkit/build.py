@@ -24,6 +24,7 @@ FUNCTIONS = (
     "CloudFrontResourcesFunction",
     "LogRetentionFunction",
     "ContentDeliveryFunction",
+    "EnrolmentFunction",
     "GrantKeyFunction",
 )
 

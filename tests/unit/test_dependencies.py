@@ -38,7 +38,7 @@ def project_pins() -> dict[str, str]:
 
 
 def test_every_function_has_requirements() -> None:
-    assert len(REQUIREMENTS) == 6
+    assert len(REQUIREMENTS) == 7
 
 
 @pytest.mark.parametrize("path", REQUIREMENTS, ids=lambda p: p.parent.name)

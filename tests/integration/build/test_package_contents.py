@@ -18,6 +18,7 @@ OWN_PACKAGE = {
     "CloudFrontResourcesFunction": "cloudfront_resources",
     "LogRetentionFunction": "log_retention",
     "ContentDeliveryFunction": "content_delivery",
+    "EnrolmentFunction": "enrolment_api",
     "GrantKeyFunction": "grant_key",
 }
 FUNCTION_PACKAGES = set(OWN_PACKAGE.values())
@@ -71,7 +72,7 @@ def test_the_packaged_content_delivery_handler_loads_only_shared_and_its_own_mod
         "CONTENT_BASE_URL": "https://d1.cloudfront.net",
         "APP_ORIGINS": "https://app.example",
         "ALL_ACCESS_GROUPS": "students",
-        "COURSE_GROUP_PREFIX": "course-",
+        "ENROLMENT_TABLE": "enrolments",
         "AWS_DEFAULT_REGION": "us-east-1",
     }
     result = lambda_runtime.run(build / "ContentDeliveryFunction", code, env)

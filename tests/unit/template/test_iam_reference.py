@@ -32,6 +32,7 @@ def test_every_policy_of_the_template_is_checked() -> None:
     holders = {
         *resources_of_type(cfn, "AWS::IAM::Role"),
         *resources_of_type(cfn, "AWS::IAM::Policy"),
+        *resources_of_type(cfn, "AWS::IAM::ManagedPolicy"),
         *resources_of_type(cfn, "AWS::S3::BucketPolicy"),
         *resources_of_type(cfn, "AWS::Lambda::Permission"),
     }

@@ -7,6 +7,7 @@ CloudFormation will create (generated roles, versions, the API's OpenAPI body).
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,7 @@ SAR_SUPPORTED = {
     "AWS::Cognito::UserPoolDomain",
     "AWS::Cognito::UserPoolGroup",
     "AWS::DynamoDB::Table",
+    "AWS::IAM::ManagedPolicy",
     "AWS::IAM::Policy",
     "AWS::IAM::Role",
     "AWS::Lambda::Alias",
@@ -281,16 +283,17 @@ def test_the_edge_trusts_the_stack_s_own_user_pool_by_id_only(resources: dict[st
         "ClientIds",
         "TokenUse",
         "RequiredGroups",
-        "CourseGroupPrefix",
     }
 
 
-def test_the_edge_s_course_groups_use_the_course_group_prefix_parameter(
+def test_the_course_group_prefix_reaches_only_the_migration_s_output(
     resources: dict[str, Any], cfn: dict[str, Any]
 ) -> None:
-    [pool] = props(resources, "EdgeConfig")["Pools"]
-    assert pool["CourseGroupPrefix"] == {"Ref": "CourseGroupPrefix"}
+    """Per-course groups are read nowhere: neither the edge nor the API gets the prefix."""
     assert cfn["Parameters"]["CourseGroupPrefix"]["Default"] == "course-"
+    assert cfn["Outputs"]["CourseGroupPrefix"]["Value"] == {"Ref": "CourseGroupPrefix"}
+    for name, resource in resources.items():
+        assert "CourseGroupPrefix" not in json.dumps(resource.get("Properties", {})), name
 
 
 def test_the_edge_config_function_may_describe_the_stack_s_pool_only(
@@ -513,19 +516,91 @@ def test_the_catalog_is_on_demand_recoverable_and_encrypted(resources: dict[str,
     assert [k["AttributeName"] for k in index["KeySchema"]] == ["courseId", "position"]
 
 
-def test_every_api_method_but_preflight_requires_the_cognito_authorizer(
+#: The enrolment API's methods: AWS_IAM, never the Cognito authorizer, never open.
+ENROLMENT_METHODS = {
+    ("/enrolments/{courseId}/{learner}", "put"),
+    ("/enrolments/{courseId}/{learner}", "delete"),
+    ("/enrolments", "post"),
+    ("/enrolments", "get"),
+}
+
+
+def test_every_app_method_but_preflight_requires_the_cognito_authorizer(
     resources: dict[str, Any],
 ) -> None:
     body = props(resources, "ContentApi")["Body"]
     methods = [(path, verb, op) for path, ops in body["paths"].items() for verb, op in ops.items()]
-    assert {verb for _, verb, _ in methods} == {"get", "options"}
-    for path, verb, op in methods:
+    app = [(path, verb, op) for path, verb, op in methods if (path, verb) not in ENROLMENT_METHODS]
+    assert {verb for _, verb, _ in app} == {"get", "options"}
+    for path, verb, op in app:
         if verb == "options":
             assert op["security"] == [{"NONE": []}], path
         else:
             assert op["security"] == [{"CognitoAuthorizer": []}], path
     authorizer = body["securityDefinitions"]["CognitoAuthorizer"]
     assert authorizer["x-amazon-apigateway-authtype"] == "cognito_user_pools"
+
+
+def test_every_enrolment_method_requires_a_sigv4_signature_and_nothing_else_does(
+    resources: dict[str, Any],
+) -> None:
+    body = props(resources, "ContentApi")["Body"]
+    signed = {
+        (path, verb)
+        for path, ops in body["paths"].items()
+        for verb, op in ops.items()
+        if op["security"] == [{"AWS_IAM": []}]
+    }
+    assert signed == ENROLMENT_METHODS
+    assert body["securityDefinitions"]["AWS_IAM"]["x-amazon-apigateway-authtype"] == "awsSigv4"
+    for path, verb in ENROLMENT_METHODS:
+        integration = body["paths"][path][verb]["x-amazon-apigateway-integration"]
+        assert "EnrolmentFunction.Arn" in integration["uri"]["Fn::Sub"]
+        # Not invoked with the caller's credentials: execute-api:Invoke is all a caller needs.
+        assert "credentials" not in integration, (path, verb)
+
+
+def test_the_output_policy_lets_a_backend_call_the_four_enrolment_methods_only(
+    resources: dict[str, Any], cfn: dict[str, Any]
+) -> None:
+    assert cfn["Outputs"]["EnrolmentApiPolicyArn"]["Value"] == {"Ref": "EnrolmentApiAccessPolicy"}
+    document = props(resources, "EnrolmentApiAccessPolicy")["PolicyDocument"]
+    [statement] = statements(document)
+    assert (statement["Effect"], statement["Action"]) == ("Allow", "execute-api:Invoke")
+    prefix = "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${ContentApi}/v1"
+    assert [r["Fn::Sub"] for r in statement["Resource"]] == [
+        f"{prefix}/PUT/enrolments/*/*",
+        f"{prefix}/DELETE/enrolments/*/*",
+        f"{prefix}/POST/enrolments",
+        f"{prefix}/GET/enrolments",
+    ]
+
+
+def test_the_enrolment_function_may_use_the_enrolment_table_only_and_no_cognito(
+    resources: dict[str, Any],
+) -> None:
+    granted = granted_actions(resources, "EnrolmentFunction")
+    table = {"Fn::GetAtt": ["EnrolmentTable", "Arn"]}
+    assert granted == {
+        **{
+            f"dynamodb:{action}": [table]
+            for action in ("GetItem", "PutItem", "DeleteItem", "BatchGetItem", "BatchWriteItem")
+        },
+        "dynamodb:Query": [table, {"Fn::Sub": "${EnrolmentTable.Arn}/index/byCourse"}],
+    }
+
+
+def test_the_enrolment_table_is_on_demand_recoverable_encrypted_and_kept(
+    resources: dict[str, Any],
+) -> None:
+    assert resources["EnrolmentTable"]["DeletionPolicy"] == "Retain"
+    table = props(resources, "EnrolmentTable")
+    assert table["BillingMode"] == "PAY_PER_REQUEST"
+    assert table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    assert table["SSESpecification"]["SSEEnabled"] is True
+    assert [k["AttributeName"] for k in table["KeySchema"]] == ["pk", "sk"]
+    [index] = table["GlobalSecondaryIndexes"]
+    assert [k["AttributeName"] for k in index["KeySchema"]] == ["courseId", "learner"]
 
 
 def test_the_api_lists_the_courses_behind_the_cognito_authorizer(
@@ -535,15 +610,14 @@ def test_the_api_lists_the_courses_behind_the_cognito_authorizer(
     assert paths["/courses"]["get"]["security"] == [{"CognitoAuthorizer": []}]
 
 
-def test_content_delivery_applies_the_edge_s_groups_and_course_group_prefix(
+def test_content_delivery_applies_the_edge_s_groups_and_reads_the_enrolments(
     resources: dict[str, Any],
 ) -> None:
     variables = props(resources, "ContentDeliveryFunction")["Environment"]["Variables"]
     assert variables["ALL_ACCESS_GROUPS"] == {"Ref": "ContentGroup"}
-    assert variables["COURSE_GROUP_PREFIX"] == {"Ref": "CourseGroupPrefix"}
+    assert variables["ENROLMENT_TABLE"] == {"Ref": "EnrolmentTable"}
     [pool] = props(resources, "EdgeConfig")["Pools"]
     assert pool["RequiredGroups"] == [variables["ALL_ACCESS_GROUPS"]]
-    assert pool["CourseGroupPrefix"] == variables["COURSE_GROUP_PREFIX"]
 
 
 def test_the_api_is_created_after_its_account_logging_role(resources: dict[str, Any]) -> None:
@@ -576,21 +650,27 @@ def test_the_api_stage_logs_access_and_throttles(resources: dict[str, Any]) -> N
     assert settings["ThrottlingBurstLimit"] == {"Ref": "ApiThrottleBurstLimit"}
 
 
-def test_content_delivery_may_only_read_the_catalog_and_the_grant_key(
+def granted_actions(resources: dict[str, Any], function: str) -> dict[str, list[Any]]:
+    """Each action a function's role allows, with every resource it is allowed on."""
+    role = resources[props(resources, function)["Role"]["Fn::GetAtt"][0]]
+    granted: dict[str, list[Any]] = {}
+    for policy in role["Properties"]["Policies"]:
+        for statement in statements(policy["PolicyDocument"]):
+            for action in as_list(statement["Action"]):
+                granted.setdefault(action, []).extend(as_list(statement["Resource"]))
+    return granted
+
+
+def test_content_delivery_may_only_read_the_catalog_the_enrolments_and_the_grant_key(
     resources: dict[str, Any],
 ) -> None:
-    role_name = props(resources, "ContentDeliveryFunction")["Role"]["Fn::GetAtt"][0]
-    role = resources[role_name]
-    granted = {
-        action: s["Resource"]
-        for policy in role["Properties"]["Policies"]
-        for s in statements(policy["PolicyDocument"])
-        for action in as_list(s["Action"])
-    }
-    assert granted == {
-        "dynamodb:GetItem": {"Fn::GetAtt": ["CatalogTable", "Arn"]},
-        "dynamodb:Query": {"Fn::Sub": "${CatalogTable.Arn}/index/byCourse"},
-        "secretsmanager:GetSecretValue": {"Fn::GetAtt": ["GrantKey", "SecretArn"]},
+    catalog = {"Fn::GetAtt": ["CatalogTable", "Arn"]}
+    enrolments = {"Fn::GetAtt": ["EnrolmentTable", "Arn"]}
+    assert granted_actions(resources, "ContentDeliveryFunction") == {
+        "dynamodb:GetItem": [catalog, enrolments],
+        "dynamodb:Query": [{"Fn::Sub": "${CatalogTable.Arn}/index/byCourse"}, enrolments],
+        "dynamodb:BatchGetItem": [enrolments],
+        "secretsmanager:GetSecretValue": [{"Fn::GetAtt": ["GrantKey", "SecretArn"]}],
     }
 
 

@@ -1,0 +1,23 @@
+"""The Enrolment API: its routes (``routes``) and error answers (``answers``) in one Powertools
+resolver. A backend calls it, never a browser: no CORS."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+
+from shared.enrolments.store import EnrolmentStore
+
+from .answers import error_answers
+from .routes import EnrolmentRoutes
+
+
+def build_app(
+    store: EnrolmentStore, clock: Callable[[], float] = time.time
+) -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver()
+    app.include_router(EnrolmentRoutes(store, clock).router)
+    app.include_router(error_answers())
+    return app

@@ -1,0 +1,192 @@
+"""The Enrolment API's routes: a platform's backend enrols its learners (by Cognito ``sub``).
+
+API Gateway checks the SigV4 signature (``AWS_IAM`` on every method here) and IAM decides
+whether the signer may call the method; the routes refuse (403) any request whose context
+names no IAM caller, so a method that lost its ``AWS_IAM`` setting opens nothing. The caller's
+ARN is recorded as ``changedBy``. No route calls Cognito: a learner is their ``sub``.
+
+* ``PUT /enrolments/{courseId}/{learner}``, optional body ``{"notBefore", "notAfter",
+  "reference"}``: create or replace, 200 with the enrolment; 404 for a course without a record.
+* ``DELETE /enrolments/{courseId}/{learner}``: 204, also when there was none.
+* ``POST /enrolments``, ``{"put": [...], "delete": [...]}``, 1-100 items in all: 200 with one
+  result per item, in the same two lists; a bad item does not fail the others.
+* ``GET /enrolments?learner=SUB`` or ``?courseId=ID``, ``limit`` (1-100, 50) and ``next``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+from aws_lambda_powertools.metrics import MetricUnit
+
+from shared.catalog.errors import InvalidValueError
+from shared.catalog.model import validate_id
+from shared.enrolments.model import Change, Enrolment, validate_learner
+from shared.enrolments.store import MAX_PAGE, EnrolmentStore, Outcome, page_limit
+
+from .errors import NotSignedError
+from .observability import logger, metrics, tracer
+
+#: An IAM caller as API Gateway names it in ``requestContext.identity.userArn``.
+_CALLER = re.compile(r"arn:aws[a-z-]*:(iam|sts)::[0-9]{12}:[\x21-\x7e]{1,1900}")
+#: The largest body read: a full batch is about 40 KB.
+MAX_BODY = 256 * 1024
+
+
+class EnrolmentRoutes:
+    """The routes over one enrolment store; ``router`` holds them for the app."""
+
+    def __init__(self, store: EnrolmentStore, clock: Callable[[], float]) -> None:
+        self.store = store
+        self.clock = clock
+        self.router = APIGatewayRouter()  # type: ignore[no-untyped-call]
+        self.router.put("/enrolments/<course_id>/<learner>")(self.put_one)
+        self.router.delete("/enrolments/<course_id>/<learner>")(self.delete_one)
+        self.router.post("/enrolments")(self.batch)
+        self.router.get("/enrolments")(self.listing)
+
+    def change(self) -> Change:
+        """Who is asking (their IAM ARN) and now; no IAM caller is a 403."""
+        caller = self.router.current_event.request_context.identity.user_arn
+        if not isinstance(caller, str) or not _CALLER.fullmatch(caller):
+            raise NotSignedError("the request names no IAM caller")
+        return Change(caller, int(self.clock()))
+
+    def body(self) -> Any:
+        text = self.router.current_event.body
+        if not text:
+            return None
+        if len(text) > MAX_BODY:
+            raise InvalidValueError(f"the body is larger than {MAX_BODY} bytes")
+        try:
+            return json.loads(text)
+        except ValueError:
+            raise InvalidValueError("the body is not JSON") from None
+
+    @tracer.capture_method
+    def put_one(self, course_id: str, learner: str) -> dict[str, Any]:
+        change = self.change()
+        fields = self.body()
+        if fields is None:
+            fields = {}
+        if not isinstance(fields, dict):
+            raise InvalidValueError("the body must be a JSON object")
+        enrolment = Enrolment.parse(learner, course_id, fields, change)
+        self.store.put(enrolment)
+        logger.info("enrolled", extra={"course_id": course_id, "learner": learner, "by": change.by})
+        metrics.add_metric(name="Enrolled", unit=MetricUnit.Count, value=1)
+        return enrolment.to_json()
+
+    @tracer.capture_method
+    def delete_one(self, course_id: str, learner: str) -> Response[Any]:
+        change = self.change()
+        self.store.delete(validate_learner(learner), validate_id(course_id, "course ID"))
+        logger.info(
+            "unenrolled", extra={"course_id": course_id, "learner": learner, "by": change.by}
+        )
+        metrics.add_metric(name="Unenrolled", unit=MetricUnit.Count, value=1)
+        return Response(status_code=204)
+
+    @tracer.capture_method
+    def batch(self) -> dict[str, Any]:
+        change = self.change()
+        asked = self.body()
+        if not isinstance(asked, dict) or not set(asked) <= {"put", "delete"}:
+            raise InvalidValueError('the body must be {"put": [...], "delete": [...]}')
+        puts, deletes = asked.get("put", []), asked.get("delete", [])
+        if not isinstance(puts, list) or not isinstance(deletes, list):
+            raise InvalidValueError('"put" and "delete" must be lists')
+        if not 1 <= len(puts) + len(deletes) <= MAX_PAGE:
+            raise InvalidValueError(f"a batch holds 1 to {MAX_PAGE} items in all")
+        answer = Batch(change).run(self.store, puts, deletes)
+        logger.info("batch applied", extra={"items": len(puts) + len(deletes), "by": change.by})
+        return answer
+
+    @tracer.capture_method
+    def listing(self) -> dict[str, Any]:
+        self.change()
+        event = self.router.current_event
+        learner = event.get_query_string_value("learner")
+        course_id = event.get_query_string_value("courseId")
+        limit = page_limit(event.get_query_string_value("limit"))
+        cursor = event.get_query_string_value("next")
+        if (learner is None) == (course_id is None):
+            raise InvalidValueError("give exactly one of learner and courseId")
+        if learner is not None:
+            page = self.store.learner_page(validate_learner(learner), limit, cursor)
+        else:
+            page = self.store.course_page(validate_id(str(course_id), "course ID"), limit, cursor)
+        for broken in page.broken:
+            logger.error("broken enrolment record left out", extra={"detail": str(broken)})
+        answer: dict[str, Any] = {"enrolments": [e.to_json() for e in page.items]}
+        if page.next is not None:
+            answer["next"] = page.next
+        return answer
+
+
+class Batch:
+    """One ``POST /enrolments``: each item checked on its own, the good ones applied together."""
+
+    def __init__(self, change: Change) -> None:
+        self.change = change
+
+    def run(self, store: EnrolmentStore, puts: list[Any], deletes: list[Any]) -> dict[str, Any]:
+        results: dict[str, list[dict[str, Any] | None]] = {
+            "put": [None] * len(puts),
+            "delete": [None] * len(deletes),
+        }
+        good_puts: list[tuple[int, Enrolment]] = []
+        good_deletes: list[tuple[int, tuple[str, str]]] = []
+        for index, item in enumerate(puts):
+            try:
+                good_puts.append((index, self._put(item)))
+            except InvalidValueError as exc:
+                results["put"][index] = _refused(item, str(exc))
+        for index, item in enumerate(deletes):
+            try:
+                good_deletes.append((index, self._delete(item)))
+            except InvalidValueError as exc:
+                results["delete"][index] = _refused(item, str(exc))
+        outcomes = store.apply([e for _, e in good_puts], [key for _, key in good_deletes])
+        placed = [("put", i) for i, _ in good_puts] + [("delete", i) for i, _ in good_deletes]
+        for (op, index), outcome in zip(placed, outcomes, strict=True):
+            results[op][index] = _result(outcome)
+        return results
+
+    def _put(self, item: Any) -> Enrolment:
+        if not isinstance(item, dict):
+            raise InvalidValueError("an item must be a JSON object")
+        fields = {k: v for k, v in item.items() if k not in ("courseId", "learner")}
+        return Enrolment.parse(_text(item, "learner"), _text(item, "courseId"), fields, self.change)
+
+    def _delete(self, item: Any) -> tuple[str, str]:
+        if not isinstance(item, dict) or not set(item) <= {"courseId", "learner"}:
+            raise InvalidValueError('a delete item is {"courseId", "learner"}')
+        return validate_learner(_text(item, "learner")), validate_id(
+            _text(item, "courseId"), "course ID"
+        )
+
+
+def _text(item: dict[str, Any], name: str) -> str:
+    value = item.get(name)
+    if not isinstance(value, str):
+        raise InvalidValueError(f"{name} must be a string")
+    return value
+
+
+def _refused(item: Any, message: str) -> dict[str, Any]:
+    answer: dict[str, Any] = {"status": 400, "message": message}
+    if isinstance(item, dict):
+        answer |= {k: item[k] for k in ("courseId", "learner") if isinstance(item.get(k), str)}
+    return answer
+
+
+def _result(outcome: Outcome) -> dict[str, Any]:
+    answer = outcome.to_json()
+    del answer["op"]
+    return answer

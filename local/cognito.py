@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tools.enrolment import Enrolments, course_rule
-
 from .template import Value, evaluate, resource_properties, source_template
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -14,13 +12,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: The template's default content group (parameter ContentGroupName): all-access.
 CONTENT_GROUP: str = source_template()["Parameters"]["ContentGroupName"]["Default"]
-#: The template's default course-group prefix (parameter CourseGroupPrefix).
-COURSE_GROUP_PREFIX: str = source_template()["Parameters"]["CourseGroupPrefix"]["Default"]
 
 
 @dataclass(frozen=True)
 class DemoUser:
-    """``in_group``: in the all-access content group; ``courses``: enrolled in these only."""
+    """``in_group``: in the all-access content group; ``courses``: enrolled in these only
+    (in the enrolment store, by the local stack)."""
 
     username: str
     password: str
@@ -65,8 +62,8 @@ def create_cognito_pool(
     group: str = CONTENT_GROUP,
     users: tuple[DemoUser, ...] = DEMO_USERS,
 ) -> CognitoPool:
-    """Create the pool, its web client and content group, and users with permanent passwords,
-    each enrolled in their courses by `bin/content enroll`'s own code.
+    """Create the pool, its web client and content group, and users with permanent passwords
+    (their enrolments are the enrolment store's: ``local.stack`` writes them).
 
     Sign-in attributes, password policy, token lifetimes (the parameters' defaults), flows and
     the OAuth settings come from template.yaml's UserPool and UserPoolClient, the callback and
@@ -132,10 +129,6 @@ def create_cognito_pool(
             cognito.admin_add_user_to_group(
                 UserPoolId=pool_id, Username=user.username, GroupName=group
             )
-        for course in user.courses:
-            Enrolments(cognito, pool_id, course_rule(COURSE_GROUP_PREFIX)).enroll(
-                user.username, course
-            )
     region = pool_id.split("_", 1)[0]
     return CognitoPool(
         pool_id=pool_id,
@@ -145,6 +138,12 @@ def create_cognito_pool(
         group=group,
         users=users,
     )
+
+
+def sub_of(cognito: CognitoIdentityProviderClient, pool_id: str, user: DemoUser) -> str:
+    """The user's Cognito ``sub``."""
+    attributes = cognito.admin_get_user(UserPoolId=pool_id, Username=user.username)
+    return next(a["Value"] for a in attributes["UserAttributes"] if a["Name"] == "sub")
 
 
 def sign_in(

@@ -75,27 +75,39 @@ def api_proxy_event(
     request_id: str | None = None,
     source_ip: str = "203.0.113.178",
     request_time_epoch_ms: int = 1_767_225_600_000,
+    query: Mapping[str, list[str]] | None = None,
+    body: str | None = None,
+    caller: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """An API Gateway REST proxy event after the Cognito authorizer accepted the token, or, with
-    ``claims`` None, of a method without an authorizer (no ``authorizer`` in its context)."""
+    ``claims`` None, of a method without an authorizer (no ``authorizer`` in its context).
+
+    ``caller``: the IAM identity (``accessKey``, ``userArn``, ...) of an ``AWS_IAM`` method's
+    signed request, which API Gateway puts in ``requestContext.identity``; ``query``: each
+    parameter's values, in order (the single-value map holds the last, as API Gateway's does).
+    """
     event: dict[str, Any] = {
         "resource": resource,
         "path": path,
         "httpMethod": method,
         "headers": dict(headers),
         "multiValueHeaders": {name: [value] for name, value in headers.items()},
-        "queryStringParameters": None,
-        "multiValueQueryStringParameters": None,
+        "queryStringParameters": {k: v[-1] for k, v in query.items()} if query else None,
+        "multiValueQueryStringParameters": dict(query) if query else None,
         "pathParameters": dict(path_parameters) or None,  # null for a resource without any
         "stageVariables": None,
-        "body": None,
+        "body": body,
         "isBase64Encoded": False,
         "requestContext": {
             "accountId": "123456789012",
             "apiId": "abc123",
             "domainName": headers.get("Host", "abc123.execute-api.us-east-1.amazonaws.com"),
             "httpMethod": method,
-            "identity": {"sourceIp": source_ip, "userAgent": headers.get("User-Agent", "")},
+            "identity": {
+                "sourceIp": source_ip,
+                "userAgent": headers.get("User-Agent", ""),
+                **(caller or {}),
+            },
             "path": f"/v1{path}",
             "protocol": "HTTP/1.1",
             "requestId": request_id or str(uuid.uuid4()),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from shared.enrolments.model import Course
 from tools.publishing.publish import Draft
 
 SAMPLE_COURSE = "aws-101"
@@ -53,3 +54,9 @@ OTHER_SAMPLES = (
 #: The catalog items the samples become (as a publish with the token "sample" would make
 #: them; a real publish draws a random one).
 SAMPLE_ITEMS = tuple(sample.item("sample", sample.position or 1) for sample in SAMPLES)
+
+#: The course records of both sample courses, as `bin/content course put` writes them.
+SAMPLE_COURSES = (
+    Course.parse(SAMPLE_COURSE, "AWS 101: the edge", "CloudFront, Lambda@Edge and private S3."),
+    Course.parse(OTHER_COURSE, "AWS 201: regions again", None),
+)

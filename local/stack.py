@@ -6,8 +6,11 @@ resources created in it as template.yaml defines them, and local CloudFront, API
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
+import secrets
+import string
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -23,10 +26,13 @@ from content_delivery.grants import grant_signer
 from content_delivery.settings import GrantSettings, Settings
 from edge_auth import gate as edge
 from edge_config.render import TrustedPool, config_bytes, issuer_of, pool_jwks, render_edge_config
+from enrolment_api.api import build_app as build_enrolment_app
 from shared.access import AccessRule
 from shared.catalog.store import CatalogStore
+from shared.enrolments.model import Enrolment
+from shared.enrolments.store import EnrolmentStore
 from tools.demo_site import DemoSite
-from tools.enrolment import Enrolments, course_rule
+from tools.enrolment import Enrolling, LearnerDirectory
 from tools.http import BackgroundServer
 from tools.publishing.publish import ContentBucket, Draft, NoCache, Publisher
 from tools.publishing.writes import CatalogWriter
@@ -35,13 +41,14 @@ from tools.stack import use_fake_credentials
 from .api import GatewayResponseHeaders, LocalApi
 from .authorizer import CognitoAuthorizer
 from .cloudfront import LocalCloudFront, ResponseHeadersPolicy, S3Origin
-from .cognito import COURSE_GROUP_PREFIX, CognitoPool, create_cognito_pool
+from .cognito import CognitoPool, create_cognito_pool
 from .grant_key import GRANT_ISSUER, GRANT_LIFETIME_SECONDS, LocalGrantKey, create_grant_key
 from .managed_login.directory import Directory
 from .managed_login.server import ManagedLogin
 from .managed_login.tokens import SigningKey, TokenLifetimes, TokenMinter
-from .resources import create_catalog_table, create_content_bucket
-from .samples import OTHER_COURSE, OTHER_SAMPLES, SAMPLE_COURSE, SAMPLES
+from .resources import create_catalog_table, create_content_bucket, create_enrolment_table
+from .samples import OTHER_COURSE, OTHER_SAMPLES, SAMPLE_COURSE, SAMPLE_COURSES, SAMPLES
+from .sigv4 import Principal, SigV4Verifier
 from .template import resource_properties, source_template
 
 REGION = "us-east-1"
@@ -49,6 +56,9 @@ REGION = "us-east-1"
 COOKIE_NAME: str = source_template()["Parameters"]["TokenCookieName"]["Default"]
 BUCKET = "private-content-local"
 TABLE = "private-content-local-catalog"
+ENROLMENT_TABLE = "private-content-local-enrolments"
+#: Who the admin credentials are (the local API's IAM caller, recorded as ``changedBy``).
+ADMIN_ARN = "arn:aws:iam::123456789012:user/local-admin"
 
 
 @dataclass(frozen=True)
@@ -87,8 +97,11 @@ class StackInfo:
     course_id: str
     users: list[dict[str, Any]]
     content: list[dict[str, Any]]
-    #: Course groups are this prefix + the course ID; users' ``courses`` are their enrolments.
-    course_group_prefix: str = COURSE_GROUP_PREFIX
+    #: Enrolments and course records; users' ``courses`` are their enrolments.
+    enrolment_table: str = ENROLMENT_TABLE
+    #: Throw-away credentials (``access_key_id``, ``secret_access_key``) that the local API
+    #: accepts on the enrolment routes, made at each start.
+    admin_credentials: dict[str, str] = field(default_factory=dict)
     #: A second course (``other_content`` its items), for the 403 a learner of the first gets.
     other_course_id: str = OTHER_COURSE
     other_content: list[dict[str, Any]] = field(default_factory=list)
@@ -119,6 +132,13 @@ class LocalAws:
 
     def client(self, name: str) -> Any:
         return self.session.client(name, endpoint_url=self.endpoint)  # type: ignore[call-overload]
+
+
+def new_admin() -> Principal:
+    """Throw-away admin credentials for this run only, shaped like an IAM user's."""
+    alphabet = string.ascii_uppercase + string.digits
+    key_id = "AKIA" + "".join(secrets.choice(alphabet) for _ in range(16))
+    return Principal(key_id, secrets.token_urlsafe(30), ADMIN_ARN)
 
 
 class LocalStack:
@@ -155,10 +175,15 @@ class LocalStack:
             grant_key,
         )
         self._serve_cloudfront(servers, aws, edge_config_path)
-        self._serve_api(servers, aws, pool, jwks, grant_key)
+        admin = new_admin()
+        self._serve_api(servers, aws, pool, jwks, grant_key, admin)
         self._serve_login(servers, aws, pool, login_key, jwks)
         self._serve_demo(servers, pool)
         info = self._stack_info(servers, aws, pool, grant_key, edge_config_path, published)
+        info.admin_credentials = {
+            "access_key_id": admin.access_key_id,
+            "secret_access_key": admin.secret_access_key,
+        }
         info.startup_seconds = round(time.monotonic() - started, 2)
         self._write_state(info)
         return info
@@ -177,15 +202,26 @@ class LocalStack:
     def _create_data(
         self, aws: LocalAws, pool: CognitoPool, app_origin: str
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """The catalog table and content bucket, with both sample courses published."""
+        """The catalog, content bucket and enrolment table, with both sample courses published
+        and their records written, and the demo learners enrolled, all through
+        `bin/content`'s own code (the learners by email, looked up as `enroll` does)."""
         create_catalog_table(aws.client("dynamodb"), TABLE)
         create_content_bucket(aws.client("s3"), BUCKET, app_origin=app_origin)
-        enrolments = Enrolments(
-            aws.client("cognito-idp"), pool.pool_id, course_rule(COURSE_GROUP_PREFIX)
+        create_enrolment_table(aws.client("dynamodb"), ENROLMENT_TABLE)
+        enrolling = Enrolling(
+            EnrolmentStore(aws.client("dynamodb"), ENROLMENT_TABLE),
+            LearnerDirectory(aws.client("cognito-idp"), pool.pool_id),
+            identity=lambda: "make local",
         )
+        for course in SAMPLE_COURSES:
+            enrolling.store.put_course(dataclasses.replace(course, change=enrolling.change()))
+        for user in pool.users:
+            for course_id in user.courses:
+                learner = enrolling.learner(user.username)
+                enrolling.store.put(Enrolment(learner, course_id, change=enrolling.change()))
         return (
-            self._publish_samples(aws.client, SAMPLES, enrolments),
-            self._publish_samples(aws.client, OTHER_SAMPLES, enrolments),
+            self._publish_samples(aws.client, SAMPLES),
+            self._publish_samples(aws.client, OTHER_SAMPLES),
         )
 
     def _serve_cloudfront(self, servers: Servers, aws: LocalAws, edge_config_path: Path) -> None:
@@ -204,22 +240,31 @@ class LocalStack:
         pool: CognitoPool,
         jwks: dict[str, Any],
         grant_key: LocalGrantKey,
+        admin: Principal,
     ) -> None:
-        """The Content Delivery function's routes, configured as template.yaml configures it."""
+        """The Content Delivery and Enrolment functions' routes, configured as template.yaml
+        configures them, behind API Gateway's two kinds of authorization."""
         settings = Settings(
             catalog_table=TABLE,
             content_base_url=servers.cloudfront.url,
             app_origins=(servers.demo.url,),
-            access=AccessRule.create([pool.group], COURSE_GROUP_PREFIX),
+            access=AccessRule.create([pool.group]),
+            enrolment_table=ENROLMENT_TABLE,
             grants=GrantSettings(grant_key.secret_arn, GRANT_ISSUER, GRANT_LIFETIME_SECONDS),
         )
         signer = grant_signer(
             settings.grants, SecretsProvider(boto3_client=aws.client("secretsmanager"))
         )
+        enrolments = EnrolmentStore(aws.client("dynamodb"), ENROLMENT_TABLE)
+        catalog = CatalogStore(aws.client("dynamodb"), TABLE)
         servers.api.serve(
             LocalApi(
-                build_app(settings, CatalogStore(aws.client("dynamodb"), TABLE), signer),
+                {
+                    "ContentDeliveryFunction": build_app(settings, catalog, enrolments, signer),
+                    "EnrolmentFunction": build_enrolment_app(enrolments),
+                },
                 CognitoAuthorizer(pool.issuer, jwks),
+                SigV4Verifier(REGION, {admin.access_key_id: admin}),
                 GatewayResponseHeaders.from_template(),
             )
         )
@@ -303,16 +348,15 @@ class LocalStack:
         )
 
     def _publish_samples(
-        self, client: Callable[[str], Any], samples: tuple[Draft, ...], enrolments: Enrolments
+        self, client: Callable[[str], Any], samples: tuple[Draft, ...]
     ) -> list[dict[str, Any]]:
-        """Publish each sample with `bin/content add`'s own code (course group included)."""
+        """Publish each sample with `bin/content add`'s own code."""
         publisher = Publisher(
             CatalogWriter(client("dynamodb"), TABLE), ContentBucket(client("s3"), BUCKET), NoCache()
         )
         published = []
         for sample in samples:
             item = publisher.add(sample).item
-            enrolments.ensure_course_group(item.course_id)
             record: dict[str, Any] = {"contentId": item.content_id, "key": item.key.value}
             if sample.rendition is None:
                 record["sha256"] = sample.sha256
@@ -340,7 +384,6 @@ class LocalStack:
             required_groups=[pool.group],
             jwks=jwks,
             jwks_url=jwks_url,
-            course_group_prefix=COURSE_GROUP_PREFIX,
         )
         config = render_edge_config(
             pools=[trusted],

@@ -121,10 +121,12 @@ def test_a_cognito_token_in_place_of_the_grant_is_401(
     assert answer.status == 401
 
 
-def test_the_token_header_still_works_on_the_plain_url(
-    stack: dict[str, Any], learner_token: str
+def test_the_token_header_opens_the_plain_url_for_the_all_access_group_only(
+    stack: dict[str, Any], learner_token: str, member_token: str
 ) -> None:
+    """A learner reads through grants: their token alone opens nothing at the edge."""
     url = f"{stack['cloudfront_url']}/{quote(stack['content'][0]['key'])}"
-    answer = http(url, headers={"Authorization": f"Bearer {learner_token}"})
+    answer = http(url, headers={"Authorization": f"Bearer {member_token}"})
     assert answer.status == 200
     assert hashlib.sha256(answer.body).hexdigest() == stack["content"][0]["sha256"]
+    assert http(url, headers={"Authorization": f"Bearer {learner_token}"}).status == 403

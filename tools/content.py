@@ -1,5 +1,6 @@
-"""Publish course content and enrol learners: ``bin/content [--local] add|list|remove|courses|
-enroll|unenroll|enrolments`` (see README).
+"""Publish course content and enrol learners: ``bin/content [--local] add|list|remove|courses``
+(docs/publishing.md) and ``course put|enroll|unenroll|enrolments|import|migrate-groups``
+(``enrolment_commands``, docs/enrolments.md).
 
 Every failure ends with one readable line on stderr and a non-zero exit status: 2 for a
 request that is wrong (bad ID, title or file, a duplicate without --force), checked before any
@@ -15,13 +16,15 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from shared.catalog.errors import CatalogError, InvalidValueError
 from shared.catalog.model import CONTENT_TYPES, validate_id
+from shared.enrolments.errors import EnrolmentError
+from shared.enrolments.store import EnrolmentStore
 from tools.publishing.publish import (
     PART_SIZE,
     CloudFrontInvalidation,
@@ -36,7 +39,10 @@ from tools.publishing.publish import (
 )
 from tools.publishing.writes import CatalogWriter
 
-from .enrolment import Enrolments, course_rule, validate_email
+from . import enrolment_commands
+from .enrolment import Enrolling, LearnerDirectory, caller_identity
+from .migration import DEFAULT_PREFIX
+from .progress import ProgressBar
 from .stack import (
     LOCAL_CREDENTIALS,
     LOCAL_STATE,
@@ -46,6 +52,9 @@ from .stack import (
     local_stack,
     resolve,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
 
 class _Parser(argparse.ArgumentParser):
@@ -98,54 +107,29 @@ def _arguments(argv: Sequence[str]) -> argparse.Namespace:
 
     commands.add_parser("courses", help="the courses and how many items each has")
 
-    for name, text in (
-        ("enroll", "let a user read a course (adds them to its group)"),
-        ("unenroll", "take a course away from a user"),
-    ):
-        command = commands.add_parser(name, help=text)
-        command.add_argument("--user", required=True, help="the user's sign-in email")
-        command.add_argument("--course", required=True, help="course ID, e.g. aws-101")
-    enrolments = commands.add_parser("enrolments", help="the courses a user is enrolled in")
-    enrolments.add_argument("--user", required=True, help="the user's sign-in email")
+    enrolment_commands.add_parsers(commands)
     return parser.parse_args(argv)
-
-
-class ProgressBar:
-    """A one-line progress bar on ``stream``, for uploads big enough to wait for."""
-
-    def __init__(self, total: int, stream: TextIO, width: int = 30) -> None:
-        self.total = max(total, 1)
-        self.done = 0
-        self.stream = stream
-        self.width = width
-
-    def __call__(self, transferred: int) -> None:
-        self.done += transferred
-        filled = self.width * self.done // self.total
-        percent = 100 * self.done // self.total
-        mb = 1024 * 1024
-        self.stream.write(
-            f"\r[{'#' * filled}{'.' * (self.width - filled)}] {percent:3d}% "
-            f"{self.done / mb:.1f}/{self.total / mb:.1f} MB"
-        )
-        if self.done >= self.total:
-            self.stream.write("\n")
-        self.stream.flush()
 
 
 @dataclass(frozen=True)
 class Target:
     publisher: Publisher
     resources: StackResources
-    #: None for a stack deployed before course groups (no UserPoolId or CourseGroupPrefix).
-    enrolments: Enrolments | None
+    #: None for a stack deployed before the enrolment table (no EnrolmentTableName output).
+    enrolling: Enrolling | None
+    cognito: CognitoIdentityProviderClient | None
 
-    def require_enrolments(self) -> Enrolments:
-        if self.enrolments is None:
-            raise StackError(
-                "the stack has no UserPoolId and CourseGroupPrefix outputs; deploy this version"
-            )
-        return self.enrolments
+    def require_enrolling(self) -> Enrolling:
+        if self.enrolling is None:
+            raise StackError("the stack has no EnrolmentTableName output; deploy this version")
+        return self.enrolling
+
+    def course_groups(self) -> tuple[CognitoIdentityProviderClient, str, str] | None:
+        """What ``migrate-groups`` reads: the pool and the course groups' prefix."""
+        pool, prefix = self.resources.user_pool_id, self.resources.course_group_prefix
+        if self.cognito is None or pool is None:
+            return None
+        return self.cognito, pool, prefix or DEFAULT_PREFIX
 
 
 def _connect(args: argparse.Namespace) -> Target:
@@ -174,35 +158,43 @@ def _connect(args: argparse.Namespace) -> Target:
         ContentBucket(session.client("s3", endpoint_url=endpoint), resources.bucket),
         invalidator,
     )
-    enrolments = None
-    if resources.user_pool_id and resources.course_group_prefix:
-        enrolments = Enrolments(
-            session.client("cognito-idp", endpoint_url=endpoint),
-            resources.user_pool_id,
-            course_rule(resources.course_group_prefix),
+    cognito = None
+    if resources.user_pool_id:
+        cognito = session.client("cognito-idp", endpoint_url=endpoint)
+    enrolling = None
+    if resources.enrolment_table:
+        enrolling = Enrolling(
+            EnrolmentStore(
+                session.client("dynamodb", endpoint_url=endpoint), resources.enrolment_table
+            ),
+            None if cognito is None else LearnerDirectory(cognito, str(resources.user_pool_id)),
+            caller_identity(session.client("sts", endpoint_url=endpoint)),
         )
-    return Target(publisher, resources, enrolments)
+    return Target(publisher, resources, enrolling, cognito)
 
 
 def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     try:
         args = _arguments(argv)
         draft = _check_locally(args)
+        found = enrolment_commands.check(args)
         target = _connect(args)
+        if args.command in enrolment_commands.COMMANDS:
+            return enrolment_commands.run_command(
+                target.require_enrolling(), args, found, out, err, target.course_groups()
+            )
         if draft is not None:
             _add(target, draft, args.force, out, err)
         elif args.command == "remove":
             _remove(target, args.content_id, out, err)
         elif args.command == "list":
             _list(target, args.course, out, err)
-        elif args.command == "courses":
-            _courses(target, out)
         else:
-            _enrolment(target.require_enrolments(), args, out)
+            _courses(target, out)
     except (InvalidValueError, NothingToDoError) as exc:
         err.write(f"error: {exc}\n")
         return 2
-    except (CatalogError, StackError) as exc:
+    except (CatalogError, StackError, EnrolmentError) as exc:
         err.write(f"error: {exc}\n")
         return 1
     except KeyboardInterrupt:
@@ -239,10 +231,6 @@ def _check_locally(args: argparse.Namespace) -> Draft | None:
         validate_id(args.content_id, "content ID")
     if args.command == "list" and args.course is not None:
         validate_id(args.course, "course ID")
-    if args.command in ("enroll", "unenroll", "enrolments"):
-        validate_email(args.user)
-    if args.command in ("enroll", "unenroll"):
-        validate_id(args.course, "course ID")
     return None
 
 
@@ -263,12 +251,6 @@ def _add(target: Target, draft: Draft, force: bool, out: TextIO, err: TextIO) ->
         f"{done} {item.content_id} ({item.type}, {files}{item.size} bytes, "
         f"position {item.position}): {url}\n"
     )
-    # After the publish, so a re-run (which says "already published") creates a group the
-    # first run could not.
-    if target.enrolments is None:
-        err.write("note: no course group created: the stack has no CourseGroupPrefix output\n")
-    else:
-        target.enrolments.ensure_course_group(item.course_id)
 
 
 def _remove(target: Target, content_id: str, out: TextIO, err: TextIO) -> None:
@@ -306,22 +288,6 @@ def _courses(target: Target, out: TextIO) -> None:
     for course in courses:
         out.write(f"{course.course_id:<16} {course.items:>4} item(s)\n")
     out.write(f"{len(courses)} course(s)\n")
-
-
-def _enrolment(enrolments: Enrolments, args: argparse.Namespace, out: TextIO) -> None:
-    """Groups are read from the token: a change applies from the user's next token."""
-    if args.command == "enroll":
-        enrolments.enroll(args.user, args.course)
-        out.write(f"enrolled {args.user} in {args.course} (from their next token)\n")
-    elif args.command == "unenroll":
-        if not enrolments.unenroll(args.user, args.course):
-            raise NothingToDoError(f"{args.user} is not enrolled in {args.course}")
-        out.write(f"unenrolled {args.user} from {args.course} (from their next token)\n")
-    else:
-        courses = enrolments.courses_of(args.user)
-        for course in courses:
-            out.write(f"{course}\n")
-        out.write(f"{len(courses)} course(s)\n")
 
 
 def main() -> None:

@@ -1,23 +1,26 @@
-"""Enrolment: a learner reads a course when they are in its Cognito group (shared.access).
+"""Enrolment from the operator's side: learners named by ``sub`` or by sign-in email, course
+records, and who made the change.
 
-``bin/content enroll``, ``unenroll`` and ``enrolments`` call Cognito's admin API; publishing
-a course's first item creates its group (``ensure_course_group``, idempotent), so that
-enrolling never waits on a publish and a new course is ready for its learners.
+A learner given by ``sub`` is enrolled with no Cognito call at all; an email is looked up once
+(AdminGetUser, the pool's sign-in attribute) and then enrolled by the ``sub`` it names. Every
+write records who made it: the caller's IAM identity (STS GetCallerIdentity, which needs no
+permission), read once and only when something is written.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from shared.access import AccessRule, AccessRuleError
+from shared.aws_errors import error_code
 from shared.catalog.errors import InvalidValueError
-from shared.catalog.model import validate_id
+from shared.enrolments.model import LEARNER_PATTERN, LEARNER_RULE, Change
+from shared.enrolments.store import EnrolmentStore
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -29,92 +32,68 @@ MAX_USERNAME = 128
 
 def validate_email(value: str) -> str:
     if len(value) > MAX_USERNAME or not _EMAIL.fullmatch(value):
-        raise InvalidValueError(f"invalid --user {value!r}: give the user's sign-in email")
+        raise InvalidValueError(f"invalid learner {value!r}: give their sign-in email or sub")
     return value
 
 
-def course_rule(prefix: str) -> AccessRule:
-    """The rule's course groups for ``prefix`` (the stack's CourseGroupPrefix)."""
-    try:
-        return AccessRule.create((), prefix)
-    except AccessRuleError as exc:
-        raise InvalidValueError(str(exc)) from exc
+def validate_learner_name(value: str) -> str:
+    """A learner as an operator names one: a Cognito ``sub`` or a sign-in email."""
+    if LEARNER_PATTERN.fullmatch(value):
+        return value
+    if "@" not in value:
+        raise InvalidValueError(f"invalid learner {value!r}: use {LEARNER_RULE}, or an email")
+    return validate_email(value)
 
 
-@dataclass(frozen=True)
-class Enrolments:
-    """A pool's course groups: ``rule.course_group(course)`` for each course."""
+@dataclass
+class LearnerDirectory:
+    """The user pool, asked only to turn a sign-in email into a ``sub`` (once per email)."""
 
     cognito: CognitoIdentityProviderClient
     user_pool_id: str
-    rule: AccessRule
+    _subs: dict[str, str] = field(default_factory=dict)
 
-    def group(self, course_id: str) -> str:
-        group = self.rule.course_group(validate_id(course_id, "course ID"))
-        if group is None:  # pragma: no cover - course_rule always sets a prefix
-            raise InvalidValueError("this stack has no course groups")
-        return group
-
-    def ensure_course_group(self, course_id: str) -> bool:
-        """Create the course's group unless it exists; True if this call created it."""
-        try:
-            self.cognito.create_group(
-                GroupName=self.group(course_id),
-                UserPoolId=self.user_pool_id,
-                Description=f"Learners of course {course_id}",
-            )
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "GroupExistsException":
-                return False
-            raise
-        return True
-
-    def enroll(self, user: str, course_id: str) -> None:
-        self.ensure_course_group(course_id)
-        with _known(user):
-            self.cognito.admin_add_user_to_group(
-                UserPoolId=self.user_pool_id, Username=user, GroupName=self.group(course_id)
-            )
-
-    def unenroll(self, user: str, course_id: str) -> bool:
-        """Remove ``user`` from the course's group; False if they were not in it."""
-        if course_id not in self.courses_of(user):
-            return False
-        with _known(user):
-            self.cognito.admin_remove_user_from_group(
-                UserPoolId=self.user_pool_id, Username=user, GroupName=self.group(course_id)
-            )
-        return True
-
-    def groups_of(self, user: str) -> list[str]:
-        groups: list[str] = []
-        paging: dict[str, Any] = {}
-        while True:
-            with _known(user):
-                page = self.cognito.admin_list_groups_for_user(
-                    UserPoolId=self.user_pool_id, Username=user, **paging
-                )
-            groups += [g["GroupName"] for g in page.get("Groups", [])]
-            if "NextToken" not in page:
-                return sorted(groups)
-            paging = {"NextToken": page["NextToken"]}
-
-    def courses_of(self, user: str) -> list[str]:
-        """The courses whose groups ``user`` is in."""
-        prefix = self.rule.course_group_prefix or ""
-        return [
-            group[len(prefix) :]
-            for group in self.groups_of(user)
-            if group.startswith(prefix) and self.rule.course_group(group[len(prefix) :]) == group
-        ]
+    def sub_of(self, email: str) -> str:
+        if email not in self._subs:
+            try:
+                user = self.cognito.admin_get_user(UserPoolId=self.user_pool_id, Username=email)
+            except ClientError as exc:
+                if error_code(exc) == "UserNotFoundException":
+                    raise InvalidValueError(f"no user {email} in the user pool") from exc
+                raise
+            subs = [a["Value"] for a in user.get("UserAttributes", []) if a["Name"] == "sub"]
+            if len(subs) != 1 or not LEARNER_PATTERN.fullmatch(subs[0]):
+                raise InvalidValueError(f"user {email} has no sub the enrolments can name")
+            self._subs[email] = subs[0]
+        return self._subs[email]
 
 
-@contextmanager
-def _known(user: str) -> Iterator[None]:
-    """A user the pool does not know is a refused input (exit 2), not a failure."""
-    try:
-        yield
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") == "UserNotFoundException":
-            raise InvalidValueError(f"no user {user} in the user pool") from exc
-        raise
+@dataclass
+class Enrolling:
+    """What the enrolment commands work with: the store, the pool (for emails, if the stack
+    names one) and who is asking."""
+
+    store: EnrolmentStore
+    directory: LearnerDirectory | None
+    identity: Callable[[], str]
+    clock: Callable[[], float] = time.time
+    _caller: str | None = None
+
+    def learner(self, name: str) -> str:
+        """The ``sub`` of a learner named by ``sub`` (no call) or email (one lookup)."""
+        if LEARNER_PATTERN.fullmatch(name):
+            return name
+        if self.directory is None:
+            raise InvalidValueError("this stack names no user pool: give the learner's sub")
+        return self.directory.sub_of(validate_email(name))
+
+    def change(self) -> Change:
+        """Who changes a record, and now."""
+        if self._caller is None:
+            self._caller = self.identity()
+        return Change(self._caller, int(self.clock()))
+
+
+def caller_identity(sts: Any) -> Callable[[], str]:
+    """The ARN of the credentials in use, read when first needed."""
+    return lambda: str(sts.get_caller_identity()["Arn"])

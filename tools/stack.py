@@ -58,14 +58,17 @@ class StackTarget:
 @dataclass(frozen=True)
 class StackResources:
     """What publishing and enrolment need; no distribution ID where nothing is cached (the
-    local stack); no pool or prefix for a stack deployed before course groups existed."""
+    local stack); no enrolment table for a stack deployed before it existed; no prefix for a
+    stack that never had course groups."""
 
     bucket: str
     table: str
     distribution_id: str | None
     content_base_url: str
     user_pool_id: str | None = None
+    #: The per-course groups of earlier versions (``bin/content migrate-groups`` reads them).
     course_group_prefix: str | None = None
+    enrolment_table: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def local_stack(path: Path = LOCAL_STATE) -> LocalStack:
                 None,
                 info["cloudfront_url"],
                 user_pool_id=info.get("user_pool_id"),
-                course_group_prefix=info.get("course_group_prefix"),
+                enrolment_table=info.get("enrolment_table"),
             ),
             endpoint_url=info["aws_endpoint_url"],
             region=info["region"],
@@ -148,4 +151,5 @@ def resolve(cloudformation: CloudFormationClient, stack_name: str) -> StackResou
         content_base_url=outputs["ContentBaseUrl"],
         user_pool_id=outputs.get("UserPoolId"),
         course_group_prefix=outputs.get("CourseGroupPrefix"),
+        enrolment_table=outputs.get("EnrolmentTableName"),
     )

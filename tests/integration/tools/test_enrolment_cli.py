@@ -1,5 +1,6 @@
-"""`bin/content enroll | unenroll | enrolments` and the course group a publish creates,
-against Cognito in moto."""
+"""`bin/content course put | enroll | unenroll | enrolments | migrate-groups` against a stack
+in moto: enrolments live in the enrolment table; Cognito is asked only to turn an email into a
+sub, and never when a learner is given by sub."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from typing import Any
 
 import pytest
 
+from shared.enrolments.store import EnrolmentStore
 from tests.integration.conftest import Stack
+from tests.support.aws_calls import calls_to
 from tools.content import run
 
 USER = "learner@example.com"
@@ -33,58 +36,113 @@ def pool(aws: dict[str, Any], deployed: Stack) -> str:
         UserAttributes=[{"Name": "email", "Value": USER}],
         MessageAction="SUPPRESS",
     )
-    aws["cognito-idp"].create_group(GroupName="students", UserPoolId=pool_id)
     return pool_id
 
 
-def groups_of(aws: dict[str, Any], pool_id: str, user: str = USER) -> list[str]:
-    answer = aws["cognito-idp"].admin_list_groups_for_user(UserPoolId=pool_id, Username=user)
-    return sorted(g["GroupName"] for g in answer["Groups"])
+@pytest.fixture
+def store(aws: dict[str, Any], deployed: Stack) -> EnrolmentStore:
+    table = deployed.resources.enrolment_table
+    assert table is not None
+    return EnrolmentStore(aws["dynamodb"], table)
 
 
-def pool_groups(aws: dict[str, Any], pool_id: str) -> list[str]:
-    answer = aws["cognito-idp"].list_groups(UserPoolId=pool_id)
-    return sorted(g["GroupName"] for g in answer["Groups"])
+@pytest.fixture
+def courses(deployed: Stack) -> None:
+    for course in ("aws-101", "aws-201"):
+        assert cli(deployed.name, "course", "put", "--course", course, "--title", course)[0] == 0
 
 
-def test_enroll_adds_the_user_to_the_course_group_creating_it(
-    aws: dict[str, Any], deployed: Stack, pool: str
+def sub_of(aws: dict[str, Any], pool_id: str, user: str = USER) -> str:
+    answer = aws["cognito-idp"].admin_get_user(UserPoolId=pool_id, Username=user)
+    return str(next(a["Value"] for a in answer["UserAttributes"] if a["Name"] == "sub"))
+
+
+def test_course_put_writes_the_record_and_says_so(deployed: Stack, store: EnrolmentStore) -> None:
+    code, out, err = cli(
+        deployed.name, "course", "put", "--course", "aws-101", "--title", "AWS 101",
+        "--description", "The edge, first.",
+    )  # fmt: skip
+    assert (code, out, err) == (0, "course aws-101 saved: AWS 101\n", "")
+    course = store.course("aws-101")
+    assert course is not None
+    assert (course.title, course.description) == ("AWS 101", "The edge, first.")
+    assert course.change is not None
+    assert course.change.by.startswith("arn:aws:")  # who ran it, from STS
+
+
+def test_enroll_by_email_looks_the_sub_up_and_writes_the_enrolment(
+    aws: dict[str, Any], deployed: Stack, pool: str, store: EnrolmentStore, courses: None
 ) -> None:
-    code, out, err = cli(deployed.name, "enroll", "--user", USER, "--course", "aws-101")
+    code, out, err = cli(
+        deployed.name, "enroll", "--user", USER, "--course", "aws-101",
+        "--not-after", "2030-01-01T00:00:00Z", "--reference", "order-7",
+    )  # fmt: skip
     assert (code, err) == (0, "")
-    assert out == f"enrolled {USER} in aws-101 (from their next token)\n"
-    assert "course-aws-101" in pool_groups(aws, pool)
-    assert groups_of(aws, pool) == ["course-aws-101"]
+    assert out == f"enrolled {USER} in aws-101 (from their next API call)\n"
+    enrolment = store.enrolment(sub_of(aws, pool), "aws-101")
+    assert enrolment is not None
+    assert enrolment.window.to_json() == {"notAfter": "2030-01-01T00:00:00Z"}
+    assert enrolment.reference == "order-7"
 
 
-def test_enroll_again_changes_nothing(aws: dict[str, Any], deployed: Stack, pool: str) -> None:
-    for _ in range(2):
-        assert cli(deployed.name, "enroll", "--user", USER, "--course", "aws-101")[0] == 0
-    assert groups_of(aws, pool) == ["course-aws-101"]
-
-
-def test_enrolments_lists_the_user_s_courses_only(
-    aws: dict[str, Any], deployed: Stack, pool: str
+def test_enroll_by_sub_makes_no_cognito_call_at_all(
+    aws: dict[str, Any], deployed: Stack, pool: str, store: EnrolmentStore, courses: None
 ) -> None:
-    aws["cognito-idp"].admin_add_user_to_group(UserPoolId=pool, Username=USER, GroupName="students")
+    sub = sub_of(aws, pool)
+    with calls_to("cognito-idp") as cognito:
+        code, _, err = cli(deployed.name, "enroll", "--user", sub, "--course", "aws-101")
+        assert (code, err) == (0, "")
+        assert cli(deployed.name, "unenroll", "--user", sub, "--course", "aws-101")[0] == 0
+    assert cognito == []
+    assert store.enrolment(sub, "aws-101") is None
+
+
+def test_enroll_again_replaces_the_enrolment(
+    aws: dict[str, Any], deployed: Stack, pool: str, store: EnrolmentStore, courses: None
+) -> None:
+    cli(deployed.name, "enroll", "--user", USER, "--course", "aws-101", "--reference", "a")
+    cli(deployed.name, "enroll", "--user", USER, "--course", "aws-101", "--reference", "b")
+    enrolment = store.enrolment(sub_of(aws, pool), "aws-101")
+    assert enrolment is not None
+    assert enrolment.reference == "b"
+
+
+def test_an_enrolment_into_a_course_without_a_record_is_exit_2(deployed: Stack, pool: str) -> None:
+    code, _, err = cli(deployed.name, "enroll", "--user", USER, "--course", "aws-999")
+    assert code == 2
+    assert err == "error: no course aws-999; create it with `bin/content course put`\n"
+
+
+def test_enrolments_lists_a_learner_s_courses_and_a_course_s_learners(
+    aws: dict[str, Any], deployed: Stack, pool: str, courses: None
+) -> None:
     for course in ("aws-201", "aws-101"):
         cli(deployed.name, "enroll", "--user", USER, "--course", course)
-    code, out, _ = cli(deployed.name, "enrolments", "--user", USER)
-    assert (code, out) == (0, "aws-101\naws-201\n2 course(s)\n")
+    sub = sub_of(aws, pool)
+    code, out, _ = cli(deployed.name, "enrolments", "--learner", USER)
+    assert code == 0
+    assert [line.split()[:2] for line in out.splitlines()[:-1]] == [
+        ["aws-101", sub],
+        ["aws-201", sub],
+    ]
+    assert out.endswith("2 enrolment(s)\n")
+    code, out, _ = cli(deployed.name, "enrolments", "--course", "aws-201")
+    assert (code, out.splitlines()[-1]) == (0, "1 enrolment(s)")
 
 
-def test_unenroll_removes_the_user_from_the_course_group_only(
-    aws: dict[str, Any], deployed: Stack, pool: str
+def test_unenroll_removes_the_one_enrolment(
+    aws: dict[str, Any], deployed: Stack, pool: str, store: EnrolmentStore, courses: None
 ) -> None:
     for course in ("aws-101", "aws-201"):
         cli(deployed.name, "enroll", "--user", USER, "--course", course)
     code, out, _ = cli(deployed.name, "unenroll", "--user", USER, "--course", "aws-101")
-    assert (code, out) == (0, f"unenrolled {USER} from aws-101 (from their next token)\n")
-    assert groups_of(aws, pool) == ["course-aws-201"]
-    assert "course-aws-101" in pool_groups(aws, pool)  # the group stays for the others
+    assert (code, out) == (0, f"unenrolled {USER} from aws-101 (from their next API call)\n")
+    sub = sub_of(aws, pool)
+    assert store.enrolment(sub, "aws-101") is None
+    assert store.enrolment(sub, "aws-201") is not None
 
 
-def test_unenrolling_a_user_who_is_not_enrolled_is_exit_2(deployed: Stack, pool: str) -> None:
+def test_unenrolling_a_learner_who_is_not_enrolled_is_exit_2(deployed: Stack, pool: str) -> None:
     code, _, err = cli(deployed.name, "unenroll", "--user", USER, "--course", "aws-101")
     assert (code, err) == (2, f"error: {USER} is not enrolled in aws-101\n")
 
@@ -95,29 +153,19 @@ def test_an_unknown_user_is_one_line_and_exit_2(deployed: Stack, pool: str, comm
     assert (code, err) == (2, "error: no user nobody@example.com in the user pool\n")
 
 
-def test_publishing_a_course_s_first_item_creates_its_group_once(
+def test_publishing_creates_no_cognito_group(
     aws: dict[str, Any], deployed: Stack, pool: str, tmp_path: Path
 ) -> None:
     notes = tmp_path / "notes.txt"
     notes.write_text("notes\n")
-    for content_id in ("first", "second"):
-        code, _, err = cli(
-            deployed.name,
-            "add",
-            "--course",
-            "new-course",
-            "--id",
-            content_id,
-            "--title",
-            "Notes",
-            "--file",
-            str(notes),
-        )
-        assert (code, err) == (0, "")
-    assert pool_groups(aws, pool).count("course-new-course") == 1
+    command = ["add", "--course", "new-course", "--id", "n", "--title", "Notes", "--file"]
+    with calls_to("cognito-idp") as cognito:
+        assert cli(deployed.name, *command, str(notes))[0] == 0
+    assert cognito == []
+    assert aws["cognito-idp"].list_groups(UserPoolId=pool)["Groups"] == []
 
 
-def test_a_stack_without_course_groups_cannot_enroll(aws: dict[str, Any]) -> None:
+def test_a_stack_without_the_enrolment_table_cannot_enroll(aws: dict[str, Any]) -> None:
     name = f"old-{uuid.uuid4().hex[:8]}"
     template = {
         "Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}},
@@ -131,27 +179,40 @@ def test_a_stack_without_course_groups_cannot_enroll(aws: dict[str, Any]) -> Non
     aws["cloudformation"].create_stack(StackName=name, TemplateBody=json.dumps(template))
     code, _, err = cli(name, "enroll", "--user", USER, "--course", "aws-101")
     assert code == 1
-    assert "CourseGroupPrefix" in err
+    assert "EnrolmentTableName" in err
 
 
-def test_a_publish_stopped_before_its_group_is_created_gets_the_group_on_a_re_run(
-    aws: dict[str, Any], deployed: Stack, pool: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_migrate_groups_copies_course_group_members_into_enrolments_once(
+    aws: dict[str, Any], deployed: Stack, pool: str, store: EnrolmentStore
 ) -> None:
-    """The group is the publish's last step: the same command again must still create it."""
-    notes = tmp_path / "notes.txt"
-    notes.write_text("notes\n")
-    command = ["add", "--course", "late-group", "--id", "late", "--title", "Notes"]
-    command += ["--file", str(notes)]
-
-    def stopped(self: object, course_id: str) -> bool:
-        raise KeyboardInterrupt
-
-    with monkeypatch.context() as patch:
-        patch.setattr("tools.enrolment.Enrolments.ensure_course_group", stopped)
-        code, _, _ = cli(deployed.name, *command)
-    assert code != 0
-    assert "course-late-group" not in pool_groups(aws, pool)
-    code, out, err = cli(deployed.name, *command)
-    assert (code, err) == (0, "")
-    assert out.startswith("already published late")
-    assert "course-late-group" in pool_groups(aws, pool)
+    cognito = aws["cognito-idp"]
+    other = "other@example.com"
+    cognito.admin_create_user(UserPoolId=pool, Username=other, MessageAction="SUPPRESS")
+    for group, members in {
+        "course-aws-101": [USER, other],
+        "course-aws-201": [USER],
+        "students": [other],
+        "course-_bad": [USER],
+    }.items():
+        cognito.create_group(GroupName=group, UserPoolId=pool)
+        for member in members:
+            cognito.admin_add_user_to_group(UserPoolId=pool, Username=member, GroupName=group)
+    assert cli(deployed.name, "course", "put", "--course", "aws-201", "--title", "Kept")[0] == 0
+    first = cli(deployed.name, "migrate-groups")
+    assert first == (
+        0,
+        "2 course group(s): 1 course record(s) created, 3 enrolment(s) created, 0 already there\n",
+        "",
+    )
+    course = store.course("aws-201")
+    assert course is not None
+    assert course.title == "Kept"  # an existing record stays as it was
+    learner, someone = sub_of(aws, pool), sub_of(aws, pool, other)
+    assert [e.course_id for e in store.learner_page(learner, 10, None).items] == [
+        "aws-101",
+        "aws-201",
+    ]
+    assert [e.course_id for e in store.learner_page(someone, 10, None).items] == ["aws-101"]
+    assert cli(deployed.name, "migrate-groups")[1] == (
+        "2 course group(s): 0 course record(s) created, 0 enrolment(s) created, 3 already there\n"
+    )

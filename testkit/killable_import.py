@@ -1,0 +1,42 @@
+"""`bin/content` that stops dead after its k-th enrolment-store write, for tests that kill it
+there.
+
+Usage: python -m testkit.killable_import <k> <bin/content arguments...>
+A write is a course record's PutItem or one BatchWriteItem call of up to 25 enrolments. Once
+the k-th has taken effect, the process prints ``write done`` and waits to be killed (SIGKILL:
+no handler, no clean-up, as when a machine dies mid-import).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+from shared.enrolments.store import EnrolmentStore
+from tools.content import main
+
+
+def _stop_after(writes: int) -> None:
+    seen = [0]
+
+    def counted(name: str) -> None:
+        step = getattr(EnrolmentStore, name)
+
+        def then_maybe_wait(*args: Any, **kwargs: Any) -> Any:
+            answer = step(*args, **kwargs)
+            seen[0] += 1
+            if seen[0] == writes:
+                print("write done", flush=True)
+                time.sleep(600)
+            return answer
+
+        setattr(EnrolmentStore, name, then_maybe_wait)
+
+    counted("put_course")
+    counted("_write_chunk")
+
+
+if __name__ == "__main__":
+    _stop_after(int(sys.argv.pop(1)))
+    main()

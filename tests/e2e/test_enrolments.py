@@ -1,7 +1,8 @@
 """Enrolments over `make local` and real HTTP: the enrolment API signed with the stack's
 admin credentials by botocore's SigV4 signer, the learner-facing API deciding from the store on
 every call, and `bin/content --local import` of 10,000 enrolments killed midway and run again.
-Each test enrols a learner of its own: the session's stack is shared."""
+On a stack of this module's own (the 150 courses and 10,000 enrolments stay out of the other
+tests' listings); each test enrols a learner of its own."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import base64
 import json
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ from botocore.credentials import Credentials
 from local.cognito import DemoUser, sign_in
 from shared.enrolments.model import format_time
 from shared.enrolments.store import EnrolmentStore
-from tests.e2e.conftest import http
+from tests.e2e.conftest import http, local_stack
 from tests.support.killing import killed_after_its_write
 from tests.support.signed import admin, call
 from tools.content import run
@@ -50,6 +52,22 @@ class Learner:
     def api(self, stack: dict[str, Any], path: str) -> tuple[int, Any]:
         answer = http(f"{stack['api_url']}{path}", headers={"Authorization": self.id_token})
         return answer.status, json.loads(answer.body)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    with local_stack(tmp_path_factory.mktemp("enrolment-stack")) as info:
+        yield info
+
+
+@pytest.fixture(scope="module")
+def cognito(stack: dict[str, Any]) -> Any:
+    return boto3.client(
+        "cognito-idp",
+        endpoint_url=stack["aws_endpoint_url"],
+        region_name=stack["region"],
+        **LOCAL_CREDENTIALS,
+    )
 
 
 @pytest.fixture

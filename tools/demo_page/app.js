@@ -191,13 +191,36 @@ function itemButton(item) {
   return entry;
 }
 
+// Every course this user may read, page by page (GET /courses answers at most 100 a page).
+async function readableCourses() {
+  const courses = [];
+  let path = "/courses?limit=100";
+  for (;;) {
+    const page = await api(path);
+    courses.push(...page.courses);
+    if (!page.next) return courses;
+    path = `/courses?limit=100&next=${encodeURIComponent(page.next)}`;
+  }
+}
+
+// A course's items; null for a course that has a record but no content yet (404).
+async function courseContent(courseId) {
+  try {
+    return await api(`/courses/${encodeURIComponent(courseId)}/content`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
+}
+
 // The course section is shown once the API has answered: a session that has ended goes back
 // to sign-in without ever showing an empty course list.
 async function showCourses() {
-  const { courses } = await api("/courses"); // only the courses this user may read
+  const courses = await readableCourses();
   const entries = [];
   for (const course of courses) {
-    const listing = await api(`/courses/${course.courseId}/content`);
+    const listing = await courseContent(course.courseId);
+    if (listing === null) continue; // a course with nothing published yet
     const heading = document.createElement("li");
     heading.className = "course";
     heading.textContent = course.courseId;

@@ -1,29 +1,40 @@
-"""Benchmark of the Content Delivery API answering a course listing (``make bench``, after the
+"""Benchmark of the Content Delivery API and of enrolment at scale (``make bench``, after the
 edge numbers).
 
-* ``GET /courses/{courseId}/content`` for a course of ``ITEMS`` items, through the Powertools
-  resolver ``content_delivery.api.build_app`` returns, the way the Lambda handler calls it (an
-  API Gateway proxy event after the Cognito authorizer), over a real ``CatalogStore`` on moto's
-  DynamoDB (in process, ``moto.mock_aws``) and a real grant signer reading a freshly generated
-  RSA key from moto's Secrets Manager through Powertools' ``SecretsProvider``, as
-  ``local.stack`` wires them: one grant per answer, in every item's URL;
-* the same request with DynamoDB's answer replayed (the query answer moto gave, recorded once,
-  handed to the same ``CatalogStore``): the function's own work, without the round trip that
-  moto's Python (tens of ms here) stands in for and real DynamoDB answers in a few ms;
-* the grant signing alone (``GrantSigner.mint``: the cached key, RS256 with ``cryptography``).
+* ``GET /courses/{courseId}/content`` for a course of ``ITEMS`` items, asked by an enrolled
+  learner, through the Powertools resolver ``content_delivery.api.build_app`` returns, the way
+  the Lambda handler calls it (an API Gateway proxy event after the Cognito authorizer), over a
+  real ``CatalogStore`` and ``EnrolmentStore`` on moto's DynamoDB (in process,
+  ``moto.mock_aws``) and a real grant signer reading a freshly generated RSA key from moto's
+  Secrets Manager through Powertools' ``SecretsProvider``, as ``local.stack`` wires them: the
+  decision reads the learner's enrolment (strongly consistent) on every request;
+* the same request with DynamoDB's answers replayed (what moto answered, recorded once per
+  distinct request, handed to the same stores): the function's own work, without the round
+  trips that moto's Python stands in for and real DynamoDB answers in a few ms;
+* the grant signing alone (``GrantSigner.mint``: the cached key, RS256 with ``cryptography``);
+* ``GET /courses`` for a learner with ``ENROLMENTS`` enrolments, page by page (``limit`` 50
+  and 100, following ``next``), the function's own time per page (answers replayed) and the
+  pages' count;
+* ``bin/content import`` of ``IMPORTED`` enrolments against a local stack (``local.stack``,
+  moto in server mode on loopback), wall time, and what DynamoDB's documented on-demand limits
+  allow for the same load.
 
-Median and 99th percentile of single requests; the README quotes them next to the edge's.
+Median and 99th percentile of single requests; docs/benchmarks.md quotes them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
+import json
 import logging
 import os
 import statistics
 import sys
 import tempfile
 import time
+import uuid
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -40,24 +51,39 @@ from local.api import ROUTES
 from local.events import api_proxy_event, authorizer_claims
 from local.grant_key import GRANT_ISSUER, GRANT_LIFETIME_SECONDS, create_grant_key
 from local.lambda_context import LocalLambdaContext
-from local.resources import create_catalog_table, create_content_bucket
+from local.resources import create_catalog_table, create_content_bucket, create_enrolment_table
+from local.stack import LocalStack, Ports
 from shared.access import AccessRule
 from shared.catalog.store import CatalogStore
+from shared.enrolments.model import Course, Enrolment
+from shared.enrolments.store import EnrolmentStore
+from tools.content import run
 from tools.publishing.publish import ContentBucket, Draft, NoCache, Publisher
 from tools.publishing.writes import CatalogWriter
 from tools.stack import use_fake_credentials
 
 ITEMS = 20
 WARM_UP = 20
-#: moto's query costs tens of ms each: fewer requests through it.
+#: moto's calls cost tens of ms each: fewer requests through it.
 MOTO_REQUESTS = 300
 REQUESTS = 2_000
+#: A learner's enrolments listed page by page, and how often the whole listing is repeated.
+ENROLMENTS = 1_000
+LISTING_ROUNDS = 20
+IMPORTED = 10_000
 COURSE = "bench-101"
 GROUP = "students"
-PREFIX = "course-"
-BUCKET, TABLE = "bench-content", "bench-catalog"
+LEARNER = "0f9c3c1e-5b5d-4a2e-9d7a-3f1e2b4c5d6e"
+BUCKET, TABLE, ENROLMENT_TABLE = "bench-content", "bench-catalog", "bench-enrolments"
 ORIGIN = "http://localhost:8000"
-RESOURCE = "/courses/{courseId}/content"
+#: DynamoDB on-demand, as AWS documents it ("DynamoDB on-demand capacity mode", "Pre-warming a
+#: table for on-demand capacity mode", "Service, account, and table quotas"): a new table
+#: sustains 4,000 writes/s; each partition 1,000 WRU/s; a table 40,000 WRU/s by default; a
+#: write of an item up to 1 KB is 1 WRU, and each write is made again in the byCourse index.
+NEW_TABLE_WRITES_PER_SECOND = 4_000
+PARTITION_WRITES_PER_SECOND = 1_000
+#: Cognito's UserResourceUpdate category (AdminAddUserToGroup), per account, not adjustable.
+COGNITO_GROUP_WRITES_PER_SECOND = 25
 
 
 def timings_us(fn: Callable[[], object], calls: int) -> dict[str, float]:
@@ -87,45 +113,89 @@ def publish_course(session: boto3.Session, directory: Path) -> None:
         publisher.add(Draft.check(COURSE, f"{COURSE}-lecture-{n:02d}", title, path, position=n))
 
 
-class RecordedDynamoDB:
-    """Answers every query with the answer the real client gave to the first one (the store
-    asks nothing else for a listing)."""
+def enrol_learner(store: EnrolmentStore) -> None:
+    """The learner in ``COURSE`` and in ``ENROLMENTS - 1`` more courses, all with records."""
+    courses = [COURSE, *(f"bench-{n:04d}" for n in range(ENROLMENTS - 1))]
+    for course in courses:
+        store.put_course(Course.parse(course, f"Course {course}", "What it teaches."))
+    store.apply([Enrolment(LEARNER, course) for course in courses], [])
+
+
+class Replayed:
+    """A DynamoDB client that answers each distinct request with what the real one answered
+    to it the first time (the function asks nothing that changes)."""
 
     def __init__(self, dynamodb: Any) -> None:
         self._dynamodb = dynamodb
-        self._page: dict[str, Any] | None = None
+        self._answers: dict[str, Any] = {}
 
-    def query(self, **query: Any) -> dict[str, Any]:
-        if self._page is None:
-            self._page = dict(self._dynamodb.query(**query))
-            if "LastEvaluatedKey" in self._page:
-                raise SystemExit("the course needs one query page for the replay")
-        return self._page
+    def __getattr__(self, operation: str) -> Callable[..., Any]:
+        def answer(**request: Any) -> Any:
+            key = operation + json.dumps(request, sort_keys=True)
+            if key not in self._answers:
+                self._answers[key] = getattr(self._dynamodb, operation)(**request)
+            return self._answers[key]
+
+        return answer
 
 
-def listing_event() -> dict[str, Any]:
-    path = f"/courses/{COURSE}/content"
-    assert ROUTES[("GET", RESOURCE)].fullmatch(path), "the template's route moved"
+def api_event(resource: str, path: str, query: dict[str, str] | None = None) -> dict[str, Any]:
+    assert any(r.resource == resource and r.pattern.fullmatch(path) for r in ROUTES), resource
     now = int(time.time())
     claims = {
-        "sub": "0f9c3c1e-5b5d-4a2e-9d7a-3f1e2b4c5d6e",
-        "cognito:groups": [f"{PREFIX}{COURSE}"],
+        "sub": LEARNER,
         "email": "learner@example.com",
         "token_use": "id",
         "iat": now,
         "exp": now + 3600,
     }
+    parameters = {"courseId": COURSE} if "{courseId}" in resource else {}
     return api_proxy_event(
         method="GET",
-        resource=RESOURCE,
+        resource=resource,
         path=path,
-        path_parameters={"courseId": COURSE},
+        path_parameters=parameters,
         headers={"Host": "abc123.execute-api.us-east-1.amazonaws.com", "Origin": ORIGIN},
         claims=authorizer_claims(claims),
+        query={k: [v] for k, v in (query or {}).items()},
     )
 
 
-def measure() -> dict[str, dict[str, float]]:
+def resolve(app: Any, event: dict[str, Any]) -> dict[str, Any]:
+    answer: dict[str, Any] = app.resolve(event, LocalLambdaContext(function_name="bench"))
+    metrics.flush_metrics()  # what the handler's log_metrics does per request
+    if answer["statusCode"] != 200:
+        raise SystemExit(f"the request failed: {answer}")
+    return answer
+
+
+def page_times_us(app: Any, limit: int) -> tuple[dict[str, float], int]:
+    """Each page of the learner's listing timed alone; the median and p99 over every page of
+    ``LISTING_ROUNDS`` listings, and the pages one listing takes."""
+    samples: list[float] = []
+    pages = 0
+    for _ in range(LISTING_ROUNDS):
+        query, listed, pages = {"limit": str(limit)}, 0, 0
+        while True:
+            event = api_event("/courses", "/courses", query)
+            start = time.perf_counter_ns()
+            body = json.loads(resolve(app, event)["body"])
+            samples.append((time.perf_counter_ns() - start) / 1e3)
+            listed += len(body["courses"])
+            pages += 1
+            if "next" not in body:
+                break
+            query = {"limit": str(limit), "next": body["next"]}
+        if listed != ENROLMENTS:
+            raise SystemExit(f"the listing held {listed} courses, not {ENROLMENTS}")
+    samples.sort()
+    return {
+        "median": statistics.median(samples),
+        "p99": samples[int(len(samples) * 0.99) - 1],
+    }, pages
+
+
+def measure_api() -> dict[str, dict[str, float]]:
     # Powertools' logger keeps the stream it was made with, and metrics print their EMF line:
     # both (formatted as in Lambda) go to /dev/null instead of between the numbers.
     with (
@@ -138,59 +208,126 @@ def measure() -> dict[str, dict[str, float]]:
         assert isinstance(handler, logging.StreamHandler)
         handler.setStream(devnull)
         session = boto3.Session(region_name="us-east-1")
-        create_catalog_table(session.client("dynamodb"), TABLE)
+        dynamodb = session.client("dynamodb")
+        create_catalog_table(dynamodb, TABLE)
+        create_enrolment_table(dynamodb, ENROLMENT_TABLE)
         create_content_bucket(session.client("s3"), BUCKET, app_origin=ORIGIN)
         publish_course(session, Path(scratch))
+        enrol_learner(EnrolmentStore(dynamodb, ENROLMENT_TABLE))
         grant_key = create_grant_key(session.client("secretsmanager"))
         settings = Settings(
             catalog_table=TABLE,
             content_base_url="https://d111111abcdef8.cloudfront.net",
             app_origins=(ORIGIN,),
-            access=AccessRule.create([GROUP], PREFIX),
+            access=AccessRule.create([GROUP]),
+            enrolment_table=ENROLMENT_TABLE,
             grants=GrantSettings(grant_key.secret_arn, GRANT_ISSUER, GRANT_LIFETIME_SECONDS),
         )
         signer = grant_signer(
             settings.grants, SecretsProvider(boto3_client=session.client("secretsmanager"))
         )
         assert isinstance(signer, GrantSigner)
-        dynamodb = session.client("dynamodb")
-        on_moto = build_app(settings, CatalogStore(dynamodb, TABLE), signer)
-        replayed = build_app(
+        replay = Replayed(dynamodb)
+        on_moto = build_app(
             settings,
-            CatalogStore(RecordedDynamoDB(dynamodb), TABLE),  # type: ignore[arg-type]
+            CatalogStore(dynamodb, TABLE),
+            EnrolmentStore(dynamodb, ENROLMENT_TABLE),
             signer,
         )
-        event, context = listing_event(), LocalLambdaContext(function_name="bench-content-delivery")
+        replayed = build_app(
+            settings,
+            CatalogStore(replay, TABLE),  # type: ignore[arg-type]
+            EnrolmentStore(replay, ENROLMENT_TABLE),  # type: ignore[arg-type]
+            signer,
+        )
+        listing_event = api_event("/courses/{courseId}/content", f"/courses/{COURSE}/content")
 
         def listing(app: Any) -> Callable[[], None]:
             def request() -> None:
-                answer = app.resolve(event, context)
-                metrics.flush_metrics()  # what the handler's log_metrics does per request
-                if answer["statusCode"] != 200 or answer["body"].count("/g/") != ITEMS:
-                    raise SystemExit(f"the listing failed: {answer}")
+                if resolve(app, listing_event)["body"].count("/g/") != ITEMS:
+                    raise SystemExit("the listing lost its grants")
 
             return request
 
         def signing() -> None:
-            signer.mint("0f9c3c1e-5b5d-4a2e-9d7a-3f1e2b4c5d6e", course_prefix(COURSE), time.time())
+            signer.mint(LEARNER, course_prefix(COURSE), time.time())
 
-        return {
-            f"listing of {ITEMS} items, catalog on moto": timings_us(
+        results = {
+            f"course listing of {ITEMS} items with the enrolment read, on moto": timings_us(
                 listing(on_moto), MOTO_REQUESTS
             ),
-            f"listing of {ITEMS} items, DynamoDB answer replayed": timings_us(
+            f"course listing of {ITEMS} items with the enrolment read, replayed": timings_us(
                 listing(replayed), REQUESTS
             ),
             "grant signing alone (RS256, 2048-bit key)": timings_us(signing, REQUESTS),
         }
+        for limit in (50, 100):
+            times, pages = page_times_us(replayed, limit)
+            name = f"GET /courses, {ENROLMENTS} enrolments, limit {limit} ({pages} pages)"
+            results[f"{name}, per page, replayed"] = times
+        moto_times, pages = page_times_us(on_moto, 100)
+        results[
+            f"GET /courses, {ENROLMENTS} enrolments, limit 100 ({pages} pages), per page, on moto"
+        ] = moto_times
+        return results
+
+
+def measure_import() -> dict[str, float]:
+    """``bin/content --local import`` of ``IMPORTED`` enrolments into a fresh local stack."""
+    with tempfile.TemporaryDirectory() as scratch:
+        state = Path(scratch)
+        stack = LocalStack(Ports(), state)
+        with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
+            stack.start()
+        try:
+            lines = [json.dumps({"course": "bulk-101", "title": "Bulk"})]
+            lines += [
+                json.dumps({"enrol": {"course": "bulk-101", "learner": str(uuid.uuid4())}})
+                for _ in range(IMPORTED)
+            ]
+            path = state / "import.jsonl"
+            path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            out, err = io.StringIO(), io.StringIO()
+            start = time.perf_counter()
+            code = run(
+                ["--local", "--local-state", str(state / "stack.json"), "import", str(path)],
+                out,
+                err,
+            )
+            seconds = time.perf_counter() - start
+            if code != 0:
+                raise SystemExit(f"the import failed: {err.getvalue()}")
+        finally:
+            stack.stop()
+    return {"seconds": seconds}
 
 
 def main() -> None:
     use_fake_credentials("us-east-1", "bench")  # moto's; real ones must never be used here
+    # GET /courses counts no metric; Powertools warns at each flush of an empty set.
+    warnings.filterwarnings("ignore", "No application metrics to publish")
     print("\n# Content Delivery API benchmark: single requests, µs")
-    print(f"{'':<50} {'median':>9} {'p99':>9}")
-    for name, value in measure().items():
-        print(f"{name:<50} {value['median']:>9.0f} {value['p99']:>9.0f}")
+    print(f"{'':<84} {'median':>9} {'p99':>9}")
+    for name, value in measure_api().items():
+        print(f"{name:<84} {value['median']:>9.0f} {value['p99']:>9.0f}")
+    imported = measure_import()["seconds"]
+    batches = IMPORTED // 25
+    print(f"\n# bin/content --local import of {IMPORTED} enrolments (one course)")
+    print(
+        f"wall time against the local stack (moto server): {imported:.1f} s, "
+        f"{batches} BatchWriteItem calls"
+    )
+    print(
+        f"DynamoDB on-demand, documented: a new table sustains {NEW_TABLE_WRITES_PER_SECOND} "
+        f"writes/s -> {IMPORTED / NEW_TABLE_WRITES_PER_SECOND:.1f} s of table writes; "
+        f"one course's byCourse index partition takes {PARTITION_WRITES_PER_SECOND} WRU/s -> "
+        f"at least {IMPORTED / PARTITION_WRITES_PER_SECOND:.0f} s for {IMPORTED} learners "
+        "of one course until DynamoDB splits the partition"
+    )
+    print(
+        f"the same through Cognito groups: {IMPORTED} AdminAddUserToGroup at "
+        f"{COGNITO_GROUP_WRITES_PER_SECOND}/s = {IMPORTED / COGNITO_GROUP_WRITES_PER_SECOND:.0f} s"
+    )
     sys.stdout.flush()
 
 

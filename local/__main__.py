@@ -60,6 +60,8 @@ def describe(info: StackInfo) -> str:
         "/oauth2/revoke, /logout)",
         f"  CloudFront       {info.cloudfront_url}   (edge function, then the private bucket)",
         f"  Content API      {info.api_url}   (Cognito authorizer)",
+        f"  Enrolment API    {info.api_url}/enrolments   (SigV4 with stack.json's "
+        "admin_credentials)",
         f"  AWS (moto)       {info.aws_endpoint_url}   (S3, Cognito, DynamoDB)",
         f"  Token lifetimes  ID {info.token_seconds['id']} s, access "
         f"{info.token_seconds['access']} s, refresh {info.token_seconds['refresh']} s",

@@ -98,7 +98,7 @@ pytest: venv node-modules ## Only the pytest suite, in parallel workers (rebuild
 
 test: lint typecheck template-check pytest ## Everything CI runs: lint, types, template checks, all tests
 
-bench: venv ## Edge authorizer and Content Delivery API benchmarks (numbers go in README.md)
+bench: venv ## Edge authorizer and Content Delivery API benchmarks (numbers go in docs/benchmarks.md)
 	status=0; $(BIN)/python bench/edge_bench.py || status=$$?; $(BIN)/python bench/api_bench.py; \
 		exit $$status
 

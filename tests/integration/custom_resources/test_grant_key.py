@@ -15,8 +15,8 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from grant_key import app
 from grant_key.resource import TAG_N, apply, recorded_jwk, secret_name
+from shared.custom_resource.handler import logger
 from shared.custom_resource.protocol import (
     CustomResourceError,
     Outcome,
@@ -137,7 +137,7 @@ def test_neither_the_response_nor_the_logs_hold_the_private_key(
             logical_id="GrantKey",
             stack_id=stack_id,
         )
-        status = run(event, lambda r: apply(secrets, r), 60.0, app.logger)
+        status = run(event, lambda r: apply(secrets, r), 60.0, logger)
         [response] = listener.requests
     assert status == "SUCCESS"
     private_pem = secrets.get_secret_value(SecretId=secret_name(stack_id))["SecretString"]

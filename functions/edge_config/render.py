@@ -15,14 +15,12 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
+from shared.patterns import ISSUER_HOSTS
 from shared.trust.config import parse_config
 from shared.trust.errors import ConfigError
 from shared.trust.jwks_fetch import fetch_jwks
 
 JWKS_FETCH_TIMEOUT_SECONDS = 10.0
-
-#: Cognito's issuer host for each ``IssuerConfiguration.Type`` (absent means ORIGINAL).
-_ISSUER_HOSTS = {"ORIGINAL": "cognito-idp", "UPDATED": "issuer-cognito-idp"}
 
 
 def issuer_of(user_pool: Mapping[str, Any]) -> str:
@@ -33,9 +31,9 @@ def issuer_of(user_pool: Mapping[str, Any]) -> str:
         raise ConfigError("DescribeUserPool returned no pool ID and ARN")
     region = arn.split(":")[3]
     kind = (user_pool.get("IssuerConfiguration") or {}).get("Type", "ORIGINAL")
-    if kind not in _ISSUER_HOSTS:
+    if kind not in ISSUER_HOSTS:
         raise ConfigError(f"user pool {pool_id} has an issuer type this edge does not know: {kind}")
-    return f"https://{_ISSUER_HOSTS[kind]}.{region}.amazonaws.com/{pool_id}"
+    return f"https://{ISSUER_HOSTS[kind]}.{region}.amazonaws.com/{pool_id}"
 
 
 class TrustedPool(NamedTuple):

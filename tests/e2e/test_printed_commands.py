@@ -1,5 +1,5 @@
-"""The commands `make local` prints work as printed: copied into a fresh shell (no PYTHONPATH,
-no activated venv, nothing exported), each curl gets the status its comment promises."""
+"""The commands `make local` prints work as printed: copied into a fresh shell (no path
+settings, no activated venv, nothing exported), each curl gets the status its comment promises."""
 
 from __future__ import annotations
 

@@ -62,6 +62,11 @@ def test_an_oac_is_created_with_the_template_s_settings(cloudfront: Any) -> None
     assert config["OriginAccessControlOriginType"] == "s3"
 
 
+def test_the_service_timeout_cloudformation_passes_on_is_not_refused(cloudfront: Any) -> None:
+    outcome = apply(cloudfront, request("Create", {**OAC, "ServiceTimeout": "300"}))
+    assert cloudfront.get_origin_access_control(Id=outcome.physical_resource_id)
+
+
 def test_an_oac_is_updated_in_place(cloudfront: Any) -> None:
     created = apply(cloudfront, request("Create", OAC))
     changed = {

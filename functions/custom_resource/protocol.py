@@ -25,6 +25,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+#: No Lambda invocation runs longer, so no wait needs to either (a request without deadline).
+LAMBDA_MAX_TIMEOUT_SECONDS = 900.0
 #: CloudFormation shows at most about 4 KB of reason; keep it well inside.
 MAX_REASON_LENGTH = 1000
 #: Tries at PUTting the answer, and how long each may block (urllib applies the timeout to each

@@ -75,9 +75,16 @@ def _byte(escape: re.Match[bytes]) -> bytes:
 
 
 #: Answers for URIs already seen: a player asks for one URI many times (Range requests), and
-#: the parse is a fifth of the cached path's time. Bounded; emptied when full.
+#: the parse is a fifth of the cached path's time. Any viewer fills it, before any check, so it
+#: is bounded in entries and in characters, and emptied when either bound would be passed.
+#: Only URIs of at most ``MAX_SEEN_URI`` characters are kept (a player's, its grant included,
+#: are well under): each entry holds its URI about twice (the key, and the grant and object
+#: URI cut from it), so the memo holds at most about 2 x ``MAX_SEEN_CHARS`` bytes of text.
 _SEEN: dict[str, CoursePath] = {}
 MAX_SEEN = 4096
+MAX_SEEN_URI = 2048
+MAX_SEEN_CHARS = 524_288
+_seen_chars = 0
 
 
 def without_grant(uri: str) -> str:
@@ -94,10 +101,19 @@ def course_of(uri: object) -> CoursePath:
         return _refused("is not a string")
     found = _SEEN.get(uri)
     if found is None:
-        if len(_SEEN) >= MAX_SEEN:
-            _SEEN.clear()
-        found = _SEEN[uri] = _parse(uri)
+        found = _parse(uri)
+        if len(uri) <= MAX_SEEN_URI:
+            _remember(uri, found)
     return found
+
+
+def _remember(uri: str, found: CoursePath) -> None:
+    global _seen_chars
+    if len(_SEEN) >= MAX_SEEN or _seen_chars + len(uri) > MAX_SEEN_CHARS:
+        _SEEN.clear()
+        _seen_chars = 0
+    _SEEN[uri] = found
+    _seen_chars += len(uri)
 
 
 def _parse(uri: str) -> CoursePath:

@@ -46,7 +46,9 @@ if TYPE_CHECKING:  # pragma: no cover
 logger = Logger()
 
 
-def _pool(entry: dict[str, Any], cognito: CognitoIdentityProviderClient) -> TrustedPool:
+def _pool(
+    entry: dict[str, Any], cognito: CognitoIdentityProviderClient, deadline: float
+) -> TrustedPool:
     pool_id = props.required_str(entry, "UserPoolId")
     try:
         issuer = issuer_of(cognito.describe_user_pool(UserPoolId=pool_id)["UserPool"])
@@ -58,7 +60,7 @@ def _pool(entry: dict[str, Any], cognito: CognitoIdentityProviderClient) -> Trus
         client_ids=props.string_list(entry, "ClientIds"),
         token_use=props.string_list(entry, "TokenUse"),
         required_groups=props.string_list(entry, "RequiredGroups"),
-        jwks=pool_jwks(issuer, jwks_url),
+        jwks=pool_jwks(issuer, jwks_url, deadline=deadline),
         jwks_url=jwks_url,
         course_group_prefix=props.optional_str(entry, "CourseGroupPrefix"),
     )
@@ -99,7 +101,9 @@ def apply(
     cognito = cognito_client or boto3.client("cognito-idp")
     try:
         config = render_edge_config(
-            pools=[_pool(entry, cognito) for entry in props.object_list(p, "Pools")],
+            pools=[
+                _pool(entry, cognito, request.deadline) for entry in props.object_list(p, "Pools")
+            ],
             cookie_name=props.optional_str(p, "CookieName"),
             cors_allowed_origins=props.string_list(p, "CorsAllowedOrigins"),
             service=props.optional_str(p, "ServiceName"),

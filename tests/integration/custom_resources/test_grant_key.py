@@ -257,6 +257,20 @@ def test_an_unknown_property_fails_before_any_call(make_request: Callable[..., R
         apply(None, request)  # type: ignore[arg-type]
 
 
+def test_the_service_timeout_cloudformation_passes_on_is_not_refused(
+    secrets: Any, stack_id: str
+) -> None:
+    event = cfn_event(
+        "Create",
+        {"Issuer": ISSUER, "ServiceTimeout": "300"},
+        "https://unused.example/",
+        logical_id="GrantKey",
+        stack_id=stack_id,
+    )
+    outcome = apply(secrets, Request.from_event(event))
+    assert_converged(secrets, outcome, stack_id)
+
+
 # --- delete ----------------------------------------------------------------------------------
 
 

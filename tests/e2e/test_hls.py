@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from catalog.renditions import playlist_uris
+from catalog.playlist import references
 from local.cognito import sign_in
 from tests.e2e.conftest import HttpAnswer, http, user
 
@@ -53,7 +53,7 @@ def crawl(entry_url: str) -> dict[str, HttpAnswer]:
         answer = http(url)  # no header, no cookie
         fetched[url] = answer
         if answer.status == 200 and url.endswith(".m3u8"):
-            pending += [urljoin(url, uri) for uri in playlist_uris(answer.body.decode())]
+            pending += [urljoin(url, r.uri) for r in references(answer.body.decode(), url)]
     return fetched
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.ffmpeg_corpus import build_corpus
 from tests.support.tokens import ROOT, TEST_CONFIG_PATH, SigningKey, edge_config
 
 # edge_auth.app loads its configuration at import; in tests it is the test-only one.
@@ -64,3 +65,9 @@ def load_event() -> Callable[[str], dict[str, Any]]:
         return event
 
     return load
+
+
+@pytest.fixture(scope="session")
+def ffmpeg_corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """FFmpeg's HLS sets, one per shape (tests/support/ffmpeg_corpus.py), made once a session."""
+    return build_corpus(tmp_path_factory.mktemp("ffmpeg-corpus"))

@@ -16,6 +16,7 @@ from catalog.errors import InvalidValueError
 from catalog.model import MEDIA_TYPE_BY_EXTENSION
 from catalog.playlist import check, references, resolve
 from catalog.renditions import RenditionSet
+from tests.support.ffmpeg_corpus import SHAPES
 from tests.support.hls_js import urls_hls_js_reads
 from tests.support.packager_examples import EXAMPLES
 from tests.unit.catalog.test_renditions import make_set
@@ -57,6 +58,22 @@ def test_hls_js_reads_the_packager_examples_uris_as_the_check_resolved_them(
         for n, files in enumerate(EXAMPLES.values())
     ]
     assert_hls_js_reads_what_the_check_resolved(sets)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shape", SHAPES)
+def test_every_shape_ffmpeg_writes_is_accepted(ffmpeg_corpus: dict[str, Path], shape: str) -> None:
+    found = RenditionSet.scan(ffmpeg_corpus[shape])
+    assert found.entry.relative in {"index.m3u8", "master.m3u8"}
+
+
+@pytest.mark.slow
+def test_hls_js_reads_the_ffmpeg_corpus_uris_as_the_check_resolved_them(
+    ffmpeg_corpus: dict[str, Path],
+) -> None:
+    assert_hls_js_reads_what_the_check_resolved(
+        [RenditionSet.scan(folder) for folder in ffmpeg_corpus.values()]
+    )
 
 
 #: The set every refusal below is checked in: a multivariant playlist at the top, a media

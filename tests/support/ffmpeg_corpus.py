@@ -8,6 +8,7 @@ is missing and is skipped elsewhere."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -53,6 +54,18 @@ def run_ffmpeg(cwd: Path, *arguments: str) -> None:
         check=True,
         timeout=120,
     )
+
+
+def video_stream(path: Path) -> dict[str, object]:
+    """ffprobe's account of the first video stream in ``path``: pix_fmt, profile, level."""
+    ffmpeg()  # ffprobe comes in the same package
+    done = subprocess.run(
+        ["ffprobe", "-v", "error", "-select_streams", "v:0", "-of", "json",
+         "-show_entries", "stream=pix_fmt,profile,level", str(path)],
+        capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    streams: list[dict[str, object]] = json.loads(done.stdout)["streams"]
+    return streams[0]
 
 
 def mpeg_ts(folder: Path, work: Path) -> None:

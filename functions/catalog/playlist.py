@@ -60,7 +60,7 @@ _URI_CHARACTERS = re.compile(r"[A-Za-z0-9._/-]+")
 _ATTRIBUTE = re.compile(r'(.+?)=(".*?"|.*?)(?:,|\Z)')
 #: ``#EXTINF:<duration>,<title>``, nothing else: hls.js takes what follows a duration without
 #: its comma as a segment URI.
-_EXTINF = re.compile(r"#EXTINF:(\d+(?:\.\d+)?),(.*)")
+_EXTINF = re.compile(r"#EXTINF:\d+(?:\.\d+)?,.*")
 _INTEGER = re.compile(r"\d+")
 _BYTE_RANGE = re.compile(r"\d+(?:@\d+)?")
 _DATE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)")
@@ -108,9 +108,13 @@ class _LineError(Exception):
         self.reason = reason
 
 
-Attributes = dict[str, str]
+_Attributes = dict[str, str]
 #: A tag's own rule: it gets the tag's attributes and returns the references they hold.
-_Rule = Callable[[Attributes], list[tuple[str, Target]]]
+_Rule = Callable[[_Attributes], list[tuple[str, Target]]]
+
+
+def _no_references(_: _Attributes) -> list[tuple[str, Target]]:
+    return []
 
 
 @dataclass(frozen=True)
@@ -121,14 +125,10 @@ class _Tag:
     kind: _Kind | None
     value: re.Pattern[str] | None = None
     names: frozenset[str] | None = None
-    rule: _Rule | None = None
+    rule: _Rule = _no_references
 
 
-def _no_references(_: Attributes) -> list[tuple[str, Target]]:
-    return []
-
-
-def _required(attributes: Attributes, name: str, tag: str) -> str:
+def _required(attributes: _Attributes, name: str, tag: str) -> str:
     value = attributes.get(name)
     if value is None:
         raise _LineError(f"#{tag} without {name}")
@@ -139,7 +139,7 @@ def _key(tag: str, methods: frozenset[str]) -> _Rule:
     """``EXT-X-KEY`` and ``EXT-X-SESSION-KEY``: no encryption, or AES-128 with a key of the
     set (hls.js's identity key format, fetched with the grant like any file)."""
 
-    def rule(attributes: Attributes) -> list[tuple[str, Target]]:
+    def rule(attributes: _Attributes) -> list[tuple[str, Target]]:
         method = _required(attributes, "METHOD", tag)
         if method not in methods:
             raise _LineError(
@@ -162,7 +162,7 @@ def _key(tag: str, methods: frozenset[str]) -> _Rule:
     return rule
 
 
-def _rendition(attributes: Attributes) -> list[tuple[str, Target]]:
+def _rendition(attributes: _Attributes) -> list[tuple[str, Target]]:
     """``EXT-X-MEDIA``: a rendition, whose playlist (if it has one) is a file of the set."""
     type_ = _required(attributes, "TYPE", "EXT-X-MEDIA")
     if type_ not in {"AUDIO", "VIDEO", "SUBTITLES", "CLOSED-CAPTIONS"}:
@@ -175,23 +175,23 @@ def _rendition(attributes: Attributes) -> list[tuple[str, Target]]:
     return [(uri, Target.PLAYLIST)]
 
 
-def _i_frames(attributes: Attributes) -> list[tuple[str, Target]]:
+def _i_frames(attributes: _Attributes) -> list[tuple[str, Target]]:
     return [(_required(attributes, "URI", "EXT-X-I-FRAME-STREAM-INF"), Target.PLAYLIST)]
 
 
-def _map(attributes: Attributes) -> list[tuple[str, Target]]:
+def _map(attributes: _Attributes) -> list[tuple[str, Target]]:
     byte_range = attributes.get("BYTERANGE")
     if byte_range is not None and not _BYTE_RANGE.fullmatch(byte_range):
         raise _LineError(f"#EXT-X-MAP BYTERANGE={byte_range}")
     return [(_required(attributes, "URI", "EXT-X-MAP"), Target.OTHER)]
 
 
-def _session_data(attributes: Attributes) -> list[tuple[str, Target]]:
+def _session_data(attributes: _Attributes) -> list[tuple[str, Target]]:
     _required(attributes, "DATA-ID", "EXT-X-SESSION-DATA")
     return []
 
 
-def _date_range(attributes: Attributes) -> list[tuple[str, Target]]:
+def _date_range(attributes: _Attributes) -> list[tuple[str, Target]]:
     if attributes.get("CLASS") == "com.apple.hls.interstitial":
         raise _LineError(
             "#EXT-X-DATERANGE is an interstitial: the player fetches and plays what it names"
@@ -349,8 +349,9 @@ def attribute_list(text: str) -> tuple[list[tuple[str, str]], str]:
 
 def references(text: str, where: str) -> Iterator[Reference]:
     """Every URI ``text`` gives a player, in line order; ``InvalidValueError`` naming
-    ``where`` (and the line) at the first thing the allow-list does not know. A reference is
-    yielded before its line's own checks, so that a wrong URI is named as such first."""
+    ``where`` (and the line) at the first thing the allow-list does not know. A URI line's
+    reference is yielded before the line's place in the playlist is checked, so that a wrong
+    URI is named as such first."""
     if text.split("\n", 1)[0].removesuffix("\r") != "#EXTM3U":
         raise InvalidValueError(f"{where} is not an HLS playlist (no #EXTM3U)")
     if not text.endswith("\n"):
@@ -441,12 +442,12 @@ def _kind(state: _State, kind: _Kind | None, name: str) -> None:
 
 
 def _attributes(
-    name: str, value: str, names: frozenset[str], rule: _Rule | None, number: int
+    name: str, value: str, names: frozenset[str], rule: _Rule, number: int
 ) -> Iterator[Reference]:
     pairs, dropped = attribute_list(value)
     if dropped:
         raise _LineError(f"#{name} ends with {dropped!r}, which is no attribute")
-    attributes: Attributes = {}
+    attributes: _Attributes = {}
     for attribute, found in pairs:
         refused = _REFUSED_ATTRIBUTES.get((name, attribute))
         if refused is not None:
@@ -460,7 +461,7 @@ def _attributes(
         attributes[attribute] = found
     if not attributes:
         raise _LineError(f"#{name} without attributes")
-    for uri, target in (rule or _no_references)(attributes):
+    for uri, target in rule(attributes):
         yield Reference(number, uri, target)
 
 

@@ -1,6 +1,7 @@
-"""Which course a URI's object is in, decided conservatively: the one home of the rule that the
-edge (``edge_auth.paths``, for tokens) and the grant check (``shared.grant_check``, mirrored by
-``functions/grant_check/index.js``) apply.
+"""Which course a URI's object is in, decided conservatively: the one home of the rule that
+the edge applies for tokens (``edge_auth.paths``) and the grant check for grants
+(``functions/grant_check/index.js`` writes it in JavaScript; ``testkit.grant_reference``
+holds the two to the same answers).
 
 S3 serves the object whose key is the URI without its leading ``/``, percent-decoded. A URI
 is attributed to course C only when that key certainly lies under ``courses/C/``:

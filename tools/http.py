@@ -25,7 +25,7 @@ class QuietHandler(BaseHTTPRequestHandler):
             return
         target.handle(self)
 
-    do_GET = do_HEAD = do_OPTIONS = do_POST = _dispatch  # noqa: N815 - http.server's naming
+    do_GET = do_HEAD = do_OPTIONS = do_POST = do_PUT = do_DELETE = _dispatch  # noqa: N815
 
     def log_message(self, format: str, *args: object) -> None:
         return

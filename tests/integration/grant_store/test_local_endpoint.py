@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
@@ -19,24 +17,6 @@ from local.keyvaluestore import KeyValueStoreData, LocalKeyValueStores
 if TYPE_CHECKING:
     from mypy_boto3_cloudfront_keyvaluestore import CloudFrontKeyValueStoreClient
     from mypy_boto3_cloudfront_keyvaluestore.type_defs import PutKeyRequestListItemTypeDef
-
-
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[LocalKeyValueStores]:
-    local = LocalKeyValueStores()
-    yield local
-    local.stop()
-
-
-@pytest.fixture
-def store(endpoint: LocalKeyValueStores) -> KeyValueStoreData:
-    """A store of its own per test."""
-    return endpoint.create(f"test-{uuid.uuid4().hex[:12]}")
-
-
-@pytest.fixture(scope="module")
-def client(endpoint: LocalKeyValueStores, session: boto3.Session) -> CloudFrontKeyValueStoreClient:
-    return endpoint.client(session)
 
 
 def etag(client: CloudFrontKeyValueStoreClient, store: KeyValueStoreData) -> str:

@@ -1,19 +1,11 @@
 """Which course a viewer's URI is in, decided conservatively, once per request.
 
-S3 serves the object whose key is the URI without its leading ``/``, percent-decoded. A URI
-is attributed to course C only when that key certainly lies under ``courses/C/``:
-
-* it starts with ``/courses/<C>/``, literally, with C a well-formed course ID (so no
-  percent-encoding, dot or separator can hide in the course segment);
-* the rest, decoded once, is one or more segments, none empty (``//``), ``.`` or ``..``,
-  with no backslash and no control character;
-* the rest encodes no ``/``, ``\\``, ``.`` or ``%`` (``%2F``, ``%5C``, ``%2E``, ``%25`` in
-  either case): what a layer that decodes twice, or resolves dot segments after decoding,
-  would read differently; and its escapes decode to UTF-8.
-
-A URI under ``/courses/`` that breaks any of these is a problem (the request is denied,
-whoever asks). Any other URI is outside the courses: only all-access members read it, so a
-look-alike (``/Courses/...``, ``/%63ourses/...``, ``/./courses/...``) can only narrow access.
+A URI is in course C by the rule of ``shared.course_uri`` (its one home, shared with the
+grant check): literally under ``/courses/<C>/``, the rest clean once decoded, nothing encoded
+that a second decoding would read differently. A URI under ``/courses/`` that breaks it is a
+problem (the request is denied, whoever asks). Any other URI is outside the courses: only
+all-access members read it, so a look-alike (``/Courses/...``, ``/%63ourses/...``,
+``/./courses/...``) can only narrow access.
 
 A URI that starts with ``/g/`` carries a content grant (``shared.grant_layout``):
 ``/g/<grant>/<object URI>``. The grant is one segment of base64url parts joined by dots, and
@@ -27,19 +19,14 @@ import re
 from typing import NamedTuple, TypeGuard
 
 from shared.access import COURSES_PREFIX, ID_PATTERN
+from shared.course_uri import SEGMENT, course_uri
 from shared.grant_layout import PATH_SEGMENT
 
-_PREFIX = "/" + COURSES_PREFIX
-_SEGMENT = r"(?!\.\.?(?:/|\Z))[^/\\\x00-\x1f\x7f-\x9f]+"
-_CLEAN_REST = re.compile(rf"{_SEGMENT}(?:/{_SEGMENT})*")
-_ENCODED_SEPARATOR = re.compile(r"%(?:2[fFeE5]|5[cC])")
-_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
-_ESCAPE_BYTES = re.compile(rb"%([0-9A-Fa-f]{2})")
 _GRANT_PREFIX = f"/{PATH_SEGMENT}/"
 _GRANT = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 #: What a grant's ``prefix`` claim may name: a course's folder or a folder inside it, by the
 #: same segment rule as a URI, literally (no ``%`` at all), ending in ``/``.
-_GRANTABLE = re.compile(rf"{COURSES_PREFIX}{ID_PATTERN.pattern}/(?:{_SEGMENT}/)*")
+_GRANTABLE = re.compile(rf"{COURSES_PREFIX}{ID_PATTERN.pattern}/(?:{SEGMENT}/)*")
 MAX_PREFIX_LENGTH = 512
 
 
@@ -68,10 +55,6 @@ OUTSIDE = CoursePath(None, None)
 
 def _refused(why: str) -> CoursePath:
     return CoursePath(None, f"the URI {why}")
-
-
-def _byte(escape: re.Match[bytes]) -> bytes:
-    return bytes((int(escape[1], 16),))
 
 
 #: Answers for URIs already seen: a player asks for one URI many times (Range requests), and
@@ -136,18 +119,5 @@ def _granted(uri: str) -> CoursePath:
 
 
 def _course(uri: str) -> CoursePath:
-    if not uri.startswith(_PREFIX):
-        return OUTSIDE
-    course, slash, rest = uri[len(_PREFIX) :].partition("/")
-    if not slash or not ID_PATTERN.fullmatch(course):
-        return _refused("names no well-formed course")
-    if "%" in rest:
-        if _ENCODED_SEPARATOR.search(rest) or len(_ESCAPE.findall(rest)) != rest.count("%"):
-            return _refused("holds an encoded separator, dot or percent sign, or a bad escape")
-        try:  # urllib.parse would cost the cold start more than these three lines
-            rest = _ESCAPE_BYTES.sub(_byte, rest.encode("utf-8")).decode("utf-8")
-        except UnicodeError:
-            return _refused("holds escapes that are not UTF-8")
-    if not _CLEAN_REST.fullmatch(rest):
-        return _refused("has an empty, '.' or '..' segment, a backslash or a control character")
-    return CoursePath(course, None)
+    found = course_uri(uri)
+    return OUTSIDE if found.course is None and found.problem is None else CoursePath(*found)

@@ -40,8 +40,11 @@ def _strings(value: Any) -> Any:
 
 
 def template_properties(name: str) -> dict[str, Any]:
+    """The resource's own properties: ServiceToken and ServiceTimeout are CloudFormation's, and
+    the protocol layer drops them before a handler sees them."""
     properties = dict(source_template()["Resources"][name]["Properties"])
     properties.pop("ServiceToken")
+    properties.pop("ServiceTimeout")
     return as_cloudformation_sends(properties)  # type: ignore[no-any-return]
 
 

@@ -121,15 +121,11 @@ REGIONAL_FUNCTIONS = FUNCTIONS[1:]
 
 
 def log_retention_of(resources: dict[str, Any], function: str) -> dict[str, Any]:
-    """The LogRetention resource keeping ``function``'s log group."""
-    if function == "EdgeAuthFunction":  # replicas log to /aws/lambda/us-east-1.<name>
-        group: Any = {"Fn::Sub": "/aws/lambda/us-east-1.${EdgeAuthFunction}"}
-    else:
-        group = props(resources, function)["LoggingConfig"]["LogGroup"]
-    if "Fn::GetAtt" in group:
-        name, attribute = group["Fn::GetAtt"]
-        assert attribute == "LogGroupName"
-        return props(resources, name)
+    """The LogRetention resource keeping ``function``'s log group: Lambda's default one,
+    /aws/lambda/<function name> (the edge function's replicas log to /aws/lambda/us-east-1.<name>
+    in the Region that served the request)."""
+    prefix = "us-east-1." if function == "EdgeAuthFunction" else ""
+    group = {"Fn::Sub": f"/aws/lambda/{prefix}${{{function}}}"}
     [kept] = [
         r["Properties"]
         for r in resources.values()
@@ -716,11 +712,49 @@ def test_log_retention_may_set_exactly_the_groups_it_keeps(cfn: dict[str, Any]) 
         == {"Fn::GetAtt": ["LogRetentionFunction", "Arn"]}
     }
     granted = all_policy_statements(policies_of_role(cfn["Resources"], "LogRetentionFunctionRole"))
-    [statement] = granted
-    assert set(statement["Action"]) == {"logs:CreateLogGroup", "logs:PutRetentionPolicy"}
-    arns = {resolver.resolve(r) for r in statement["Resource"]}
+    for statement in granted:
+        assert set(statement["Action"]) == {"logs:CreateLogGroup", "logs:PutRetentionPolicy"}
+    arns = {resolver.resolve(r) for statement in granted for r in statement["Resource"]}
     prefix = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:"
     assert arns == {f"{prefix}{name}{suffix}" for name in kept for suffix in ("", ":*")}
+
+
+@pytest.mark.parametrize(
+    ("resource", "function"),
+    [
+        ("ResponseHeadersPolicy", "CloudFrontResourcesFunction"),
+        ("OriginAccessControl", "CloudFrontResourcesFunction"),
+        ("EdgeConfig", "EdgeConfigFunction"),
+        ("GrantKey", "GrantKeyFunction"),
+    ],
+)
+def test_a_function_that_runs_during_the_deploy_logs_to_a_group_already_kept(
+    resources: dict[str, Any], resource: str, function: str
+) -> None:
+    """Its group exists with the stack's retention before its first invocation, so not even a
+    failed first deploy leaves a group that never expires."""
+    group = {"Fn::Sub": f"/aws/lambda/${{{function}}}"}
+    [kept] = [
+        n for n, r in resources.items() if r.get("Properties", {}).get("LogGroupName") == group
+    ]
+    assert kept in as_list(resources[resource]["DependsOn"])
+
+
+@pytest.mark.parametrize("resource", ["LogRetentionLogs", "ContentDeliveryLogs"])
+def test_a_log_group_granted_by_a_policy_of_its_own_is_kept_only_once_that_policy_exists(
+    resources: dict[str, Any], resource: str
+) -> None:
+    group = props(resources, resource)["LogGroupName"]
+    [policy] = [
+        name
+        for name, r in resources_of_type({"Resources": resources}, "AWS::IAM::Policy").items()
+        if any(
+            group["Fn::Sub"] in str(arn)
+            for s in statements(r["Properties"]["PolicyDocument"])
+            for arn in s["Resource"]
+        )
+    ]
+    assert policy in as_list(resources[resource]["DependsOn"])
 
 
 @pytest.mark.parametrize(

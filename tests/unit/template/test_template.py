@@ -6,6 +6,7 @@ CloudFormation will create (generated roles, versions, the API's OpenAPI body).
 
 from __future__ import annotations
 
+import copy
 import fnmatch
 import re
 from pathlib import Path
@@ -18,6 +19,7 @@ import yaml
 from content_delivery.settings import MIN_GRANT_LIFETIME_SECONDS
 from grant_key.resource import secret_name
 from shared.grant_layout import MAX_LIFETIME_SECONDS
+from tests.support.dependencies import waits_for
 from tests.support.representative_arns import ACCOUNT, PSEUDO_PARAMETERS, REGION, Resolver
 from tests.support.template import resources_of_type, source_template, transformed_template
 from tools.stack import ROOT
@@ -551,13 +553,50 @@ def test_content_delivery_applies_the_edge_s_groups_and_course_group_prefix(
     assert pool["CourseGroupPrefix"] == variables["COURSE_GROUP_PREFIX"]
 
 
-def test_the_api_is_created_after_its_account_logging_role(resources: dict[str, Any]) -> None:
-    """Access logging fails on accounts without API Gateway's CloudWatch role."""
-    assert resources["ContentApi"]["DependsOn"] == "ApiGatewayAccount"
+def test_the_account_logging_role_is_the_stack_s_by_default_or_the_account_s_by_choice(
+    cfn: dict[str, Any],
+) -> None:
+    """Access logging fails on accounts without API Gateway's CloudWatch role; "create" keeps
+    what stacks deployed before the parameter did, and works on a fresh account."""
+    parameter = cfn["Parameters"]["ApiGatewayCloudWatchRole"]
+    assert parameter["AllowedValues"] == ["create", "existing"]
+    assert parameter["Default"] == "create"
+    assert cfn["Conditions"]["SetsApiGatewayCloudWatchRole"] == {
+        "Fn::Equals": [{"Ref": "ApiGatewayCloudWatchRole"}, "create"]
+    }
+    resources = cfn["Resources"]
+    for name in ("ApiGatewayAccount", "ApiGatewayLoggingRole"):
+        assert resources[name]["Condition"] == "SetsApiGatewayCloudWatchRole"
+        # Kept when the stack is deleted or the parameter turns to "existing": the account
+        # setting must never name a deleted role.
+        assert resources[name]["DeletionPolicy"] == "Retain"
     account = props(resources, "ApiGatewayAccount")
     assert account["CloudWatchRoleArn"] == {"Fn::GetAtt": ["ApiGatewayLoggingRole", "Arn"]}
-    assert resources["ApiGatewayAccount"]["DeletionPolicy"] == "Retain"
-    assert resources["ApiGatewayLoggingRole"]["DeletionPolicy"] == "Retain"
+
+
+def test_the_api_stage_waits_for_the_account_logging_role_the_stack_sets(
+    cfn: dict[str, Any],
+) -> None:
+    [(name, stage)] = resources_of_type(cfn, "AWS::ApiGateway::Stage").items()
+    [tag] = [
+        t for t in stage["Properties"]["Tags"] if t["Key"] == "private-content:api-gateway-account"
+    ]
+    assert tag["Value"] == {
+        "Fn::If": ["SetsApiGatewayCloudWatchRole", {"Ref": "ApiGatewayAccount"}, "existing"]
+    }
+    assert "ApiGatewayAccount" in waits_for(cfn, name)
+
+
+def test_the_account_setting_is_made_minutes_after_its_role_and_delays_nothing(
+    cfn: dict[str, Any],
+) -> None:
+    """API Gateway refuses a role IAM has not made usable yet (aws-cdk #2194, #7140): the
+    setting waits for the distribution, minutes to create, which the stage waits for anyway."""
+    assert "Distribution" in as_list(cfn["Resources"]["ApiGatewayAccount"]["DependsOn"])
+    without_the_setting = copy.deepcopy(cfn)
+    [(name, stage)] = resources_of_type(without_the_setting, "AWS::ApiGateway::Stage").items()
+    stage["Properties"].pop("Tags")
+    assert "Distribution" in waits_for(without_the_setting, name)
 
 
 def test_v1_is_the_api_s_only_stage(resources: dict[str, Any]) -> None:
@@ -842,6 +881,7 @@ SAR_KNOWN_SAM_PROPERTIES = {
         "Name",
         "OpenApiVersion",
         "StageName",
+        "Tags",
         "TracingEnabled",
     },
 }

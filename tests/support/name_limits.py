@@ -67,15 +67,20 @@ def limited_strings(template: Mapping[str, Any]) -> Iterator[LimitedString]:
 
 
 def standing_for(resource: Mapping[str, Any]) -> str:
-    """The type whose limits apply to ``resource``: its own, or the native CloudFront type a
-    CloudFront custom resource creates."""
+    """The type whose limits apply to ``resource``: its own, or the native type a custom
+    resource makes with the same properties (the CloudFront object ``cloudfront_resources``
+    creates; the log group ``log_retention`` creates or adopts, LogGroupName and
+    RetentionInDays)."""
     type_name = str(resource["Type"])
     properties = resource.get("Properties", {})
-    if type_name == "AWS::CloudFormation::CustomResource" and properties.get("ServiceToken") == {
-        "Fn::GetAtt": ["CloudFrontResourcesFunction", "Arn"]
-    }:
+    if type_name != "AWS::CloudFormation::CustomResource":
+        return type_name
+    token = properties.get("ServiceToken", {}).get("Fn::GetAtt", [None])[0]
+    if token == "CloudFrontResourcesFunction":
         own = {k: v for k, v in properties.items() if k not in ("ServiceToken", "ServiceTimeout")}
         return f"AWS::CloudFront::{kind_of(own).result}"
+    if token == "LogRetentionFunction":
+        return "AWS::Logs::LogGroup"
     return type_name
 
 

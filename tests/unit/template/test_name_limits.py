@@ -59,6 +59,8 @@ def test_every_limited_string_fits_with_the_longest_stack_name(limited: LimitedS
         "UserPool.UserPoolName",
         "UserPoolDomain.Domain",
         "ApiAccessLogGroup.LogGroupName",
+        "EdgeAuthLogs.LogGroupName",
+        "ContentDeliveryLogs.LogGroupName",
     ],
 )
 def test_the_names_made_from_the_stack_s_name_or_id_are_among_those_checked(name: str) -> None:

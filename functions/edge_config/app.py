@@ -7,6 +7,8 @@ only, a ``JwksUrl``. Each pool's issuer is read from Cognito (DescribeUserPool),
 the pool as deployed, in whichever issuer format it has. ``Grants``, optional, makes the edge
 accept content grants: ``Issuer`` and ``PublicKeys``, each a public JWK as JSON text (what the
 GrantKey resource's ``PublicJwk`` attribute is; a list, so that a rotation can list several).
+``EdgeFunctionSettings`` is not read: the template repeats the edge function's settings there, so
+that changing one changes this resource, whose Update then publishes a version carrying it.
 
 Create and Update publish a new version (the distribution picks it up from ``Fn::GetAtt
 EdgeConfig.FunctionVersionArn``); Delete does nothing, because replicated Lambda@Edge versions

@@ -9,7 +9,7 @@ import pytest
 
 from cloudfront_resources.resources import KINDS, api_config, kind_of
 from local.template import evaluate
-from shared.custom_resource.protocol import CustomResourceError
+from shared.custom_resource.protocol import CLOUDFORMATION_PROPERTIES, CustomResourceError
 from tests.support.representative_arns import PSEUDO_PARAMETERS
 from tests.support.template import source_template
 
@@ -40,11 +40,11 @@ def _strings(value: Any) -> Any:
 
 
 def template_properties(name: str) -> dict[str, Any]:
-    """The resource's own properties: ServiceToken and ServiceTimeout are CloudFormation's, and
-    the protocol layer drops them before a handler sees them."""
+    """The resource's own properties: the protocol layer drops CloudFormation's before a
+    handler sees them."""
     properties = dict(source_template()["Resources"][name]["Properties"])
-    properties.pop("ServiceToken")
-    properties.pop("ServiceTimeout")
+    for own in CLOUDFORMATION_PROPERTIES:
+        properties.pop(own)
     return as_cloudformation_sends(properties)  # type: ignore[no-any-return]
 
 

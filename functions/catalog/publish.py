@@ -28,11 +28,11 @@ from urllib.parse import quote
 from botocore.exceptions import ClientError
 
 from .errors import CatalogError, InvalidValueError
+from .media_types import FileKind, check_bytes, content_disposition
 from .model import (
     HLS_PLAYLIST,
     ContentItem,
     ContentKey,
-    FileKind,
     validate_id,
     validate_position,
     validate_title,
@@ -101,18 +101,20 @@ class Draft:
     ) -> Draft:
         """The draft, or ``InvalidValueError`` naming the first rule broken."""
         checked_title = _checked_header(course_id, content_id, title, position)
-        kind = FileKind.of(path.name, media_type, type_)
-        if kind.media_type == HLS_PLAYLIST:
+        if path.is_dir():
             raise InvalidValueError(
-                f"{path.name} is a playlist: publish it with its segments, --dir DIR"
+                f"{path} is a directory: publish an HLS rendition set with --dir {path}"
             )
+        kind = FileKind.of(path.name, media_type, type_)
         if not path.is_file():
             raise InvalidValueError(f"no such file: {path}")
         size = path.stat().st_size
         if size == 0:
             raise InvalidValueError(f"{path} is empty")
-        digest = hashlib.sha256()
         with path.open("rb") as stream:
+            check_bytes(kind.media, stream, path.name)
+            stream.seek(0)
+            digest = hashlib.sha256()
             for chunk in iter(lambda: stream.read(1024 * 1024), b""):
                 digest.update(chunk)
         return cls(
@@ -202,13 +204,19 @@ class ContentBucket:
         """Upload the draft's file as ``item.key``, or each file of its set under the item's
         root (the entry last); the version ID S3 created for ``item.key``."""
         if draft.rendition is None:
-            return self._put(item, item.key, draft.path, draft.size, item.content_type, progress)
+            saved_as = item.content_id + draft.kind.extension
+            return self._put(
+                item, item.key, draft.path, draft.size, item.content_type, saved_as, progress
+            )
         if item.root is None:
             raise ValueError("a rendition set's item must have a root")
         version = ""
         for file in draft.rendition.files:
             key = ContentKey.parse(item.root + file.relative)
-            version = self._put(item, key, file.path, file.size, file.media_type, progress)
+            saved_as = file.relative.rsplit("/", 1)[-1]
+            version = self._put(
+                item, key, file.path, file.size, file.media_type, saved_as, progress
+            )
         return version
 
     def _put(
@@ -218,13 +226,21 @@ class ContentBucket:
         path: Path,
         size: int,
         content_type: str,
+        saved_as: str,
         progress: Progress | None,
     ) -> str:
+        """Upload one object. Its ``Content-Disposition`` is decided here, with its type, and
+        kept with its bytes: S3 answers with it and CloudFront passes it on, so no function
+        at the edge has to look at responses. ``saved_as`` (the content ID or the set file's
+        name: safe characters only) names a download."""
         extra: dict[str, Any] = {
             "ContentType": content_type,
             "CacheControl": CACHE_CONTROL,
             "Metadata": {"content-id": item.content_id},
         }
+        disposition = content_disposition(content_type, saved_as)
+        if disposition is not None:
+            extra["ContentDisposition"] = disposition
         with path.open("rb") as stream:
             if size <= PART_SIZE:
                 answer = self.s3.put_object(

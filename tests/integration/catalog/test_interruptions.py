@@ -32,7 +32,13 @@ from tools.content import run
 
 OLD = b"\x00\x00\x00\x18ftypmp42" + b"old" * 700
 NEW = b"\x00\x00\x00\x18ftypmp42" + b"new" * 900
-BIG = os.urandom(9 * 1024 * 1024)  # two parts
+WEBM = b"\x1a\x45\xdf\xa3" + b"webm" * 900
+BIG = b"\x00\x00\x00\x18ftypmp42" + os.urandom(9 * 1024 * 1024)  # two parts
+
+
+def transport_stream(label: bytes, packets: int) -> bytes:
+    """``packets`` MPEG-TS packets: the sync byte, then ``label`` repeated."""
+    return (b"G" + (label * 187)[:187]) * packets
 
 
 def rendition_set(label: bytes) -> dict[str, bytes]:
@@ -43,8 +49,8 @@ def rendition_set(label: bytes) -> dict[str, bytes]:
             b"#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXTINF:2,\n"
             b"seg_000.ts\n#EXTINF:1,\nseg_001.ts\n#EXT-X-ENDLIST\n#" + label + b"\n"
         ),
-        "v0/seg_000.ts": b"G" + label * 300,
-        "v0/seg_001.ts": b"G" + label * 100,
+        "v0/seg_000.ts": transport_stream(label, 5),
+        "v0/seg_001.ts": transport_stream(label, 2),
     }
 
 
@@ -116,7 +122,7 @@ SCENARIOS = {
     "add --force, another extension": Scenario(
         ADD,
         "intro.webm",
-        NEW,
+        WEBM,
         True,
         REPLACE_WRITES,
     ),

@@ -166,7 +166,7 @@ def test_force_with_another_extension_leaves_only_the_new_object(
 ) -> None:
     add(deployed, video)
     webm = tmp_path / "intro.webm"
-    webm.write_bytes(b"webm")
+    webm.write_bytes(b"\x1a\x45\xdf\xa3webm")
     assert add(deployed, webm, "--force")[0] == 0
     after = snapshot(aws, deployed.resources)
     assert after.items["aws-101-intro"].key.value.endswith(".webm")
@@ -191,7 +191,7 @@ def test_a_replacement_that_fails_after_its_upload_keeps_the_live_version_served
     (the first tool withdrew with a delete that carried no version ID)."""
     publisher(aws, stack, Fault()).add(Draft.check("aws-101", "aws-101-intro", "Welcome", video))
     before = snapshot(aws, stack)
-    video.write_bytes(b"replacement")
+    video.write_bytes(VIDEO + b"replacement")
     fault = Fault(at=3, error=throttled())  # journal, upload, then the catalog switch fails
     with pytest.raises(PublishError, match="undid an interrupted replace"):
         publisher(aws, stack, fault).add(
@@ -232,7 +232,7 @@ def test_a_replacement_that_cannot_finish_never_unpublishes_the_live_content(
             raise ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, operation)
         return real(client, operation, params)
 
-    video.write_bytes(b"replacement")
+    video.write_bytes(VIDEO + b"replacement")
     with monkeypatch.context() as patched:
         patched.setattr(BaseClient, "_make_api_call", denied_after_upload)
         code, _, _ = add(deployed, video, "--force")
@@ -244,7 +244,7 @@ def test_a_large_file_goes_up_in_parts_with_a_progress_bar(
     aws: dict[str, Any], deployed: Stack, tmp_path: Path
 ) -> None:
     big = tmp_path / "lecture.mp4"
-    data = os.urandom(12 * 1024 * 1024)
+    data = VIDEO + os.urandom(12 * 1024 * 1024)
     big.write_bytes(data)
     code, _, err = add(deployed, big, content_id="aws-101-lecture")
     assert code == 0

@@ -9,12 +9,11 @@ from typing import Any
 import pytest
 
 from catalog.errors import CatalogItemError, InvalidValueError
+from catalog.media_types import FileKind
 from catalog.model import (
     FIRST_POSITION,
-    HLS_PLAYLIST,
     ContentItem,
     ContentKey,
-    FileKind,
     validate_id,
     validate_position,
     validate_title,
@@ -203,7 +202,6 @@ def test_the_product_s_own_records_are_not_content_items(content_id: str) -> Non
     [
         ("seg_000.ts", (".ts", "video/mp2t", "video")),
         ("seg_000.m4s", (".m4s", "video/iso.segment", "video")),
-        ("master.m3u8", (".m3u8", HLS_PLAYLIST, "video")),
         ("captions.vtt", (".vtt", "text/vtt", "assignment")),
     ],
 )

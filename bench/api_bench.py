@@ -45,6 +45,7 @@ import boto3  # noqa: E402
 from aws_lambda_powertools.utilities.parameters import SecretsProvider  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
+from catalog.model import Course  # noqa: E402
 from catalog.publish import ContentBucket, Draft, NoCache, Publisher  # noqa: E402
 from catalog.store import CatalogStore  # noqa: E402
 from catalog.writes import CatalogWriter  # noqa: E402
@@ -85,12 +86,10 @@ def timings_us(fn: Callable[[], object], calls: int) -> dict[str, float]:
 
 
 def publish_course(session: boto3.Session, directory: Path) -> None:
-    """``ITEMS`` items published with `bin/content add`'s own code."""
-    publisher = Publisher(
-        CatalogWriter(session.client("dynamodb"), TABLE),
-        ContentBucket(session.client("s3"), BUCKET),
-        NoCache(),
-    )
+    """The course and ``ITEMS`` items, created with `bin/content`'s own code."""
+    catalog = CatalogWriter(session.client("dynamodb"), TABLE)
+    catalog.put_course(Course.check(COURSE, "The benchmark's course"))
+    publisher = Publisher(catalog, ContentBucket(session.client("s3"), BUCKET), NoCache())
     for n in range(1, ITEMS + 1):
         path = directory / f"lecture-{n:02d}.pdf"
         path.write_bytes(b"%PDF-1.4 lecture " + str(n).encode())

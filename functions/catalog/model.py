@@ -21,6 +21,11 @@ from .errors import CatalogItemError, InvalidValueError
 # the edge imports that without this module.
 RESERVED_PREFIX = "_"
 MAX_TITLE_LENGTH = 200
+MAX_DESCRIPTION_LENGTH = 1000
+#: A course's own record (``_course#<course ID>``): its title and description. A course exists
+#: when its ID is in the course list (``catalog.store.COURSES_RECORD``); courses are created
+#: explicitly (``bin/content course put``), never by a publish.
+COURSE_RECORD_PREFIX = "_course#"
 CONTENT_TYPES = ("video", "quiz", "assignment")
 #: An HLS playlist (RFC 8216): an item with this media type is a rendition set, played with an
 #: HLS player, whose other files lie beside its entry playlist. (Which media types are
@@ -54,10 +59,69 @@ def validate_title(value: str) -> str:
     return title
 
 
+def validate_description(value: str) -> str:
+    """The description, stripped: 1-1000 characters, line breaks allowed, no other control
+    characters."""
+    description = value.strip()
+    if (
+        not description
+        or len(description) > MAX_DESCRIPTION_LENGTH
+        or _CONTROL_CHARACTERS.search(description.replace("\n", ""))
+    ):
+        raise InvalidValueError(
+            f"the description must be 1-{MAX_DESCRIPTION_LENGTH} characters, "
+            "no control characters but line breaks"
+        )
+    return description
+
+
 def validate_position(value: int) -> int:
     if value < FIRST_POSITION:
         raise InvalidValueError(f"position must be {FIRST_POSITION} or more")
     return value
+
+
+@dataclass(frozen=True)
+class Course:
+    """A course: its ID, title and optional description."""
+
+    course_id: str
+    title: str
+    description: str | None = None
+
+    @classmethod
+    def check(cls, course_id: str, title: str, description: str | None = None) -> Course:
+        """The course, or ``InvalidValueError`` naming the first rule broken."""
+        return cls(
+            validate_id(course_id, "course ID"),
+            validate_title(title),
+            None if description is None else validate_description(description),
+        )
+
+    @property
+    def record_id(self) -> str:
+        return COURSE_RECORD_PREFIX + self.course_id
+
+    def to_dynamo(self) -> dict[str, Any]:
+        record = {"contentId": self.record_id, "title": self.title}
+        if self.description is not None:
+            record["description"] = self.description
+        return record
+
+    @classmethod
+    def from_dynamo(cls, record: Mapping[str, Any]) -> Course:
+        """Parse a course record; one off the model is a ``CatalogItemError``."""
+        try:
+            description = record.get("description")
+            return cls.check(
+                str(record["contentId"]).removeprefix(COURSE_RECORD_PREFIX),
+                str(record["title"]),
+                None if description is None else str(description),
+            )
+        except (KeyError, InvalidValueError) as exc:
+            raise CatalogItemError(
+                f"course record {record.get('contentId')!r} is broken: {exc}"
+            ) from exc
 
 
 @dataclass(frozen=True)

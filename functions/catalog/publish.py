@@ -16,6 +16,7 @@ finds the promised state already there or reaches it.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import uuid
 from collections.abc import Callable, Iterator
@@ -130,10 +131,12 @@ class Draft:
         directory: Path,
         type_: str | None = None,
         position: int | None = None,
+        *,
+        skip_os_junk: bool = False,
     ) -> Draft:
         """The draft of a rendition set (``catalog.renditions``), or ``InvalidValueError``."""
         checked_title = _checked_header(course_id, content_id, title, position)
-        rendition = RenditionSet.scan(directory)
+        rendition = RenditionSet.scan(directory, skip_os_junk=skip_os_junk)
         entry = rendition.entry
         kind = FileKind(".m3u8", HLS_PLAYLIST, "video")
         if type_ is not None and type_ != kind.type:
@@ -386,6 +389,36 @@ def describe_error(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
+def _check_replacing(
+    draft: Draft, live: ContentItem | None, force: bool, move_from: str | None
+) -> None:
+    """``NothingToDoError`` unless the request says what to do with ``live``, the item now
+    served under the draft's ID: none there, a replacement in the same course (``force``),
+    or a move from the course it is in (``move_from``)."""
+    content_id, course_id = draft.content_id, draft.course_id
+    if live is None:
+        if move_from is not None:
+            raise NothingToDoError(f"no content {content_id!r} to move from course {move_from!r}")
+        return
+    if live.course_id != course_id:
+        if move_from != live.course_id:
+            raise NothingToDoError(
+                f"content {content_id!r} belongs to course {live.course_id!r}: choose another "
+                f"--id, or pass --move-from-course {live.course_id} to move it to {course_id!r}"
+            )
+        return
+    if move_from is not None:
+        raise NothingToDoError(
+            f"content {content_id!r} is in course {course_id!r} already, not {move_from!r}; "
+            "pass --force to replace it"
+        )
+    if not force:
+        raise NothingToDoError(
+            f"content {content_id!r} already exists in course {course_id!r}; "
+            "pass --force to replace it"
+        )
+
+
 class Publisher:
     def __init__(
         self, catalog: CatalogWriter, bucket: ContentBucket, invalidator: Invalidator
@@ -397,9 +430,17 @@ class Publisher:
     # --- the commands ---------------------------------------------------------------------
 
     def add(
-        self, draft: Draft, *, force: bool = False, progress: Progress | None = None
+        self,
+        draft: Draft,
+        *,
+        force: bool = False,
+        move_from: str | None = None,
+        progress: Progress | None = None,
     ) -> Outcome:
-        """Publish the draft: a new item, or with ``force`` a replacement."""
+        """Publish the draft into its course, which must exist: a new item, with ``force`` a
+        replacement of the course's item of that ID, with ``move_from`` the item of that ID in
+        course ``move_from`` replaced by the draft in its own course."""
+        self._require_course(draft.course_id)
         notes = self._recover(draft.content_id)
         live = self.catalog.get(draft.content_id, consistent=True)
         if (
@@ -409,18 +450,18 @@ class Publisher:
             and self.bucket.has(live.key, live.version)
         ):
             return Outcome(live, already_done=True, notes=notes)
-        if live is not None and not force:
-            raise NothingToDoError(
-                f"content {draft.content_id!r} already exists; pass --force to replace it"
-            )
+        _check_replacing(draft, live, force, move_from)
         if draft.position is not None:
             position = draft.position
-        elif live is not None:
+        elif live is not None and live.course_id == draft.course_id:
             position = live.position
         else:
             position = (self.catalog.last_position(draft.course_id) or 0) + 1
         target = draft.item(uuid.uuid4().hex, position)
-        operation = "add" if live is None else "replace"
+        if live is None:
+            operation = "add"
+        else:
+            operation = "replace" if live.course_id == draft.course_id else "move"
         journal = Journal(draft.content_id, uuid.uuid4().hex, operation, target, live)
         with self._recovering(journal):
             self.catalog.begin(journal)
@@ -432,6 +473,18 @@ class Publisher:
                 self.catalog.replace(served, journal)
             notes += self._finish(journal)
         return Outcome(served, notes=notes)
+
+    def _require_course(self, course_id: str) -> None:
+        """Courses are created explicitly: a typo must not make a new one."""
+        courses = self.catalog.course_ids()
+        if course_id in courses:
+            return
+        close = difflib.get_close_matches(course_id, courses, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise NothingToDoError(
+            f"no course {course_id!r}{hint}; create it first: "
+            f"bin/content course put --course {course_id} --title TITLE"
+        )
 
     def remove(self, content_id: str) -> Outcome:
         validate_id(content_id, "content ID")

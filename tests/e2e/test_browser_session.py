@@ -255,11 +255,16 @@ def damaged_video(
     state = Path(short_token_stack["edge_config_path"]).parent / "stack.json"
     content_id = "damaged-101-intro"
     command = [sys.executable, "-m", "tools.content", "--local", "--local-state", str(state)]
-    command += ["add", "--course", "damaged-101", "--id", content_id]
-    command += ["--title", "A damaged video", "--file", str(path)]
     environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     environment["PYTHONPATH"] = f"{ROOT}{os.pathsep}{ROOT / 'functions'}"
-    subprocess.run(command, check=True, capture_output=True, env=environment, cwd=ROOT, timeout=60)
+    add = ["add", "--course", "damaged-101", "--id", content_id, "--title", "A damaged video"]
+    for args in (
+        ["course", "put", "--course", "damaged-101", "--title", "Damaged"],
+        [*add, "--file", str(path)],
+    ):
+        subprocess.run(
+            command + args, check=True, capture_output=True, env=environment, cwd=ROOT, timeout=60
+        )
     return content_id
 
 

@@ -12,6 +12,8 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
+from catalog.model import Course
+from catalog.writes import CatalogWriter
 from local.cognito import CognitoPool, create_cognito_pool
 from local.template import resource_properties
 from tools.stack import StackResources, resolve
@@ -140,3 +142,16 @@ def deployed(aws: dict[str, Any]) -> Iterator[Stack]:
 @pytest.fixture
 def stack(deployed: Stack) -> StackResources:
     return deployed.resources
+
+
+def create_course(aws: dict[str, Any], stack: Stack, course_id: str) -> None:
+    """The course, as `bin/content course put` creates it (publishing needs it first)."""
+    catalog = CatalogWriter(aws["dynamodb"], stack.resources.table)
+    catalog.put_course(Course.check(course_id, f"Course {course_id}"))
+
+
+@pytest.fixture
+def aws_101(aws: dict[str, Any], deployed: Stack) -> str:
+    """The deployed stack with the course aws-101 created."""
+    create_course(aws, deployed, "aws-101")
+    return "aws-101"

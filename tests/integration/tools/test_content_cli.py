@@ -22,6 +22,8 @@ from tests.support.tokens import ROOT
 from tools.content import run
 from tools.stack import StackResources
 
+#: Publishing needs its course first.
+pytestmark = pytest.mark.usefixtures("aws_101")
 VIDEO = b"\x00\x00\x00\x18ftypmp42" + b"v" * 2048
 
 
@@ -52,6 +54,12 @@ def add(
         str(path),
         *extra,
     )
+
+
+def course_put(stack: Stack, course_id: str, *extra: str) -> tuple[int, str, str]:
+    """`bin/content course put` (a course must exist before anything is published to it)."""
+    title = f"Course {course_id}"
+    return cli(stack.name, "course", "put", "--course", course_id, "--title", title, *extra)
 
 
 @pytest.fixture
@@ -112,6 +120,7 @@ def test_a_new_item_goes_after_the_last_one_by_default(
 
 
 def test_the_first_item_of_a_new_course_is_at_position_1(deployed: Stack, video: Path) -> None:
+    course_put(deployed, "aws-102")
     code, out, _ = add(deployed, video, content_id="first", course="aws-102")
     assert code == 0
     assert "position 1)" in out
@@ -130,7 +139,10 @@ def test_a_duplicate_id_needs_force(aws: dict[str, Any], deployed: Stack, video:
     video.write_bytes(VIDEO + b"other")
     code, _, err = add(deployed, video)
     assert code == 2
-    assert err == "error: content 'aws-101-intro' already exists; pass --force to replace it\n"
+    assert err == (
+        "error: content 'aws-101-intro' already exists in course 'aws-101'; "
+        "pass --force to replace it\n"
+    )
     assert len(snapshot(aws, deployed.resources).current) == 1
 
 
@@ -260,6 +272,7 @@ def test_list_shows_the_catalog_by_course(deployed: Stack, video: Path, tmp_path
     quiz = tmp_path / "quiz.json"
     quiz.write_text('{"questions": []}')
     add(deployed, video, "--position", "1")
+    course_put(deployed, "aws-102")
     add(deployed, quiz, content_id="q1", course="aws-102")
     code, out, _ = cli(deployed.name, "list", "--course", "aws-101")
     assert code == 0
@@ -274,6 +287,7 @@ def test_list_without_a_course_shows_every_course(
     quiz = tmp_path / "quiz.json"
     quiz.write_text('{"questions": []}')
     add(deployed, video)
+    course_put(deployed, "aws-102")
     add(deployed, quiz, content_id="q1", course="aws-102")
     code, out, _ = cli(deployed.name, "list")
     assert code == 0
@@ -284,20 +298,23 @@ def test_list_without_a_course_shows_every_course(
     ]
 
 
-def test_courses_lists_each_course_with_its_item_count(
+def test_courses_lists_every_course_with_its_item_count_and_title(
     deployed: Stack, video: Path, tmp_path: Path
 ) -> None:
     add(deployed, video)
     add(deployed, video, content_id="aws-101-again")
+    course_put(deployed, "aws-102")
     add(deployed, video, content_id="other", course="aws-102")
     cli(deployed.name, "remove", "--id", "other")
+    course_put(deployed, "aws-103")
     add(deployed, video, content_id="third", course="aws-103")
     code, out, _ = cli(deployed.name, "courses")
     assert code == 0
     assert out.split("\n") == [
-        "aws-101             2 item(s)",
-        "aws-103             1 item(s)",
-        "2 course(s)",
+        "aws-101             2 item(s)  Course aws-101",
+        "aws-102             0 item(s)  Course aws-102",
+        "aws-103             1 item(s)  Course aws-103",
+        "3 course(s)",
         "",
     ]
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from catalog.model import HLS_PLAYLIST
 from catalog.publish import CACHE_CONTROL
 from catalog.renditions import RenditionSet
@@ -14,6 +16,8 @@ from local.samples import SAMPLE_DIR
 from tests.integration.conftest import Stack
 from tests.integration.tools.test_content_cli import cli, invalidated_paths, snapshot
 
+#: Publishing needs its course first.
+pytestmark = pytest.mark.usefixtures("aws_101")
 SAMPLE_SET = SAMPLE_DIR / "intro-hls"
 
 

@@ -14,6 +14,7 @@ from catalog.model import (
     FIRST_POSITION,
     ContentItem,
     ContentKey,
+    Course,
     validate_id,
     validate_position,
     validate_title,
@@ -260,3 +261,24 @@ def test_a_playlist_alone_is_refused_as_a_file(tmp_path: Path) -> None:
 def test_a_set_is_a_video(tmp_path: Path) -> None:
     with pytest.raises(InvalidValueError, match="--type quiz contradicts"):
         Draft.check_dir("aws-101", "x", "X", SAMPLE_DIR / "intro-hls", type_="quiz")
+
+
+def test_a_course_survives_a_round_trip_through_its_record() -> None:
+    course = Course.check("aws-101", "  AWS 101  ", "Line one\nline two")
+    assert course == Course("aws-101", "AWS 101", "Line one\nline two")
+    assert course.to_dynamo()["contentId"] == "_course#aws-101"
+    assert Course.from_dynamo(course.to_dynamo()) == course
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"contentId": "_course#a b", "title": "T"},
+        {"contentId": "_course#aws-101"},
+        {"contentId": "_course#aws-101", "title": "T", "description": "bell\x07"},
+        {"contentId": "_course#aws-101", "title": "T", "description": "x" * 1001},
+    ],
+)
+def test_a_broken_course_record_is_a_catalog_item_error(record: dict[str, Any]) -> None:
+    with pytest.raises(CatalogItemError, match="course record"):
+        Course.from_dynamo(record)

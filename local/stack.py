@@ -40,7 +40,7 @@ from .managed_login.directory import Directory
 from .managed_login.server import ManagedLogin
 from .managed_login.tokens import SigningKey, TokenLifetimes, TokenMinter
 from .resources import create_catalog_table, create_content_bucket
-from .samples import OTHER_COURSE, OTHER_SAMPLES, SAMPLE_COURSE, SAMPLES
+from .samples import COURSES, OTHER_COURSE, OTHER_SAMPLES, SAMPLE_COURSE, SAMPLES
 from .template import resource_properties, source_template
 
 REGION = "us-east-1"
@@ -148,6 +148,9 @@ class LocalStack:
         enrolments = Enrolments(
             client("cognito-idp"), pool.pool_id, course_rule(COURSE_GROUP_PREFIX)
         )
+        writer = CatalogWriter(client("dynamodb"), TABLE)
+        for course in COURSES:
+            writer.put_course(course)
         content = self._publish_samples(client, SAMPLES, enrolments)
         other_content = self._publish_samples(client, OTHER_SAMPLES, enrolments)
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
+from urllib.parse import urlsplit
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
@@ -56,6 +58,10 @@ def use_fake_credentials(region: str, name: str = "local") -> None:
         os.environ.pop(variable, None)
 
 
+#: The local stack answers on loopback: a connection it does not accept at once, it never will.
+LOCAL_CONNECT_SECONDS = 2.0
+
+
 class StackError(Exception):
     """The stack cannot be found or lacks an output this tool needs."""
 
@@ -89,7 +95,32 @@ class LocalStack:
 
 
 def local_stack(path: Path = LOCAL_STATE) -> LocalStack:
-    """The local stack described by ``path``; ``StackError`` when it is not running."""
+    """The local stack described by ``path``; ``StackError`` when it is not running: no
+    ``path``, or one left by a stack that stopped without removing it (killed, say), whose
+    AWS stand-in no longer answers."""
+    stack = _read_local_stack(path)
+    if not _answers(stack.endpoint_url):
+        raise StackError(
+            f"the local stack is not running (nothing answers at {stack.endpoint_url}; {path} "
+            "is left from a stopped one); start it with `make local`"
+        )
+    return stack
+
+
+def _answers(endpoint_url: str) -> bool:
+    """Whether something accepts a connection at ``endpoint_url``: one try, before botocore
+    (which would retry for half a minute) is given the URL."""
+    split = urlsplit(endpoint_url)
+    try:
+        with socket.create_connection(
+            (split.hostname or "", split.port or 80), timeout=LOCAL_CONNECT_SECONDS
+        ):
+            return True
+    except OSError:
+        return False
+
+
+def _read_local_stack(path: Path) -> LocalStack:
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
         return LocalStack(

@@ -256,11 +256,13 @@ def damaged_video(
     path = tmp_path_factory.mktemp("damaged") / "damaged.mp4"
     path.write_bytes(b"\x00\x00\x00\x18ftypmp42" + os.urandom(4096))
     content_id = "damaged-101-intro"
-    added = local_content(
-        short_token_stack, "add", "--course", "damaged-101", "--id", content_id,
-        "--title", "A damaged video", "--file", str(path),
-    )  # fmt: skip
-    assert added.returncode == 0, added.stderr
+    add = ["add", "--course", "damaged-101", "--id", content_id, "--title", "A damaged video"]
+    for args in (
+        ["course", "put", "--course", "damaged-101", "--title", "Damaged"],
+        [*add, "--file", str(path)],
+    ):
+        done = local_content(short_token_stack, *args)
+        assert done.returncode == 0, done.stderr
     return content_id
 
 

@@ -60,7 +60,10 @@ def test_the_template_s_response_headers_policy_converts_to_the_api_shape(cloudf
     assert cors["AccessControlAllowCredentials"] is False
     hsts = config["SecurityHeadersConfig"]["StrictTransportSecurity"]
     csp = config["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
-    assert csp == "default-src 'none'; frame-ancestors https://a.example https://b.example"
+    assert csp == (
+        "default-src 'none'; frame-ancestors https://a.example https://b.example; "
+        "form-action 'none'; sandbox"
+    )
     assert hsts == {
         "AccessControlMaxAgeSec": 63072000,
         "IncludeSubdomains": True,

@@ -54,8 +54,9 @@ from local.lambda_context import LocalLambdaContext
 from local.resources import create_catalog_table, create_content_bucket, create_enrolment_table
 from local.stack import LocalStack, Ports
 from shared.access import AccessRule
+from shared.catalog.model import Course
 from shared.catalog.store import CatalogStore
-from shared.enrolments.model import Course, Enrolment
+from shared.enrolments.model import Enrolment
 from shared.enrolments.store import EnrolmentStore
 from tools.content import run
 from tools.publishing.publish import ContentBucket, Draft, NoCache, Publisher
@@ -100,12 +101,10 @@ def timings_us(fn: Callable[[], object], calls: int) -> dict[str, float]:
 
 
 def publish_course(session: boto3.Session, directory: Path) -> None:
-    """``ITEMS`` items published with `bin/content add`'s own code."""
-    publisher = Publisher(
-        CatalogWriter(session.client("dynamodb"), TABLE),
-        ContentBucket(session.client("s3"), BUCKET),
-        NoCache(),
-    )
+    """The course and ``ITEMS`` items, created with `bin/content`'s own code."""
+    catalog = CatalogWriter(session.client("dynamodb"), TABLE)
+    catalog.put_course(Course.check(COURSE, "The benchmark's course"))
+    publisher = Publisher(catalog, ContentBucket(session.client("s3"), BUCKET), NoCache())
     for n in range(1, ITEMS + 1):
         path = directory / f"lecture-{n:02d}.pdf"
         path.write_bytes(b"%PDF-1.4 lecture " + str(n).encode())
@@ -113,12 +112,15 @@ def publish_course(session: boto3.Session, directory: Path) -> None:
         publisher.add(Draft.check(COURSE, f"{COURSE}-lecture-{n:02d}", title, path, position=n))
 
 
-def enrol_learner(store: EnrolmentStore) -> None:
-    """The learner in ``COURSE`` and in ``ENROLMENTS - 1`` more courses, all with records."""
+def enrol_learner(session: boto3.Session) -> None:
+    """The learner in ``COURSE`` and in ``ENROLMENTS - 1`` more courses, all created as
+    `bin/content course put` creates them."""
+    catalog = CatalogWriter(session.client("dynamodb"), TABLE)
     courses = [COURSE, *(f"bench-{n:04d}" for n in range(ENROLMENTS - 1))]
-    for course in courses:
-        store.put_course(Course.parse(course, f"Course {course}", "What it teaches."))
-    store.apply([Enrolment(LEARNER, course) for course in courses], [])
+    for course in courses[1:]:
+        catalog.put_course(Course.check(course, f"Course {course}", "What it teaches."))
+    store = EnrolmentStore(session.client("dynamodb"), ENROLMENT_TABLE)
+    store.apply([Enrolment(LEARNER, course) for course in courses], [], catalog.course_ids())
 
 
 class Replayed:
@@ -213,7 +215,7 @@ def measure_api() -> dict[str, dict[str, float]]:
         create_enrolment_table(dynamodb, ENROLMENT_TABLE)
         create_content_bucket(session.client("s3"), BUCKET, app_origin=ORIGIN)
         publish_course(session, Path(scratch))
-        enrol_learner(EnrolmentStore(dynamodb, ENROLMENT_TABLE))
+        enrol_learner(session)
         grant_key = create_grant_key(session.client("secretsmanager"))
         settings = Settings(
             catalog_table=TABLE,

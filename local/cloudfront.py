@@ -35,6 +35,7 @@ Headers = list[tuple[str, str]]
 #: Headers S3 answers with that CloudFront passes on to the viewer.
 _ORIGIN_HEADERS = (
     "Content-Type",
+    "Content-Disposition",
     "Content-Length",
     "Content-Range",
     "Accept-Ranges",

@@ -1,11 +1,12 @@
 """The sample course every local run and test uses: one item of each content type, checked
-and published by `bin/content`'s own code (tools.publishing.publish)."""
+and published by `bin/content`'s own code (tools.publishing.publish), into courses created
+first as `bin/content course put` creates them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from shared.enrolments.model import Course
+from shared.catalog.model import Course
 from tools.publishing.publish import Draft
 
 SAMPLE_COURSE = "aws-101"
@@ -51,12 +52,11 @@ OTHER_SAMPLES = (
     ),
 )
 
+COURSES = (
+    Course.check(SAMPLE_COURSE, "AWS 101: serving private content", "The sample course."),
+    Course.check(OTHER_COURSE, "AWS 201: regions again"),
+)
+
 #: The catalog items the samples become (as a publish with the token "sample" would make
 #: them; a real publish draws a random one).
 SAMPLE_ITEMS = tuple(sample.item("sample", sample.position or 1) for sample in SAMPLES)
-
-#: The course records of both sample courses, as `bin/content course put` writes them.
-SAMPLE_COURSES = (
-    Course.parse(SAMPLE_COURSE, "AWS 101: the edge", "CloudFront, Lambda@Edge and private S3."),
-    Course.parse(OTHER_COURSE, "AWS 201: regions again", None),
-)

@@ -6,7 +6,6 @@ resources created in it as template.yaml defines them, and local CloudFront, API
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import secrets
@@ -47,7 +46,7 @@ from .managed_login.directory import Directory
 from .managed_login.server import ManagedLogin
 from .managed_login.tokens import SigningKey, TokenLifetimes, TokenMinter
 from .resources import create_catalog_table, create_content_bucket, create_enrolment_table
-from .samples import OTHER_COURSE, OTHER_SAMPLES, SAMPLE_COURSE, SAMPLE_COURSES, SAMPLES
+from .samples import COURSES, OTHER_COURSE, OTHER_SAMPLES, SAMPLE_COURSE, SAMPLES
 from .sigv4 import Principal, SigV4Verifier
 from .template import resource_properties, source_template
 
@@ -202,23 +201,26 @@ class LocalStack:
     def _create_data(
         self, aws: LocalAws, pool: CognitoPool, app_origin: str
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """The catalog, content bucket and enrolment table, with both sample courses published
-        and their records written, and the demo learners enrolled, all through
-        `bin/content`'s own code (the learners by email, looked up as `enroll` does)."""
+        """The catalog, content bucket and enrolment table: both sample courses created and
+        published, and the demo learners enrolled, all through `bin/content`'s own code (the
+        learners by email, looked up as `enroll` does)."""
         create_catalog_table(aws.client("dynamodb"), TABLE)
         create_content_bucket(aws.client("s3"), BUCKET, app_origin=app_origin)
         create_enrolment_table(aws.client("dynamodb"), ENROLMENT_TABLE)
         enrolling = Enrolling(
             EnrolmentStore(aws.client("dynamodb"), ENROLMENT_TABLE),
+            CatalogWriter(aws.client("dynamodb"), TABLE),
             LearnerDirectory(aws.client("cognito-idp"), pool.pool_id),
             identity=lambda: "make local",
         )
-        for course in SAMPLE_COURSES:
-            enrolling.store.put_course(dataclasses.replace(course, change=enrolling.change()))
+        for course in COURSES:
+            enrolling.catalog.put_course(course)
+        courses = enrolling.catalog.course_ids()
         for user in pool.users:
             for course_id in user.courses:
                 learner = enrolling.learner(user.username)
-                enrolling.store.put(Enrolment(learner, course_id, change=enrolling.change()))
+                enrolment = Enrolment(learner, course_id, change=enrolling.change())
+                enrolling.store.put(enrolment, courses)
         return (
             self._publish_samples(aws.client, SAMPLES),
             self._publish_samples(aws.client, OTHER_SAMPLES),
@@ -261,7 +263,7 @@ class LocalStack:
             LocalApi(
                 {
                     "ContentDeliveryFunction": build_app(settings, catalog, enrolments, signer),
-                    "EnrolmentFunction": build_enrolment_app(enrolments),
+                    "EnrolmentFunction": build_enrolment_app(enrolments, catalog),
                 },
                 CognitoAuthorizer(pool.issuer, jwks),
                 SigV4Verifier(REGION, {admin.access_key_id: admin}),

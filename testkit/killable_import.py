@@ -2,7 +2,8 @@
 there.
 
 Usage: python -m testkit.killable_import <k> <bin/content arguments...>
-A write is a course record's PutItem or one BatchWriteItem call of up to 25 enrolments. Once
+A write is a course's creation (one transaction in the catalog) or one BatchWriteItem call of up
+to 25 enrolments. Once
 the k-th has taken effect, the process prints ``write done`` and waits to be killed (SIGKILL:
 no handler, no clean-up, as when a machine dies mid-import).
 """
@@ -15,13 +16,14 @@ from typing import Any
 
 from shared.enrolments.store import EnrolmentStore
 from tools.content import main
+from tools.publishing.writes import CatalogWriter
 
 
 def _stop_after(writes: int) -> None:
     seen = [0]
 
-    def counted(name: str) -> None:
-        step = getattr(EnrolmentStore, name)
+    def counted(owner: type, name: str) -> None:
+        step = getattr(owner, name)
 
         def then_maybe_wait(*args: Any, **kwargs: Any) -> Any:
             answer = step(*args, **kwargs)
@@ -31,10 +33,10 @@ def _stop_after(writes: int) -> None:
                 time.sleep(600)
             return answer
 
-        setattr(EnrolmentStore, name, then_maybe_wait)
+        setattr(owner, name, then_maybe_wait)
 
-    counted("put_course")
-    counted("_write_chunk")
+    counted(CatalogWriter, "put_course")
+    counted(EnrolmentStore, "_write_chunk")
 
 
 if __name__ == "__main__":

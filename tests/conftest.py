@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from testkit.tokens import TEST_CONFIG_PATH, SigningKey, edge_config
+from tests.support.ffmpeg_corpus import build_corpus
 from tools.stack import ROOT
 
 # edge_auth.app loads its configuration at import; in tests it is the test-only one.
@@ -65,3 +66,9 @@ def load_event() -> Callable[[str], dict[str, Any]]:
         return event
 
     return load
+
+
+@pytest.fixture(scope="session")
+def ffmpeg_corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """FFmpeg's HLS sets, one per shape (tests/support/ffmpeg_corpus.py), made once a session."""
+    return build_corpus(tmp_path_factory.mktemp("ffmpeg-corpus"))

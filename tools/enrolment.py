@@ -21,6 +21,7 @@ from shared.aws_errors import error_code
 from shared.catalog.errors import InvalidValueError
 from shared.enrolments.model import LEARNER_PATTERN, LEARNER_RULE, Change
 from shared.enrolments.store import EnrolmentStore
+from tools.publishing.writes import CatalogWriter
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -70,10 +71,12 @@ class LearnerDirectory:
 
 @dataclass
 class Enrolling:
-    """What the enrolment commands work with: the store, the pool (for emails, if the stack
-    names one) and who is asking."""
+    """What the enrolment commands work with: the store, the catalog (which courses exist; an
+    import's courses are written there), the pool (for emails, if the stack names one) and who
+    is asking."""
 
     store: EnrolmentStore
+    catalog: CatalogWriter
     directory: LearnerDirectory | None
     identity: Callable[[], str]
     clock: Callable[[], float] = time.time

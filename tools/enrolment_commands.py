@@ -1,6 +1,6 @@
-"""The enrolment commands of ``bin/content``: ``course put``, ``enroll``, ``unenroll``,
-``enrolments``, ``import`` and ``migrate-groups`` (their arguments, their checks before any
-AWS call, and what each prints)."""
+"""The enrolment commands of ``bin/content``: ``enroll``, ``unenroll``, ``enrolments``,
+``import`` and ``migrate-groups`` (their arguments, their checks before any AWS call, and what
+each prints). Courses are the catalog's (``course put``, in ``tools.content``)."""
 
 from __future__ import annotations
 
@@ -11,18 +11,18 @@ from typing import TYPE_CHECKING, Any, TextIO
 from shared.catalog.errors import InvalidValueError
 from shared.catalog.model import validate_id
 from shared.enrolments.errors import UnknownCourseError
-from shared.enrolments.model import Course, Enrolment
+from shared.enrolments.model import Enrolment
 from shared.enrolments.store import MAX_PAGE
 
 from .enrolment import Enrolling, validate_learner_name
 from .importing import Plan, plan, run_import
-from .migration import migrate_groups
+from .migration import migrate_groups, validate_prefix
 from .progress import ProgressBar
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
-COMMANDS = frozenset({"course", "enroll", "unenroll", "enrolments", "import", "migrate-groups"})
+COMMANDS = frozenset({"enroll", "unenroll", "enrolments", "import", "migrate-groups"})
 
 
 class NotEnrolledError(InvalidValueError):
@@ -31,13 +31,6 @@ class NotEnrolledError(InvalidValueError):
 
 def add_parsers(commands: Any) -> None:
     """The enrolment commands, on ``bin/content``'s subcommand parsers."""
-    course = commands.add_parser("course", help="course records (what learners see listed)")
-    course_commands = course.add_subparsers(dest="course_command", required=True)
-    put = course_commands.add_parser("put", help="create or replace a course record")
-    put.add_argument("--course", required=True, help="course ID, e.g. aws-101")
-    put.add_argument("--title", required=True, help="one line")
-    put.add_argument("--description", help="up to 2,000 characters")
-
     for name, text in (
         ("enroll", "let a learner read a course (creates or replaces the enrolment)"),
         ("unenroll", "take a course away from a learner, from their next API call"),
@@ -66,8 +59,6 @@ def add_parsers(commands: Any) -> None:
 
 def check(args: argparse.Namespace) -> Plan | None:
     """Every rule that needs no AWS call; an import's whole file is read and checked here."""
-    if args.command == "course":
-        Course.parse(args.course, args.title, args.description)
     if args.command in ("enroll", "unenroll"):
         validate_id(args.course, "course ID")
         validate_learner_name(args.user)
@@ -78,6 +69,8 @@ def check(args: argparse.Namespace) -> Plan | None:
             validate_id(args.course, "course ID")
         else:
             validate_learner_name(args.learner)
+    if args.command == "migrate-groups" and args.prefix is not None:
+        validate_prefix(args.prefix)
     if args.command == "import":
         try:
             with args.file.open(encoding="utf-8") as lines:
@@ -104,14 +97,11 @@ def run_command(
 
     ``cognito`` (client, pool ID, course-group prefix) is what ``migrate-groups`` reads."""
     store = enrolling.store
-    if args.command == "course":
-        course = Course.parse(args.course, args.title, args.description, enrolling.change())
-        store.put_course(course)
-        out.write(f"course {course.course_id} saved: {course.title}\n")
-    elif args.command == "enroll":
+    if args.command == "enroll":
         sub = enrolling.learner(args.user)
         try:
-            store.put(Enrolment.parse(sub, args.course, _window(args), enrolling.change()))
+            enrolment = Enrolment.parse(sub, args.course, _window(args), enrolling.change())
+            store.put(enrolment, enrolling.catalog.course_ids())
         except UnknownCourseError as exc:
             raise InvalidValueError(f"{exc}; create it with `bin/content course put`") from exc
         out.write(f"enrolled {args.user} in {args.course} (from their next API call)\n")

@@ -7,8 +7,9 @@ Each line is one of::
                "notAfter": "...", "reference": "..."}}
 
 Every line is checked before anything is written; a bad line is reported with its line number
-and skipped, and the run ends with exit status 2 if there was one. Course records are written
-first, then enrolments in batches of up to 100 (``EnrolmentStore.apply``). Every write creates
+and skipped, and the run ends with exit status 2 if there was one. Courses are written first
+(into the catalog, as ``course put`` writes them), then enrolments in batches of up to 100
+(``EnrolmentStore.apply``). Every write creates
 or replaces, so a line already applied is not an error and a run interrupted anywhere (a
 SIGKILL included) converges when run again. A learner named by email is looked up once per
 email; by ``sub``, with no Cognito call at all. When the same learner and course appear on
@@ -23,8 +24,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shared.catalog.errors import InvalidValueError
+from shared.catalog.model import Course
 from shared.enrolments.errors import ThrottledError
-from shared.enrolments.model import Course, Enrolment, Window
+from shared.enrolments.model import Enrolment, Window
 from shared.enrolments.store import MAX_PAGE
 
 from .enrolment import Enrolling, validate_learner_name
@@ -95,7 +97,7 @@ def _read_line(number: int, text: str, found: Plan) -> None:
         course, description = value["course"], value.get("description")
         if not isinstance(course, str) or not isinstance(description, str | None):
             raise InvalidValueError("course and description must be strings")
-        found.courses.append(Course.parse(course, value["title"], description))
+        found.courses.append(Course.check(course, value["title"], description))
     else:
         raise InvalidValueError('a line holds {"course": ...} or {"enrol": {...}}')
 
@@ -124,9 +126,7 @@ def run_import(
     store = enrolling.store
     latest = {course.course_id: course for course in found.courses}
     for course in latest.values():
-        store.put_course(
-            Course(course.course_id, course.title, course.description, enrolling.change())
-        )
+        enrolling.catalog.put_course(course)
         done.courses += 1
     wanted = _resolved(found.enrolments, enrolling, done)
     for start in range(0, len(wanted), BATCH):
@@ -142,7 +142,8 @@ def run_import(
             )
             for line, sub in batch
         ]
-        for (line, _), outcome in zip(batch, store.apply(puts, []), strict=True):
+        courses = enrolling.catalog.course_ids()
+        for (line, _), outcome in zip(batch, store.apply(puts, [], courses), strict=True):
             if outcome.status == 200:
                 done.enrolments += 1
             elif outcome.status == 503:

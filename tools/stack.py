@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
+from urllib.parse import urlsplit
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_cloudformation import CloudFormationClient
@@ -19,6 +21,17 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMCONFIG = ROOT / "samconfig.toml"
 #: Where `make local` describes the running local stack.
 LOCAL_STATE = ROOT / ".local" / "stack.json"
+#: The first deploy, as the README's "The first deploy in five steps" gives it.
+DEPLOY_STEPS = "`make build && .venv/bin/sam deploy --guided` (README: The first deploy)"
+#: Where AWS credentials come from for the AWS CLI, SAM and these tools.
+CONFIGURE_CREDENTIALS = (
+    "configure AWS credentials (`aws configure`, or `aws configure sso` then `aws sso login`"
+    " and AWS_PROFILE) and run this again"
+)
+#: CloudFormation's error codes for credentials it does not accept.
+_REFUSED_CREDENTIALS = frozenset(
+    {"ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId", "SignatureDoesNotMatch"}
+)
 
 
 class Credentials(TypedDict):
@@ -43,6 +56,10 @@ def use_fake_credentials(region: str, name: str = "local") -> None:
     )
     for variable in _REAL_AWS_VARIABLES:
         os.environ.pop(variable, None)
+
+
+#: The local stack answers on loopback: a connection it does not accept at once, it never will.
+LOCAL_CONNECT_SECONDS = 2.0
 
 
 class StackError(Exception):
@@ -81,7 +98,32 @@ class LocalStack:
 
 
 def local_stack(path: Path = LOCAL_STATE) -> LocalStack:
-    """The local stack described by ``path``; ``StackError`` when it is not running."""
+    """The local stack described by ``path``; ``StackError`` when it is not running: no
+    ``path``, or one left by a stack that stopped without removing it (killed, say), whose
+    AWS stand-in no longer answers."""
+    stack = _read_local_stack(path)
+    if not _answers(stack.endpoint_url):
+        raise StackError(
+            f"the local stack is not running (nothing answers at {stack.endpoint_url}; {path} "
+            "is left from a stopped one); start it with `make local`"
+        )
+    return stack
+
+
+def _answers(endpoint_url: str) -> bool:
+    """Whether something accepts a connection at ``endpoint_url``: one try, before botocore
+    (which would retry for half a minute) is given the URL."""
+    split = urlsplit(endpoint_url)
+    try:
+        with socket.create_connection(
+            (split.hostname or "", split.port or 80), timeout=LOCAL_CONNECT_SECONDS
+        ):
+            return True
+    except OSError:
+        return False
+
+
+def _read_local_stack(path: Path) -> LocalStack:
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
         return LocalStack(
@@ -118,20 +160,37 @@ def default_target(path: Path = SAMCONFIG) -> StackTarget:
     for command in ("global", "deploy"):
         merged.update(default.get(command, {}).get("parameters", {}))
     if "stack_name" not in merged:
-        raise StackError(f"{path} names no stack_name; pass --stack")
+        raise StackError(
+            f"{path} names no stack_name: pass --stack, or deploy with {DEPLOY_STEPS}, "
+            "which saves it there"
+        )
     return StackTarget(str(merged["stack_name"]), str(merged.get("region", "us-east-1")))
 
 
 def stack_outputs(cloudformation: CloudFormationClient, stack_name: str) -> dict[str, str]:
-    """The stack's outputs by key; ``StackError`` when the stack cannot be read."""
+    """The stack's outputs by key; ``StackError`` when the stack cannot be read, saying why
+    and what fixes it (credentials to configure, a stack to deploy)."""
+    region = cloudformation.meta.region_name
     try:
         stacks = cloudformation.describe_stacks(StackName=stack_name)["Stacks"]
+    except NoCredentialsError as exc:
+        raise StackError(f"no AWS credentials found: {CONFIGURE_CREDENTIALS}") from exc
     except ClientError as exc:
+        code, message = exc.response["Error"].get("Code"), exc.response["Error"].get("Message")
+        if code == "ValidationError" and "does not exist" in str(message):
+            raise StackError(
+                f"stack {stack_name!r} does not exist in {region}: deploy it first with "
+                f"{DEPLOY_STEPS}, or name yours with --stack and --region"
+            ) from exc
+        if code in _REFUSED_CREDENTIALS:
+            raise StackError(
+                f"AWS refused the credentials ({code}): {CONFIGURE_CREDENTIALS}"
+            ) from exc
         raise StackError(
-            f"stack {stack_name!r} not found: {exc.response['Error']['Message']}"
+            f"cannot read stack {stack_name!r} in {region}: {code}: {message}"
         ) from exc
     except BotoCoreError as exc:
-        raise StackError(f"cannot reach CloudFormation: {exc}") from exc
+        raise StackError(f"cannot reach CloudFormation in {region}: {exc}") from exc
     return {o["OutputKey"]: o["OutputValue"] for o in stacks[0].get("Outputs", [])}
 
 

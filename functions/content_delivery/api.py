@@ -49,7 +49,7 @@ def build_app(
     )
     app = APIGatewayRestResolver(cors=cors)
     app.use(middlewares=[_vary_on_origin])
-    entitlements = Entitlements(settings.access, enrolments)
+    entitlements = Entitlements(settings.access, enrolments, catalog)
     app.include_router(ContentRoutes(settings, catalog, entitlements, signer, clock).router)
     app.include_router(error_answers())
     return app

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from shared.access import AccessRule
+from shared.access import ID_PATTERN, AccessRule
+from shared.catalog.model import Course
+from shared.catalog.store import Catalog
 from shared.enrolments.errors import BrokenRecordError
-from shared.enrolments.store import EnrolmentStore, Page
+from shared.enrolments.store import EnrolmentStore, decode_cursor, encode_cursor
 
 from .errors import ForbiddenError
 from .observability import logger
@@ -37,11 +39,13 @@ def token_groups(claims: dict[str, Any]) -> frozenset[str]:
 
 
 class Entitlements:
-    """Decisions from the token's groups and the enrolment store."""
+    """Decisions from the token's groups and the enrolment store; course titles from the
+    catalog."""
 
-    def __init__(self, access: AccessRule, store: EnrolmentStore) -> None:
+    def __init__(self, access: AccessRule, store: EnrolmentStore, catalog: Catalog) -> None:
         self.access = access
         self.store = store
+        self.catalog = catalog
 
     def until(self, who: Caller, course_id: str, now: float) -> int | None:
         """When the caller's right to ``course_id`` ends (epoch seconds; None: not before the
@@ -54,34 +58,34 @@ class Entitlements:
             logger.error("broken enrolment record refused", extra={"detail": str(exc)})
             enrolment = None
         if enrolment is None:
-            raise ForbiddenError(f"{who.sub} is not enrolled in {course_id}")
+            raise ForbiddenError(f"the caller is not enrolled in course {course_id}")
         if not enrolment.window.contains(now):
-            raise ForbiddenError(f"{who.sub}'s enrolment in {course_id} is not valid now")
+            raise ForbiddenError(f"the caller's enrolment in course {course_id} is not valid now")
         return enrolment.window.not_after
 
     def courses(self, who: Caller, limit: int, cursor: str | None, now: float) -> dict[str, Any]:
-        """One page of ``GET /courses``: every course record for the all-access group; for a
-        learner, the courses their enrolments open now, with each enrolment's ``notAfter``.
-        A learner's page may hold fewer than ``limit`` courses (enrolments not valid now are
-        left out); ``next`` is absent on the last page."""
+        """One page of ``GET /courses``, with each course's title: every course for the
+        all-access group; for a learner, the courses their enrolments open now, with each
+        enrolment's ``notAfter``. A learner's page may hold fewer than ``limit`` courses
+        (enrolments not valid now are left out); ``next`` is absent on the last page."""
         if self.access.allows(who.groups):
-            page = self.store.course_list_page(limit, cursor)
-            _log_broken(page)
-            return _answer([course.to_json() for course in page.items], page.next)
+            every = self.catalog.course_ids()
+            after = None if cursor is None else decode_cursor(cursor, ID_PATTERN)
+            rest = [c for c in every if after is None or c > after]
+            page, more = rest[:limit], len(rest) > limit
+            titled = self.catalog.courses(page)
+            listed = [_course(c, titled.get(c)) for c in page]
+            return _answer(listed, encode_cursor(page[-1]) if more else None)
         enrolments = self.store.learner_page(who.sub, limit, cursor)
-        _log_broken(enrolments)
+        for exc in enrolments.broken:
+            logger.error("broken enrolment record left out", extra={"detail": str(exc)})
         valid = [e for e in enrolments.items if e.window.contains(now)]
-        records = self.store.courses(e.course_id for e in valid)
+        titled = self.catalog.courses(e.course_id for e in valid)
         listed = []
         for enrolment in valid:
-            course = records.get(enrolment.course_id)
-            if course is None:
-                logger.error(
-                    "enrolment without a course record", extra={"course": enrolment.course_id}
-                )
-                continue
             ends = enrolment.window.to_json().get("notAfter")
-            listed.append(course.to_json() | ({} if ends is None else {"notAfter": ends}))
+            course = _course(enrolment.course_id, titled.get(enrolment.course_id))
+            listed.append(course | ({} if ends is None else {"notAfter": ends}))
         return _answer(listed, enrolments.next)
 
 
@@ -92,6 +96,10 @@ def _answer(courses: list[dict[str, Any]], next_page: str | None) -> dict[str, A
     return answer
 
 
-def _log_broken(page: Page[Any]) -> None:
-    for exc in page.broken:
-        logger.error("broken record left out", extra={"detail": str(exc)})
+def _course(course_id: str, course: Course | None) -> dict[str, Any]:
+    """A course as listed: its title, or its ID for a course that has no record (one published
+    to before courses had records)."""
+    if course is None:
+        return {"courseId": course_id, "title": course_id}
+    answer = {"courseId": course_id, "title": course.title}
+    return answer if course.description is None else answer | {"description": course.description}

@@ -11,13 +11,14 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from shared.enrolments.store import EnrolmentStore
 
 from .answers import error_answers
-from .routes import EnrolmentRoutes
+from .routes import Courses, EnrolmentRoutes
 
 
 def build_app(
-    store: EnrolmentStore, clock: Callable[[], float] = time.time
+    store: EnrolmentStore, courses: Courses, clock: Callable[[], float] = time.time
 ) -> APIGatewayRestResolver:
+    """The routes over ``store``; ``courses`` says which courses exist (the catalog)."""
     app = APIGatewayRestResolver()
-    app.include_router(EnrolmentRoutes(store, clock).router)
+    app.include_router(EnrolmentRoutes(store, courses, clock).router)
     app.include_router(error_answers())
     return app

@@ -1,7 +1,8 @@
 """Lambda handler of the Enrolment API (API Gateway REST proxy, ``AWS_IAM`` on every method).
 
-``ENROLMENT_TABLE`` is read once, when Lambda loads this module; without it every request
-answers a generic 500. The routes live in ``routes.py``.
+``ENROLMENT_TABLE`` and ``CATALOG_TABLE`` (which courses exist) are read once, when Lambda
+loads this module; without them every request answers a generic 500. The routes live in
+``routes.py``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from shared.catalog.store import CatalogStore
 from shared.enrolments.store import EnrolmentStore
 
 from .api import build_app
@@ -21,11 +23,15 @@ from .observability import logger, metrics, tracer
 
 
 def _app_from_environment() -> APIGatewayRestResolver | None:
-    table = os.environ.get("ENROLMENT_TABLE", "")
-    if not table:
-        logger.error("invalid configuration, answering 500", extra={"detail": "ENROLMENT_TABLE"})
+    table, catalog = os.environ.get("ENROLMENT_TABLE", ""), os.environ.get("CATALOG_TABLE", "")
+    if not table or not catalog:
+        logger.error(
+            "invalid configuration, answering 500",
+            extra={"detail": "ENROLMENT_TABLE and CATALOG_TABLE must be set"},
+        )
         return None
-    return build_app(EnrolmentStore(boto3.client("dynamodb"), table))
+    dynamodb = boto3.client("dynamodb")
+    return build_app(EnrolmentStore(dynamodb, table), CatalogStore(dynamodb, catalog))
 
 
 APP = _app_from_environment()

@@ -3,7 +3,8 @@
 API Gateway checks the SigV4 signature (``AWS_IAM`` on every method here) and IAM decides
 whether the signer may call the method; the routes refuse (403) any request whose context
 names no IAM caller, so a method that lost its ``AWS_IAM`` setting opens nothing. The caller's
-ARN is recorded as ``changedBy``. No route calls Cognito: a learner is their ``sub``.
+ARN is recorded as ``changedBy``. No route calls Cognito: a learner is their ``sub``. The logs
+and traces name the course and the caller, never a learner's ``sub`` (no answer is traced).
 
 * ``PUT /enrolments/{courseId}/{learner}``, optional body ``{"notBefore", "notAfter",
   "reference"}``: create or replace, 200 with the enrolment; 404 for a course without a record.
@@ -17,8 +18,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Collection
+from typing import Any, Protocol
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
@@ -38,11 +39,19 @@ _CALLER = re.compile(r"arn:aws[a-z-]*:(iam|sts)::[0-9]{12}:[\x21-\x7e]{1,1900}")
 MAX_BODY = 256 * 1024
 
 
-class EnrolmentRoutes:
-    """The routes over one enrolment store; ``router`` holds them for the app."""
+class Courses(Protocol):
+    """Which courses exist: the catalog's course list (``shared.catalog.store``)."""
 
-    def __init__(self, store: EnrolmentStore, clock: Callable[[], float]) -> None:
+    def course_ids(self) -> list[str]: ...
+
+
+class EnrolmentRoutes:
+    """The routes over one enrolment store; ``router`` holds them for the app. An enrolment
+    goes only into a course of ``courses``, read (strongly consistent) once per request."""
+
+    def __init__(self, store: EnrolmentStore, courses: Courses, clock: Callable[[], float]) -> None:
         self.store = store
+        self.courses = courses
         self.clock = clock
         self.router = APIGatewayRouter()  # type: ignore[no-untyped-call]
         self.router.put("/enrolments/<course_id>/<learner>")(self.put_one)
@@ -68,7 +77,7 @@ class EnrolmentRoutes:
         except ValueError:
             raise InvalidValueError("the body is not JSON") from None
 
-    @tracer.capture_method
+    @tracer.capture_method(capture_response=False)
     def put_one(self, course_id: str, learner: str) -> dict[str, Any]:
         change = self.change()
         fields = self.body()
@@ -77,22 +86,20 @@ class EnrolmentRoutes:
         if not isinstance(fields, dict):
             raise InvalidValueError("the body must be a JSON object")
         enrolment = Enrolment.parse(learner, course_id, fields, change)
-        self.store.put(enrolment)
-        logger.info("enrolled", extra={"course_id": course_id, "learner": learner, "by": change.by})
+        self.store.put(enrolment, self.courses.course_ids())
+        logger.info("enrolled", extra={"course_id": course_id, "by": change.by})
         metrics.add_metric(name="Enrolled", unit=MetricUnit.Count, value=1)
         return enrolment.to_json()
 
-    @tracer.capture_method
+    @tracer.capture_method(capture_response=False)
     def delete_one(self, course_id: str, learner: str) -> Response[Any]:
         change = self.change()
         self.store.delete(validate_learner(learner), validate_id(course_id, "course ID"))
-        logger.info(
-            "unenrolled", extra={"course_id": course_id, "learner": learner, "by": change.by}
-        )
+        logger.info("unenrolled", extra={"course_id": course_id, "by": change.by})
         metrics.add_metric(name="Unenrolled", unit=MetricUnit.Count, value=1)
         return Response(status_code=204)
 
-    @tracer.capture_method
+    @tracer.capture_method(capture_response=False)
     def batch(self) -> dict[str, Any]:
         change = self.change()
         asked = self.body()
@@ -103,11 +110,11 @@ class EnrolmentRoutes:
             raise InvalidValueError('"put" and "delete" must be lists')
         if not 1 <= len(puts) + len(deletes) <= MAX_PAGE:
             raise InvalidValueError(f"a batch holds 1 to {MAX_PAGE} items in all")
-        answer = Batch(change).run(self.store, puts, deletes)
+        answer = Batch(change).run(self.store, puts, deletes, self.courses.course_ids())
         logger.info("batch applied", extra={"items": len(puts) + len(deletes), "by": change.by})
         return answer
 
-    @tracer.capture_method
+    @tracer.capture_method(capture_response=False)
     def listing(self) -> dict[str, Any]:
         self.change()
         event = self.router.current_event
@@ -135,7 +142,9 @@ class Batch:
     def __init__(self, change: Change) -> None:
         self.change = change
 
-    def run(self, store: EnrolmentStore, puts: list[Any], deletes: list[Any]) -> dict[str, Any]:
+    def run(
+        self, store: EnrolmentStore, puts: list[Any], deletes: list[Any], courses: Collection[str]
+    ) -> dict[str, Any]:
         results: dict[str, list[dict[str, Any] | None]] = {
             "put": [None] * len(puts),
             "delete": [None] * len(deletes),
@@ -152,7 +161,7 @@ class Batch:
                 good_deletes.append((index, self._delete(item)))
             except InvalidValueError as exc:
                 results["delete"][index] = _refused(item, str(exc))
-        outcomes = store.apply([e for _, e in good_puts], [key for _, key in good_deletes])
+        outcomes = store.apply([e for _, e in good_puts], [key for _, key in good_deletes], courses)
         placed = [("put", i) for i, _ in good_puts] + [("delete", i) for i, _ in good_deletes]
         for (op, index), outcome in zip(placed, outcomes, strict=True):
             results[op][index] = _result(outcome)

@@ -15,7 +15,9 @@ from moto.server import ThreadedMotoServer
 from local.cognito import CognitoPool, create_cognito_pool
 from local.resources import create_enrolment_table
 from local.template import resource_properties
+from shared.catalog.model import Course
 from shared.enrolments.store import EnrolmentStore
+from tools.publishing.writes import CatalogWriter
 from tools.stack import StackResources, resolve, use_fake_credentials
 
 REGION = "us-east-1"
@@ -128,6 +130,19 @@ def deployed(aws: dict[str, Any]) -> Iterator[Stack]:
 @pytest.fixture
 def stack(deployed: Stack) -> StackResources:
     return deployed.resources
+
+
+def create_course(aws: dict[str, Any], stack: Stack, course_id: str) -> None:
+    """The course, as `bin/content course put` creates it (publishing needs it first)."""
+    catalog = CatalogWriter(aws["dynamodb"], stack.resources.table)
+    catalog.put_course(Course.check(course_id, f"Course {course_id}"))
+
+
+@pytest.fixture
+def aws_101(aws: dict[str, Any], deployed: Stack) -> str:
+    """The deployed stack with the course aws-101 created."""
+    create_course(aws, deployed, "aws-101")
+    return "aws-101"
 
 
 @pytest.fixture

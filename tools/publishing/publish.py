@@ -16,6 +16,7 @@ finds the promised state already there or reaches it.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import uuid
 from collections.abc import Callable, Iterator
@@ -32,12 +33,12 @@ from shared.catalog.model import (
     HLS_PLAYLIST,
     ContentItem,
     ContentKey,
-    FileKind,
     validate_id,
     validate_position,
     validate_title,
 )
 
+from .media_types import FileKind, check_bytes, content_disposition
 from .renditions import RenditionSet
 from .writes import CatalogWriter, Journal
 
@@ -102,18 +103,20 @@ class Draft:
     ) -> Draft:
         """The draft, or ``InvalidValueError`` naming the first rule broken."""
         checked_title = _checked_header(course_id, content_id, title, position)
-        kind = FileKind.of(path.name, media_type, type_)
-        if kind.media_type == HLS_PLAYLIST:
+        if path.is_dir():
             raise InvalidValueError(
-                f"{path.name} is a playlist: publish it with its segments, --dir DIR"
+                f"{path} is a directory: publish an HLS rendition set with --dir {path}"
             )
+        kind = FileKind.of(path.name, media_type, type_)
         if not path.is_file():
             raise InvalidValueError(f"no such file: {path}")
         size = path.stat().st_size
         if size == 0:
             raise InvalidValueError(f"{path} is empty")
-        digest = hashlib.sha256()
         with path.open("rb") as stream:
+            check_bytes(kind.media, stream, path.name)
+            stream.seek(0)
+            digest = hashlib.sha256()
             for chunk in iter(lambda: stream.read(1024 * 1024), b""):
                 digest.update(chunk)
         return cls(
@@ -129,10 +132,12 @@ class Draft:
         directory: Path,
         type_: str | None = None,
         position: int | None = None,
+        *,
+        skip_os_junk: bool = False,
     ) -> Draft:
         """The draft of a rendition set (``renditions``), or ``InvalidValueError``."""
         checked_title = _checked_header(course_id, content_id, title, position)
-        rendition = RenditionSet.scan(directory)
+        rendition = RenditionSet.scan(directory, skip_os_junk=skip_os_junk)
         entry = rendition.entry
         kind = FileKind(".m3u8", HLS_PLAYLIST, "video")
         if type_ is not None and type_ != kind.type:
@@ -203,13 +208,19 @@ class ContentBucket:
         """Upload the draft's file as ``item.key``, or each file of its set under the item's
         root (the entry last); the version ID S3 created for ``item.key``."""
         if draft.rendition is None:
-            return self._put(item, item.key, draft.path, draft.size, item.content_type, progress)
+            saved_as = item.content_id + draft.kind.extension
+            return self._put(
+                item, item.key, draft.path, draft.size, item.content_type, saved_as, progress
+            )
         if item.root is None:
             raise ValueError("a rendition set's item must have a root")
         version = ""
         for file in draft.rendition.files:
             key = ContentKey.parse(item.root + file.relative)
-            version = self._put(item, key, file.path, file.size, file.media_type, progress)
+            saved_as = file.relative.rsplit("/", 1)[-1]
+            version = self._put(
+                item, key, file.path, file.size, file.media_type, saved_as, progress
+            )
         return version
 
     def _put(
@@ -219,13 +230,21 @@ class ContentBucket:
         path: Path,
         size: int,
         content_type: str,
+        saved_as: str,
         progress: Progress | None,
     ) -> str:
+        """Upload one object. Its ``Content-Disposition`` is decided here, with its type, and
+        kept with its bytes: S3 answers with it and CloudFront passes it on, so no function
+        at the edge has to look at responses. ``saved_as`` (the content ID or the set file's
+        name: safe characters only) names a download."""
         extra: dict[str, Any] = {
             "ContentType": content_type,
             "CacheControl": CACHE_CONTROL,
             "Metadata": {"content-id": item.content_id},
         }
+        disposition = content_disposition(content_type, saved_as)
+        if disposition is not None:
+            extra["ContentDisposition"] = disposition
         with path.open("rb") as stream:
             if size <= PART_SIZE:
                 answer = self.s3.put_object(
@@ -371,6 +390,36 @@ def describe_error(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
+def _check_replacing(
+    draft: Draft, live: ContentItem | None, force: bool, move_from: str | None
+) -> None:
+    """``NothingToDoError`` unless the request says what to do with ``live``, the item now
+    served under the draft's ID: none there, a replacement in the same course (``force``),
+    or a move from the course it is in (``move_from``)."""
+    content_id, course_id = draft.content_id, draft.course_id
+    if live is None:
+        if move_from is not None:
+            raise NothingToDoError(f"no content {content_id!r} to move from course {move_from!r}")
+        return
+    if live.course_id != course_id:
+        if move_from != live.course_id:
+            raise NothingToDoError(
+                f"content {content_id!r} belongs to course {live.course_id!r}: choose another "
+                f"--id, or pass --move-from-course {live.course_id} to move it to {course_id!r}"
+            )
+        return
+    if move_from is not None:
+        raise NothingToDoError(
+            f"content {content_id!r} is in course {course_id!r} already, not {move_from!r}; "
+            "pass --force to replace it"
+        )
+    if not force:
+        raise NothingToDoError(
+            f"content {content_id!r} already exists in course {course_id!r}; "
+            "pass --force to replace it"
+        )
+
+
 class Publisher:
     def __init__(
         self, catalog: CatalogWriter, bucket: ContentBucket, invalidator: Invalidator
@@ -382,9 +431,17 @@ class Publisher:
     # --- the commands ---------------------------------------------------------------------
 
     def add(
-        self, draft: Draft, *, force: bool = False, progress: Progress | None = None
+        self,
+        draft: Draft,
+        *,
+        force: bool = False,
+        move_from: str | None = None,
+        progress: Progress | None = None,
     ) -> Outcome:
-        """Publish the draft: a new item, or with ``force`` a replacement."""
+        """Publish the draft into its course, which must exist: a new item, with ``force`` a
+        replacement of the course's item of that ID, with ``move_from`` the item of that ID in
+        course ``move_from`` replaced by the draft in its own course."""
+        self._require_course(draft.course_id)
         notes = self._recover(draft.content_id)
         live = self.catalog.get(draft.content_id, consistent=True)
         if (
@@ -394,18 +451,18 @@ class Publisher:
             and self.bucket.has(live.key, live.version)
         ):
             return Outcome(live, already_done=True, notes=notes)
-        if live is not None and not force:
-            raise NothingToDoError(
-                f"content {draft.content_id!r} already exists; pass --force to replace it"
-            )
+        _check_replacing(draft, live, force, move_from)
         if draft.position is not None:
             position = draft.position
-        elif live is not None:
+        elif live is not None and live.course_id == draft.course_id:
             position = live.position
         else:
             position = (self.catalog.last_position(draft.course_id) or 0) + 1
         target = draft.item(uuid.uuid4().hex, position)
-        operation = "add" if live is None else "replace"
+        if live is None:
+            operation = "add"
+        else:
+            operation = "replace" if live.course_id == draft.course_id else "move"
         journal = Journal(draft.content_id, uuid.uuid4().hex, operation, target, live)
         with self._recovering(journal):
             self.catalog.begin(journal)
@@ -417,6 +474,18 @@ class Publisher:
                 self.catalog.replace(served, journal)
             notes += self._finish(journal)
         return Outcome(served, notes=notes)
+
+    def _require_course(self, course_id: str) -> None:
+        """Courses are created explicitly: a typo must not make a new one."""
+        courses = self.catalog.course_ids()
+        if course_id in courses:
+            return
+        close = difflib.get_close_matches(course_id, courses, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise NothingToDoError(
+            f"no course {course_id!r}{hint}; create it first: "
+            f"bin/content course put --course {course_id} --title TITLE"
+        )
 
     def remove(self, content_id: str) -> Outcome:
         validate_id(content_id, "content ID")

@@ -2,21 +2,23 @@
 
 Content items are keyed by ``contentId``; the ``byCourse`` index (``courseId``, ``position``)
 lists a course's items in order. Records whose ``contentId`` starts with ``_`` are the
-product's own (no content ID can): ``_courses`` names every course ever published to, and
-publishing journals live beside the items they change (see ``tools.publishing.writes``). Neither has
-a ``courseId``, so neither is in the index.
+product's own (no content ID can): ``_courses`` names every course (created with
+``bin/content course put``; before that existed, every course published to), ``_course#<id>``
+holds a course's title and description, and publishing journals live beside the items they
+change (see ``tools.publishing.writes``). None has a ``courseId``, so none is in the index.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from boto3.dynamodb.types import TypeDeserializer
 
 from .errors import CatalogItemError
-from .model import ContentItem
+from .model import COURSE_RECORD_PREFIX, ContentItem, Course
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -24,8 +26,12 @@ if TYPE_CHECKING:  # pragma: no cover
 COURSE_INDEX = "byCourse"
 #: A course listing stops here; a course is a few dozen items, not thousands.
 MAX_COURSE_ITEMS = 500
-#: The record that names the courses (a string set, ``names``).
+#: The record that names the courses (a string set, ``names``): a course exists when it is
+#: named there.
 COURSES_RECORD = "_courses"
+#: BatchGetItem takes 100 keys; what it leaves unprocessed is asked for again, this often.
+READ_BATCH = 100
+BATCH_ATTEMPTS = 8
 
 _deserialize = TypeDeserializer().deserialize
 
@@ -73,13 +79,25 @@ class Catalog(Protocol):
 
     def list_course(self, course_id: str) -> CourseListing: ...
 
+    def course_ids(self) -> list[str]:
+        """Every course, sorted (the ``_courses`` record), read strongly consistent."""
+
+    def courses(self, course_ids: Iterable[str]) -> dict[str, Course]:
+        """The records (title, description) of those of ``course_ids`` that have one."""
+
 
 class CatalogStore:
     """The catalog table, read through the DynamoDB client API."""
 
-    def __init__(self, dynamodb: DynamoDBClient, table: str) -> None:
+    def __init__(
+        self,
+        dynamodb: DynamoDBClient,
+        table: str,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.dynamodb = dynamodb
         self.table = table
+        self._sleep = sleep
 
     def record(self, record_id: str, *, consistent: bool = False) -> dict[str, Any] | None:
         """Any record by ``contentId``, as plain values."""
@@ -126,9 +144,46 @@ class CatalogStore:
         return int(from_attributes(dict(items[0]))["position"]) if items else None
 
     def course_ids(self) -> list[str]:
-        """Every course ever published to, sorted (the ``_courses`` record)."""
+        """Every course, sorted (the ``_courses`` record), read strongly consistent."""
         record = self.record(COURSES_RECORD, consistent=True) or {}
         return sorted(str(name) for name in record.get("names", ()))
+
+    def course(self, course_id: str) -> Course | None:
+        """The course's record (title, description); ``None`` for a course without one (one
+        published to before courses had records) or no course at all."""
+        stored = self.record(COURSE_RECORD_PREFIX + course_id, consistent=True)
+        return None if stored is None else Course.from_dynamo(stored)
+
+    def courses(self, course_ids: Iterable[str]) -> dict[str, Course]:
+        """The records of those of ``course_ids`` that have one, read strongly consistent in
+        batches of 100 (BatchGetItem); a broken record is left out."""
+        wanted = sorted(set(course_ids))
+        found: dict[str, Course] = {}
+        for start in range(0, len(wanted), READ_BATCH):
+            keys = [
+                record_key(COURSE_RECORD_PREFIX + c) for c in wanted[start : start + READ_BATCH]
+            ]
+            for raw in self._batch_get(keys):
+                try:
+                    course = Course.from_dynamo(from_attributes(raw))
+                except CatalogItemError:
+                    continue
+                found[course.course_id] = course
+        return found
+
+    def _batch_get(self, keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Every item of ``keys`` that exists, asking again for what DynamoDB leaves unprocessed
+        (with backoff, a bounded number of times)."""
+        found: list[dict[str, Any]] = []
+        pending: dict[str, Any] = {self.table: {"Keys": keys, "ConsistentRead": True}}
+        for attempt in range(BATCH_ATTEMPTS):
+            answer = self.dynamodb.batch_get_item(RequestItems=pending)
+            found += [dict(raw) for raw in answer.get("Responses", {}).get(self.table, [])]
+            pending = dict(answer.get("UnprocessedKeys") or {})
+            if not pending:
+                return found
+            self._sleep(min(0.05 * 2**attempt, 2.0))
+        raise RuntimeError("DynamoDB left keys unprocessed after every retry")
 
     def list_courses(self, course_ids: Iterable[str] | None = None) -> list[CourseCount]:
         """Courses with items, and how many, from the course list and the index."""

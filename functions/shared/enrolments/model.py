@@ -1,10 +1,9 @@
-"""Enrolments and course records: every rule about their fields, and their DynamoDB form.
+"""Enrolments: every rule about their fields, and their DynamoDB form.
 
 An enrolment says that a learner (their Cognito ``sub``) may read a course, optionally only
 from ``notBefore`` and until ``notAfter`` (ISO 8601 in UTC, whole seconds), with a free
-``reference`` (an order or contract ID) and who changed it last and when. A course record
-names a course (ID, title, optional description); an enrolment into a course without one is
-refused.
+``reference`` (an order or contract ID) and who changed it last and when. The course must
+exist: courses are the catalog's (``shared.catalog``, ``bin/content course put``).
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from shared.catalog.errors import InvalidValueError
-from shared.catalog.model import validate_id, validate_title
+from shared.catalog.model import validate_id
 
 from .errors import BrokenRecordError
 
@@ -25,11 +24,9 @@ from .errors import BrokenRecordError
 LEARNER_PATTERN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 LEARNER_RULE = "a Cognito sub: a lower-case UUID such as 3f2a8c1e-0b1d-4c2e-9f3a-7d6e5c4b3a21"
 MAX_REFERENCE_LENGTH = 200
-MAX_DESCRIPTION_LENGTH = 2000
 #: The longest ``changedBy``: an IAM role session's ARN is at most 2,048 characters.
 MAX_CHANGED_BY_LENGTH = 2048
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_DESCRIPTION_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 #: How times are stored: UTC, whole seconds, so that strings sort as times do.
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -72,16 +69,6 @@ def validate_reference(value: object) -> str:
     ):
         raise InvalidValueError(
             f"reference must be 1-{MAX_REFERENCE_LENGTH} characters, no control characters"
-        )
-    return value
-
-
-def validate_description(value: str) -> str:
-    """Up to 2,000 characters; line breaks and tabs are the only control characters."""
-    if len(value) > MAX_DESCRIPTION_LENGTH or _DESCRIPTION_CONTROL_CHARACTERS.search(value):
-        raise InvalidValueError(
-            f"the description must be at most {MAX_DESCRIPTION_LENGTH} characters, no control"
-            " characters but line breaks and tabs"
         )
     return value
 
@@ -186,50 +173,3 @@ class Enrolment:
             return cls.parse(str(item["learner"]), str(item["courseId"]), fields, change)
         except (KeyError, TypeError, ValueError, InvalidValueError) as exc:
             raise BrokenRecordError(f"enrolment record is broken: {exc}") from exc
-
-
-@dataclass(frozen=True)
-class Course:
-    """A course record: what a learner's course list shows."""
-
-    course_id: str
-    title: str
-    description: str | None = None
-    change: Change | None = None
-
-    @classmethod
-    def parse(
-        cls, course_id: str, title: str, description: str | None, change: Change | None = None
-    ) -> Course:
-        return cls(
-            course_id=validate_id(course_id, "course ID"),
-            title=validate_title(title),
-            description=None if description is None else validate_description(description),
-            change=change,
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        answer: dict[str, Any] = {"courseId": self.course_id, "title": self.title}
-        if self.description:
-            answer["description"] = self.description
-        return answer
-
-    def to_dynamo(self) -> dict[str, Any]:
-        item = self.to_json()
-        if self.change is not None:
-            item |= self.change.to_dynamo()
-        return item
-
-    @classmethod
-    def from_dynamo(cls, item: Mapping[str, Any]) -> Course:
-        try:
-            description = item.get("description")
-            change = Change.from_dynamo(item) if "changedBy" in item else None
-            return cls.parse(
-                str(item["courseId"]),
-                str(item["title"]),
-                None if description is None else str(description),
-                change,
-            )
-        except (KeyError, TypeError, ValueError, InvalidValueError) as exc:
-            raise BrokenRecordError(f"course record is broken: {exc}") from exc

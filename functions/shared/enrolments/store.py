@@ -1,10 +1,10 @@
-"""Enrolments and course records in one DynamoDB table.
+"""Enrolments in DynamoDB.
 
-Keys (``pk``, ``sk``): an enrolment is ``learner#<sub>`` / ``course#<course id>``, so a
-learner's enrolments are one partition, read with one strongly consistent Query; a course
-record is ``courses`` / ``course#<course id>``, so every course is one partition too. The
-``byCourse`` index (``courseId``, ``learner``) lists a course's learners; only enrolments carry
-``learner``, so course records stay out of it (an index is read eventually consistent only).
+Keyed by ``learner`` (the Cognito ``sub``) and ``courseId``, so a learner's enrolments are one
+partition, read with one strongly consistent Query; the ``byCourse`` index (``courseId``,
+``learner``) lists a course's learners (an index is read eventually consistent only). An
+enrolment goes only into a course that exists: the caller says which do (the catalog's
+``course_ids``), read once per call or batch.
 
 Decisions read with ``ConsistentRead``: an unenrolment is seen by the next call. Pages follow
 DynamoDB's: ``next`` names where the page ended (opaque to callers, checked when it comes
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -28,19 +28,17 @@ from shared.b64 import b64url_decode, b64url_encode
 from shared.catalog.errors import InvalidValueError
 
 from .errors import BrokenRecordError, UnknownCourseError
-from .model import LEARNER_PATTERN, Course, Enrolment
+from .model import LEARNER_PATTERN, Enrolment
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb import DynamoDBClient
 
 COURSE_INDEX = "byCourse"
-COURSES_PARTITION = "courses"
 #: ``limit`` of every paginated answer: 1-100, 50 when not given.
 MAX_PAGE = 100
 DEFAULT_PAGE = 50
-#: DynamoDB's own limits: BatchWriteItem takes 25 requests, BatchGetItem 100 keys.
+#: DynamoDB's own limit: BatchWriteItem takes 25 requests.
 WRITE_BATCH = 25
-READ_BATCH = 100
 #: How often an unprocessed part of a batch (throttling) is tried again, with backoff.
 BATCH_ATTEMPTS = 8
 
@@ -50,15 +48,11 @@ T = TypeVar("T")
 
 
 def enrolment_key(learner: str, course_id: str) -> dict[str, Any]:
-    return {"pk": {"S": f"learner#{learner}"}, "sk": {"S": f"course#{course_id}"}}
+    return {"learner": {"S": learner}, "courseId": {"S": course_id}}
 
 
-def course_key(course_id: str) -> dict[str, Any]:
-    return {"pk": {"S": COURSES_PARTITION}, "sk": {"S": f"course#{course_id}"}}
-
-
-def _attributes(key: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
-    return key | {name: _serialize(value) for name, value in values.items()}
+def _attributes(values: dict[str, Any]) -> dict[str, Any]:
+    return {name: _serialize(value) for name, value in values.items()}
 
 
 def _plain(raw: dict[str, Any]) -> dict[str, Any]:
@@ -140,27 +134,6 @@ class EnrolmentStore:
         ).get("Item")
         return None if raw is None else Enrolment.from_dynamo(_plain(dict(raw)))
 
-    def course(self, course_id: str) -> Course | None:
-        raw = self.dynamodb.get_item(
-            TableName=self.table, Key=course_key(course_id), ConsistentRead=True
-        ).get("Item")
-        return None if raw is None else Course.from_dynamo(_plain(dict(raw)))
-
-    def courses(self, course_ids: Iterable[str]) -> dict[str, Course]:
-        """The course records among ``course_ids`` (strongly consistent), by ID; broken ones
-        are left out."""
-        wanted = sorted(set(course_ids))
-        found: dict[str, Course] = {}
-        for start in range(0, len(wanted), READ_BATCH):
-            keys = [course_key(c) for c in wanted[start : start + READ_BATCH]]
-            for raw in self._batch_get(keys):
-                try:
-                    course = Course.from_dynamo(_plain(raw))
-                except BrokenRecordError:
-                    continue
-                found[course.course_id] = course
-        return found
-
     def learner_page(self, learner: str, limit: int, cursor: str | None) -> Page[Enrolment]:
         """A learner's enrolments by course ID, strongly consistent."""
         start = None
@@ -168,24 +141,20 @@ class EnrolmentStore:
             start = enrolment_key(learner, decode_cursor(cursor, ID_PATTERN))
         raw, last = self._query(
             {
-                "KeyConditionExpression": "pk = :pk",
-                "ExpressionAttributeValues": {":pk": {"S": f"learner#{learner}"}},
+                "KeyConditionExpression": "learner = :learner",
+                "ExpressionAttributeValues": {":learner": {"S": learner}},
                 "ConsistentRead": True,
             },
             limit,
             start,
         )
-        return _page(raw, Enrolment.from_dynamo, None if last is None else _course_of(last))
+        return _page(raw, Enrolment.from_dynamo, None if last is None else last["courseId"]["S"])
 
     def course_page(self, course_id: str, limit: int, cursor: str | None) -> Page[Enrolment]:
         """A course's enrolments by learner, from the index (eventually consistent)."""
         start = None
         if cursor is not None:
-            learner = decode_cursor(cursor, LEARNER_PATTERN)
-            start = enrolment_key(learner, course_id) | {
-                "courseId": {"S": course_id},
-                "learner": {"S": learner},
-            }
+            start = enrolment_key(decode_cursor(cursor, LEARNER_PATTERN), course_id)
         raw, last = self._query(
             {
                 "IndexName": COURSE_INDEX,
@@ -197,39 +166,26 @@ class EnrolmentStore:
         )
         return _page(raw, Enrolment.from_dynamo, None if last is None else last["learner"]["S"])
 
-    def course_list_page(self, limit: int, cursor: str | None) -> Page[Course]:
-        """Every course record by ID, strongly consistent."""
-        start = None if cursor is None else course_key(decode_cursor(cursor, ID_PATTERN))
-        raw, last = self._query(
-            {
-                "KeyConditionExpression": "pk = :pk",
-                "ExpressionAttributeValues": {":pk": {"S": COURSES_PARTITION}},
-                "ConsistentRead": True,
-            },
-            limit,
-            start,
-        )
-        return _page(raw, Course.from_dynamo, None if last is None else _course_of(last))
-
     # ----------------------------------------------------------------- writes --
-    def put_course(self, course: Course) -> None:
-        """Create or replace a course record."""
-        self.dynamodb.put_item(
-            TableName=self.table, Item=_attributes(course_key(course.course_id), course.to_dynamo())
-        )
-
-    def put_course_if_absent(self, course: Course) -> bool:
-        """Create a course record unless one exists; True if this call created it."""
-        return self._put_if_absent(_attributes(course_key(course.course_id), course.to_dynamo()))
-
     def put_if_absent(self, enrolment: Enrolment) -> bool:
         """Create an enrolment unless the learner has one in the course already (whatever its
         window); True if this call created it. The caller has checked the course exists."""
-        return self._put_if_absent(self._item(enrolment))
+        try:
+            self.dynamodb.put_item(
+                TableName=self.table,
+                Item=self._item(enrolment),
+                ConditionExpression="attribute_not_exists(learner)",
+            )
+        except ClientError as exc:
+            if error_code(exc) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
 
-    def put(self, enrolment: Enrolment) -> None:
-        """Create or replace an enrolment; ``UnknownCourseError`` without a course record."""
-        if self.course(enrolment.course_id) is None:
+    def put(self, enrolment: Enrolment, courses: Collection[str]) -> None:
+        """Create or replace an enrolment; ``UnknownCourseError`` unless its course is one of
+        ``courses`` (the courses that exist)."""
+        if enrolment.course_id not in courses:
             raise UnknownCourseError(f"no course {enrolment.course_id}")
         self.dynamodb.put_item(TableName=self.table, Item=self._item(enrolment))
 
@@ -240,11 +196,16 @@ class EnrolmentStore:
         )
         return "Attributes" in answer
 
-    def apply(self, puts: Sequence[Enrolment], deletes: Sequence[tuple[str, str]]) -> list[Outcome]:
-        """Puts (each into a course that has a record) and deletes (learner, course) in
-        batches; one outcome per item, in order: puts, then deletes. An item whose key came
-        before in the same call is refused (DynamoDB refuses a batch that names a key twice)."""
-        known = self.courses(e.course_id for e in puts)
+    def apply(
+        self,
+        puts: Sequence[Enrolment],
+        deletes: Sequence[tuple[str, str]],
+        courses: Collection[str],
+    ) -> list[Outcome]:
+        """Puts (each into one of ``courses``, the courses that exist) and deletes (learner,
+        course) in batches; one outcome per item, in order: puts, then deletes. An item whose
+        key came before in the same call is refused (DynamoDB refuses a batch that names a key
+        twice)."""
         outcomes: list[Outcome | None] = []
         writes: list[tuple[int, dict[str, Any]]] = []
         seen: set[tuple[str, str]] = set()
@@ -258,7 +219,7 @@ class EnrolmentStore:
             seen.add((learner, course))
             if enrolment is None:
                 request = {"DeleteRequest": {"Key": enrolment_key(learner, course)}}
-            elif course not in known:
+            elif course not in courses:
                 outcomes.append(Outcome(op, course, learner, 404, f"no course {course}"))
                 continue
             else:
@@ -276,20 +237,8 @@ class EnrolmentStore:
         return [outcome for outcome in outcomes if outcome is not None]
 
     # --------------------------------------------------------------- plumbing --
-    def _put_if_absent(self, item: dict[str, Any]) -> bool:
-        try:
-            self.dynamodb.put_item(
-                TableName=self.table, Item=item, ConditionExpression="attribute_not_exists(pk)"
-            )
-        except ClientError as exc:
-            if error_code(exc) == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
-
     def _item(self, enrolment: Enrolment) -> dict[str, Any]:
-        key = enrolment_key(enrolment.learner, enrolment.course_id)
-        return _attributes(key, enrolment.to_dynamo())
+        return _attributes(enrolment.to_dynamo())
 
     def _query(
         self, query: dict[str, Any], limit: int, start: dict[str, Any] | None
@@ -302,18 +251,6 @@ class EnrolmentStore:
         items = [dict(raw) for raw in answer.get("Items", [])]
         last = answer.get("LastEvaluatedKey")
         return items, None if last is None else dict(last)
-
-    def _batch_get(self, keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = []
-        pending: dict[str, Any] = {self.table: {"Keys": keys, "ConsistentRead": True}}
-        for attempt in range(BATCH_ATTEMPTS):
-            answer = self.dynamodb.batch_get_item(RequestItems=pending)
-            found += [dict(raw) for raw in answer.get("Responses", {}).get(self.table, [])]
-            pending = dict(answer.get("UnprocessedKeys") or {})
-            if not pending:
-                return found
-            self._backoff(attempt)
-        raise RuntimeError("DynamoDB left keys unprocessed after every retry")
 
     def _batch_write(self, requests: list[dict[str, Any]]) -> set[int]:
         """Write in batches of 25, retrying what DynamoDB leaves unprocessed; the positions of
@@ -337,10 +274,6 @@ class EnrolmentStore:
 
     def _backoff(self, attempt: int) -> None:
         self._sleep(min(0.05 * 2**attempt, 2.0))
-
-
-def _course_of(key: dict[str, Any]) -> str:
-    return str(key["sk"]["S"]).removeprefix("course#")
 
 
 def _page(

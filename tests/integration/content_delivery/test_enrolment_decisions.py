@@ -20,13 +20,13 @@ from content_delivery.settings import GrantSettings, Settings
 from local.lambda_context import LocalLambdaContext
 from local.samples import SAMPLE_ITEMS
 from shared.access import AccessRule
-from shared.catalog.model import ContentKey
+from shared.catalog.model import ContentKey, Course
 from shared.enrolments.model import format_time
 from shared.enrolments.store import EnrolmentStore, enrolment_key
 from testkit.tokens import SigningKey
 from tests.support.aws_calls import calls_to
 from tests.support.catalog import InMemoryCatalog
-from tests.support.enrolments import add_courses, enrol, new_learner
+from tests.support.enrolments import enrol, new_learner
 from tests.support.grant_keys import grant_secret
 
 LoadEvent = Callable[[str], dict[str, Any]]
@@ -48,9 +48,16 @@ SETTINGS = Settings(
 
 
 class Api:
-    """The API over the sample catalog and a store in moto, at a clock the test sets."""
+    """The API over the sample catalog and a store in moto, at a clock the test sets;
+    ``courses``: the catalog's course records (titles) besides the samples'."""
 
-    def __init__(self, store: EnrolmentStore, load_event: LoadEvent, grants: bool = False) -> None:
+    def __init__(
+        self,
+        store: EnrolmentStore,
+        load_event: LoadEvent,
+        grants: bool = False,
+        courses: tuple[str, ...] = (),
+    ) -> None:
         self.now = float(NOW)
         self.load_event = load_event
         key = SigningKey.generate(kid="grant-1")
@@ -63,7 +70,10 @@ class Api:
             settings = dataclasses.replace(SETTINGS, grants=grant_settings)
         self.app = build_app(
             settings,
-            InMemoryCatalog((*SAMPLE_ITEMS, OTHER_ITEM)),
+            InMemoryCatalog(
+                (*SAMPLE_ITEMS, OTHER_ITEM),
+                [Course.check(c, f"Course {c}") for c in ("aws-101", "aws-201", *courses)],
+            ),
             store,
             signer,
             clock=lambda: self.now,
@@ -99,7 +109,6 @@ class Api:
 
 @pytest.fixture
 def store(enrolment_store: EnrolmentStore) -> EnrolmentStore:
-    add_courses(enrolment_store, "aws-101", "aws-201")
     return enrolment_store
 
 
@@ -210,9 +219,7 @@ def test_a_future_enrolment_opens_its_course_once_it_starts(
 def test_a_broken_enrolment_record_is_a_403(api: Api, store: EnrolmentStore) -> None:
     learner = new_learner()
     store.dynamodb.put_item(
-        TableName=store.table,
-        Item=enrolment_key(learner, "aws-101")
-        | {"learner": {"S": learner}, "courseId": {"S": "x y"}},
+        TableName=store.table, Item=enrolment_key(learner, "aws-101") | {"notAfter": {"S": "x"}}
     )
     assert api.get("/courses/aws-101/content", learner)[0] == 403
 
@@ -255,11 +262,11 @@ def all_courses(api: Api, sub: str, groups: str | None, limit: int) -> tuple[lis
 
 
 def test_get_courses_lists_a_learner_s_courses_page_by_page_with_titles_and_ends(
-    api: Api, store: EnrolmentStore
+    store: EnrolmentStore, load_event: LoadEvent
 ) -> None:
     learner = new_learner()
     courses = [f"c-{i:02d}" for i in range(12)]
-    add_courses(store, *courses)
+    api = Api(store, load_event, courses=tuple(courses))
     for course in courses:
         enrol(store, learner, course, notAfter=at(NOW + 3600))
     listed, pages = all_courses(api, learner, None, 5)
@@ -279,11 +286,27 @@ def test_get_courses_leaves_out_enrolments_not_valid_now(api: Api, store: Enrolm
     )
 
 
-def test_get_courses_lists_every_course_record_for_the_all_access_group(
+def test_get_courses_lists_every_course_for_the_all_access_group(
     api: Api, store: EnrolmentStore
 ) -> None:
-    listed, _ = all_courses(api, new_learner(), "students", 1)
-    assert [c["courseId"] for c in listed] == ["aws-101", "aws-201"]
+    listed, pages = all_courses(api, new_learner(), "students", 1)
+    assert listed == [
+        {"courseId": "aws-101", "title": "Course aws-101"},
+        {"courseId": "aws-201", "title": "Course aws-201"},
+    ]
+    assert pages == 2
+
+
+def test_a_course_without_a_record_is_listed_by_its_id(
+    store: EnrolmentStore, load_event: LoadEvent
+) -> None:
+    """A course published to before courses had records has no title: its ID stands in."""
+    api = Api(store, load_event)
+    api.app = build_app(SETTINGS, InMemoryCatalog(SAMPLE_ITEMS), store, clock=lambda: api.now)
+    assert api.get("/courses", new_learner(), "students") == (
+        200,
+        {"courses": [{"courseId": "aws-101", "title": "aws-101"}]},
+    )
 
 
 def test_get_courses_lists_nothing_for_a_user_with_no_enrolment(api: Api) -> None:

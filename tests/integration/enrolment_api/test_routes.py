@@ -15,7 +15,7 @@ from local.events import api_proxy_event
 from local.lambda_context import LocalLambdaContext
 from shared.enrolments.store import EnrolmentStore
 from tests.support.aws_calls import calls_to
-from tests.support.enrolments import add_courses, enrol, new_learner
+from tests.support.enrolments import enrol, new_learner
 
 NOW = 1_800_000_000
 BACKEND = "arn:aws:sts::123456789012:assumed-role/shop-backend/checkout"
@@ -47,14 +47,24 @@ def call(
         body=None if body is None else body if isinstance(body, str) else json.dumps(body),
         caller=caller,
     )
-    answer = build_app(store, clock=lambda: NOW).resolve(event, LocalLambdaContext())  # type: ignore[arg-type]
+    app = build_app(store, COURSES, clock=lambda: NOW)
+    answer = app.resolve(event, LocalLambdaContext())  # type: ignore[arg-type]
     text = answer.get("body") or ""
     return answer["statusCode"], json.loads(text) if text else None
 
 
+class Courses:
+    """The catalog's course list, as the function reads it (``course_ids``)."""
+
+    def course_ids(self) -> list[str]:
+        return ["aws-101", "aws-201"]
+
+
+COURSES = Courses()
+
+
 @pytest.fixture
 def store(enrolment_store: EnrolmentStore) -> EnrolmentStore:
-    add_courses(enrolment_store, "aws-101", "aws-201")
     return enrolment_store
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from shared.catalog.store import CatalogStore
 from shared.enrolments.store import EnrolmentStore
 from tests.integration.conftest import Stack
 from tests.support.aws_calls import calls_to
@@ -21,10 +22,11 @@ from tests.support.publishing import Fault, Faulty, ProcessDied, throttled
 from tools.content import run
 from tools.enrolment import Enrolling
 from tools.importing import plan, run_import
+from tools.publishing.writes import CatalogWriter
 
 COURSES = ("imp-a", "imp-b")
 LEARNERS = [new_learner() for _ in range(30)]
-#: Two course records, then 60 enrolments: five writes (2 PutItem, 3 BatchWriteItem).
+#: Two courses, then 60 enrolments: five writes (2 catalog transactions, 3 BatchWriteItem).
 LINES = [
     *(json.dumps({"course": c, "title": f"Course {c}"}) for c in COURSES),
     *(
@@ -35,6 +37,8 @@ LINES = [
 ]
 WRITES = 5
 WANTED = {(learner, c) for learner in LEARNERS for c in COURSES}
+#: What the import writes with: the catalog's course transactions, the enrolments' batches.
+WRITE_CALLS = frozenset({"transact_write_items", "batch_write_item"})
 
 
 def cli(stack: str, *args: str, err: io.StringIO | None = None) -> tuple[int, str, str]:
@@ -49,35 +53,36 @@ def store(aws: dict[str, Any], deployed: Stack) -> EnrolmentStore:
     return EnrolmentStore(aws["dynamodb"], deployed.resources.enrolment_table)
 
 
+@pytest.fixture
+def catalog(aws: dict[str, Any], deployed: Stack) -> CatalogWriter:
+    return CatalogWriter(aws["dynamodb"], deployed.resources.table)
+
+
 def write(tmp_path: Path, lines: list[str]) -> Path:
     path = tmp_path / "enrolments.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
-def stored(store: EnrolmentStore) -> tuple[set[tuple[str, str]], set[str]]:
-    """Every enrolment (learner, course) and course record in the table."""
-    enrolments, courses = set(), set()
+def stored(store: EnrolmentStore, catalog: CatalogStore) -> tuple[set[tuple[str, str]], set[str]]:
+    """Every enrolment (learner, course) in the table, and every course of the catalog."""
+    enrolments = set()
     for page in store.dynamodb.get_paginator("scan").paginate(TableName=store.table):
-        for item in page["Items"]:
-            if "learner" in item:
-                enrolments.add((item["learner"]["S"], item["courseId"]["S"]))
-            else:
-                courses.add(item["courseId"]["S"])
-    return enrolments, courses
+        enrolments |= {(i["learner"]["S"], i["courseId"]["S"]) for i in page["Items"]}
+    return enrolments, set(catalog.course_ids())
 
 
 def test_an_import_writes_its_courses_and_enrolments(
-    deployed: Stack, store: EnrolmentStore, tmp_path: Path
+    deployed: Stack, store: EnrolmentStore, catalog: CatalogWriter, tmp_path: Path
 ) -> None:
     code, out, err = cli(deployed.name, "import", str(write(tmp_path, LINES)))
     assert (code, err) == (0, "")
     assert out == "2 course(s) and 60 enrolment(s) written, 0 bad line(s)\n"
-    assert stored(store) == (WANTED, set(COURSES))
+    assert stored(store, catalog) == (WANTED, set(COURSES))
 
 
 def test_bad_lines_are_reported_by_number_skipped_and_exit_2(
-    deployed: Stack, store: EnrolmentStore, tmp_path: Path
+    deployed: Stack, store: EnrolmentStore, catalog: CatalogWriter, tmp_path: Path
 ) -> None:
     learner = new_learner()
     lines = [
@@ -97,20 +102,24 @@ def test_bad_lines_are_reported_by_number_skipped_and_exit_2(
     reported = [line.split(":", 1)[0] for line in err.splitlines()]
     assert reported == ["line 2", "line 4", "line 6", "line 7", "line 8", "line 9"]
     assert "no course imp-zzz" in err
-    assert stored(store) == ({(learner, "imp-a")}, {"imp-a"})
+    assert stored(store, catalog) == ({(learner, "imp-a")}, {"imp-a"})
 
 
 def test_a_re_run_of_a_whole_import_is_no_error_and_changes_nothing(
-    deployed: Stack, store: EnrolmentStore, tmp_path: Path
+    deployed: Stack, store: EnrolmentStore, catalog: CatalogWriter, tmp_path: Path
 ) -> None:
     path = str(write(tmp_path, LINES))
     assert cli(deployed.name, "import", path)[0] == 0
     assert cli(deployed.name, "import", path)[0] == 0
-    assert stored(store) == (WANTED, set(COURSES))
+    assert stored(store, catalog) == (WANTED, set(COURSES))
 
 
 def test_learners_by_sub_make_no_cognito_call_and_each_email_one(
-    aws: dict[str, Any], deployed: Stack, store: EnrolmentStore, tmp_path: Path
+    aws: dict[str, Any],
+    deployed: Stack,
+    store: EnrolmentStore,
+    catalog: CatalogWriter,
+    tmp_path: Path,
 ) -> None:
     pool = deployed.resources.user_pool_id
     aws["cognito-idp"].admin_create_user(
@@ -132,7 +141,7 @@ def test_learners_by_sub_make_no_cognito_call_and_each_email_one(
 
 
 def test_the_last_line_wins_for_one_learner_and_course(
-    deployed: Stack, store: EnrolmentStore, tmp_path: Path
+    deployed: Stack, store: EnrolmentStore, catalog: CatalogWriter, tmp_path: Path
 ) -> None:
     learner = new_learner()
     lines = [
@@ -162,9 +171,15 @@ def test_a_terminal_sees_a_progress_bar_and_a_pipe_does_not(
     assert terminal.getvalue().endswith("] 100% 60/60 enrolments\n")
 
 
-def enrolling_on(store: EnrolmentStore, fault: Fault) -> Enrolling:
-    faulty = EnrolmentStore(Faulty(store.dynamodb, fault), store.table, sleep=lambda _: None)  # type: ignore[arg-type]
-    return Enrolling(faulty, None, identity=lambda: "arn:aws:iam::123456789012:user/test")
+def enrolling_on(store: EnrolmentStore, catalog: CatalogWriter, fault: Fault) -> Enrolling:
+    """The import's writes, the catalog's and the enrolments', going through ``fault``."""
+    client: Any = Faulty(store.dynamodb, fault)
+    return Enrolling(
+        EnrolmentStore(client, store.table, sleep=lambda _: None),
+        CatalogWriter(client, catalog.table),
+        None,
+        identity=lambda: "arn:aws:iam::123456789012:user/test",
+    )
 
 
 STOPS = {
@@ -178,37 +193,42 @@ STOPS = {
 @pytest.mark.parametrize("at", range(1, WRITES + 1))
 @pytest.mark.parametrize("stop", STOPS)
 def test_an_import_stopped_at_any_write_converges_when_run_again(
-    store: EnrolmentStore, stop: str, at: int
+    store: EnrolmentStore, catalog: CatalogWriter, stop: str, at: int
 ) -> None:
     found = plan(LINES)
     fault = STOPS[stop](at)
-    fault.calls = frozenset({"put_item", "batch_write_item"})
+    fault.calls = WRITE_CALLS
     with pytest.raises((KeyboardInterrupt, ProcessDied, Exception)):
-        run_import(found, enrolling_on(store, fault))
+        run_import(found, enrolling_on(store, catalog, fault))
     assert fault.fired
     assert len(fault.writes) == at
-    again = run_import(found, enrolling_on(store, Fault()))
+    again = run_import(found, enrolling_on(store, catalog, Fault()))
     assert again.bad == []
-    assert stored(store) == (WANTED, set(COURSES))
+    assert stored(store, catalog) == (WANTED, set(COURSES))
 
 
 def test_the_import_has_exactly_the_writes_the_interruption_matrix_stops_at(
-    store: EnrolmentStore,
+    store: EnrolmentStore, catalog: CatalogWriter
 ) -> None:
-    fault = Fault(calls=frozenset({"put_item", "batch_write_item"}))
-    run_import(plan(LINES), enrolling_on(store, fault))
-    assert fault.writes == ["put_item"] * 2 + ["batch_write_item"] * 3
+    fault = Fault(calls=WRITE_CALLS)
+    run_import(plan(LINES), enrolling_on(store, catalog, fault))
+    assert fault.writes == ["transact_write_items"] * 2 + ["batch_write_item"] * 3
 
 
 @pytest.mark.parametrize("at", range(1, WRITES + 1))
 def test_an_import_process_killed_after_any_write_converges_when_run_again(
-    moto_url: str, deployed: Stack, store: EnrolmentStore, tmp_path: Path, at: int
+    moto_url: str,
+    deployed: Stack,
+    store: EnrolmentStore,
+    catalog: CatalogWriter,
+    tmp_path: Path,
+    at: int,
 ) -> None:
     path = str(write(tmp_path, LINES))
     args = ("--stack", deployed.name, "--region", "us-east-1", "import", path)
     assert killed_after_its_write("testkit.killable_import", moto_url, str(at), *args)
-    partial, _ = stored(store)
+    partial, _ = stored(store, catalog)
     assert partial <= WANTED
     code, _, err = cli(deployed.name, "import", path)
     assert (code, err) == (0, "")
-    assert stored(store) == (WANTED, set(COURSES))
+    assert stored(store, catalog) == (WANTED, set(COURSES))

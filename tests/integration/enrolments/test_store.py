@@ -1,4 +1,5 @@
-"""The enrolment store against DynamoDB in moto: keys, pages and their cursors, batches."""
+"""The enrolment store against DynamoDB in moto: keys, pages and their cursors, batches, and
+enrolments only into courses that exist."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from shared.catalog.errors import InvalidValueError
 from shared.enrolments.errors import BrokenRecordError, UnknownCourseError
 from shared.enrolments.model import Enrolment, Window
 from shared.enrolments.store import EnrolmentStore, enrolment_key
-from tests.support.enrolments import CHANGE, add_courses, enrol, new_learner
+from tests.support.enrolments import CHANGE, enrol, new_learner
 
 
 def all_pages(fetch, limit: int) -> tuple[list[object], int]:
@@ -26,7 +27,6 @@ def all_pages(fetch, limit: int) -> tuple[list[object], int]:
 
 def test_an_enrolment_is_read_back_as_written(enrolment_store: EnrolmentStore) -> None:
     learner = new_learner()
-    add_courses(enrolment_store, "aws-101")
     written = enrol(
         enrolment_store,
         learner,
@@ -47,16 +47,17 @@ def test_an_enrolment_is_read_back_as_written(enrolment_store: EnrolmentStore) -
     }
 
 
-def test_an_enrolment_into_a_course_without_a_record_is_refused(
+def test_an_enrolment_into_a_course_that_does_not_exist_is_refused(
     enrolment_store: EnrolmentStore,
 ) -> None:
+    learner = new_learner()
     with pytest.raises(UnknownCourseError, match="no course aws-999"):
-        enrol(enrolment_store, new_learner(), "aws-999")
+        enrolment_store.put(Enrolment(learner, "aws-999", change=CHANGE), {"aws-101"})
+    assert enrolment_store.enrolment(learner, "aws-999") is None
 
 
 def test_a_delete_says_whether_there_was_an_enrolment(enrolment_store: EnrolmentStore) -> None:
     learner = new_learner()
-    add_courses(enrolment_store, "aws-101")
     enrol(enrolment_store, learner, "aws-101")
     assert enrolment_store.delete(learner, "aws-101")
     assert enrolment_store.enrolment(learner, "aws-101") is None
@@ -68,7 +69,6 @@ def test_a_learner_s_enrolments_come_page_by_page_in_course_order(
 ) -> None:
     learner = new_learner()
     courses = [f"c-{i:03d}" for i in range(23)]
-    add_courses(enrolment_store, *courses)
     for course in reversed(courses):
         enrol(enrolment_store, learner, course)
     enrol(enrolment_store, new_learner(), "c-000")  # another learner's stays out
@@ -80,7 +80,6 @@ def test_a_learner_s_enrolments_come_page_by_page_in_course_order(
 def test_a_course_s_enrolments_come_page_by_page_from_the_index(
     enrolment_store: EnrolmentStore,
 ) -> None:
-    add_courses(enrolment_store, "aws-101", "aws-201")
     learners = sorted(new_learner() for _ in range(7))
     for learner in learners:
         enrol(enrolment_store, learner, "aws-101")
@@ -88,15 +87,6 @@ def test_a_course_s_enrolments_come_page_by_page_from_the_index(
     items, pages = all_pages(lambda n, c: enrolment_store.course_page("aws-101", n, c), 3)
     assert [e.learner for e in items] == learners  # type: ignore[attr-defined]
     assert pages == 3
-
-
-def test_course_records_come_page_by_page_and_stay_out_of_the_course_index(
-    enrolment_store: EnrolmentStore,
-) -> None:
-    add_courses(enrolment_store, "b", "a", "c")
-    items, _ = all_pages(enrolment_store.course_list_page, 2)
-    assert [c.course_id for c in items] == ["a", "b", "c"]  # type: ignore[attr-defined]
-    assert enrolment_store.course_page("a", 10, None).items == []
 
 
 @pytest.mark.parametrize("cursor", ["", "x", "eyJhZnRlciI6MX0", "bm90IGpzb24", "a" * 5000])
@@ -113,7 +103,6 @@ def test_a_cursor_moves_only_within_the_asker_s_own_enrolments(
     """A cursor names where a page ended, never whose: another learner's cursor, or a
     course page's, starts the asker's own listing there and shows nothing of anyone else's."""
     mine, theirs = new_learner(), new_learner()
-    add_courses(enrolment_store, "a", "b", "c")
     for course in ("a", "b", "c"):
         enrol(enrolment_store, theirs, course)
     enrol(enrolment_store, mine, "c")
@@ -139,7 +128,6 @@ def test_a_broken_enrolment_record_opens_nothing(enrolment_store: EnrolmentStore
 
 
 def test_a_batch_applies_its_good_items_and_reports_each(enrolment_store: EnrolmentStore) -> None:
-    add_courses(enrolment_store, "aws-101")
     first, second, gone = new_learner(), new_learner(), new_learner()
     enrol(enrolment_store, gone, "aws-101")
     puts = [
@@ -147,7 +135,8 @@ def test_a_batch_applies_its_good_items_and_reports_each(enrolment_store: Enrolm
         Enrolment(second, "aws-999", Window(), None, CHANGE),
         Enrolment(first, "aws-101", Window(), "again", CHANGE),
     ]
-    outcomes = enrolment_store.apply(puts, [(gone, "aws-101"), (second, "aws-101")])
+    deletes = [(gone, "aws-101"), (second, "aws-101")]
+    outcomes = enrolment_store.apply(puts, deletes, {"aws-101", "aws-201"})
     assert [(o.op, o.status) for o in outcomes] == [
         ("put", 200),
         ("put", 404),
@@ -163,9 +152,8 @@ def test_a_batch_applies_its_good_items_and_reports_each(enrolment_store: Enrolm
 def test_a_batch_larger_than_one_dynamodb_call_is_written_whole(
     enrolment_store: EnrolmentStore,
 ) -> None:
-    add_courses(enrolment_store, "aws-101")
     learners = [new_learner() for _ in range(60)]
     puts = [Enrolment(learner, "aws-101", Window(), None, CHANGE) for learner in learners]
-    assert {o.status for o in enrolment_store.apply(puts, [])} == {200}
+    assert {o.status for o in enrolment_store.apply(puts, [], {"aws-101"})} == {200}
     items, _ = all_pages(lambda n, c: enrolment_store.course_page("aws-101", n, c), 100)
     assert len(items) == 60

@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from local.samples import SAMPLE_DIR
 from shared.catalog.model import HLS_PLAYLIST
 from tests.integration.conftest import Stack
@@ -14,6 +16,8 @@ from tests.integration.tools.test_content_cli import cli, invalidated_paths, sna
 from tools.publishing.publish import CACHE_CONTROL
 from tools.publishing.renditions import RenditionSet
 
+#: Publishing needs its course first.
+pytestmark = pytest.mark.usefixtures("aws_101")
 SAMPLE_SET = SAMPLE_DIR / "intro-hls"
 
 

@@ -82,9 +82,6 @@ class GatewayResponseHeaders:
 
 
 class LocalApi:
-    #: The enrolment API's methods are PUT and DELETE (``tools.http``).
-    takes_put_delete = True
-
     def __init__(
         self,
         resolvers: dict[str, APIGatewayRestResolver],

@@ -30,16 +30,6 @@ class QuietHandler(BaseHTTPRequestHandler):
 
     do_GET = do_HEAD = do_OPTIONS = do_POST = do_PUT = do_DELETE = _dispatch  # noqa: N815
 
-    def _dispatch_put_delete(self) -> None:
-        """PUT and DELETE reach only a target that takes them (``takes_put_delete``); any other
-        answers as http.server does for a method it has no handler for."""
-        if getattr(getattr(self.server, "target", None), "takes_put_delete", False):
-            self._dispatch()
-        else:
-            self.send_error(501, f"Unsupported method ({self.command!r})")
-
-    do_PUT = do_DELETE = _dispatch_put_delete  # noqa: N815 - http.server's naming
-
     def log_message(self, format: str, *args: object) -> None:
         return
 

@@ -44,7 +44,10 @@ from local.resources import create_catalog_table, create_content_bucket
 from shared.access import AccessRule
 from shared.catalog.model import Course
 from shared.catalog.store import CatalogStore
-from tools.publishing.publish import ContentBucket, Draft, NoCache, Publisher
+from tools.publishing.bucket import ContentBucket
+from tools.publishing.draft import Draft
+from tools.publishing.invalidation import NoCache
+from tools.publishing.publisher import Publisher
 from tools.publishing.writes import CatalogWriter
 from tools.stack import use_fake_credentials
 

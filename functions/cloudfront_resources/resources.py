@@ -144,7 +144,7 @@ def delete(
 
     CloudFormation deletes the object right after the distribution that used it, and
     CloudFront may still answer that it is in use for a while: that answer is tried again
-    with growing pauses (``custom_resource.retry``) until ``deadline``, then fails with
+    with growing pauses (``shared.custom_resource.retry``) until ``deadline``, then fails with
     CloudFront's reason and how long it was tried, rather than leaving the stack in
     DELETE_FAILED at the first refusal.
     """

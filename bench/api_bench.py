@@ -59,7 +59,10 @@ from shared.catalog.store import CatalogStore
 from shared.enrolments.model import Enrolment
 from shared.enrolments.store import EnrolmentStore
 from tools.content import run
-from tools.publishing.publish import ContentBucket, Draft, NoCache, Publisher
+from tools.publishing.bucket import ContentBucket
+from tools.publishing.draft import Draft
+from tools.publishing.invalidation import NoCache
+from tools.publishing.publisher import Publisher
 from tools.publishing.writes import CatalogWriter
 from tools.stack import use_fake_credentials
 

@@ -1,5 +1,5 @@
 """The sample course every local run and test uses: one item of each content type, checked
-and published by `bin/content`'s own code (tools.publishing.publish), into courses created
+and published by `bin/content`'s own code (tools.publishing), into courses created
 first as `bin/content course put` creates them."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from shared.catalog.model import Course
-from tools.publishing.publish import Draft
+from tools.publishing.draft import Draft
 
 SAMPLE_COURSE = "aws-101"
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample_content"

@@ -33,7 +33,10 @@ from shared.enrolments.store import EnrolmentStore
 from tools.demo_site import DemoSite
 from tools.enrolment import Enrolling, LearnerDirectory
 from tools.http import BackgroundServer
-from tools.publishing.publish import ContentBucket, Draft, NoCache, Publisher
+from tools.publishing.bucket import ContentBucket
+from tools.publishing.draft import Draft
+from tools.publishing.invalidation import NoCache
+from tools.publishing.publisher import Publisher
 from tools.publishing.writes import CatalogWriter
 from tools.stack import use_fake_credentials
 

@@ -21,22 +21,16 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+from shared.aws_errors import describe as describe_error
 from shared.catalog.errors import CatalogError, InvalidValueError
 from shared.catalog.model import CONTENT_TYPES, Course, validate_id
 from shared.enrolments.errors import EnrolmentError
 from shared.enrolments.store import EnrolmentStore
-from tools.publishing.publish import (
-    PART_SIZE,
-    CloudFrontInvalidation,
-    ContentBucket,
-    Draft,
-    Invalidator,
-    NoCache,
-    NothingToDoError,
-    Outcome,
-    Publisher,
-    describe_error,
-)
+from tools.publishing.bucket import PART_SIZE, ContentBucket
+from tools.publishing.draft import Draft
+from tools.publishing.errors import NothingToDoError
+from tools.publishing.invalidation import CloudFrontInvalidation, Invalidator, NoCache
+from tools.publishing.publisher import Outcome, Publisher
 from tools.publishing.writes import CatalogWriter
 
 from . import enrolment_commands

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+from shared.aws_errors import describe, error_code
+
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_cloudformation import CloudFormationClient
 
@@ -176,8 +178,8 @@ def stack_outputs(cloudformation: CloudFormationClient, stack_name: str) -> dict
     except NoCredentialsError as exc:
         raise StackError(f"no AWS credentials found: {CONFIGURE_CREDENTIALS}") from exc
     except ClientError as exc:
-        code, message = exc.response["Error"].get("Code"), exc.response["Error"].get("Message")
-        if code == "ValidationError" and "does not exist" in str(message):
+        code = error_code(exc)
+        if code == "ValidationError" and "does not exist" in describe(exc):
             raise StackError(
                 f"stack {stack_name!r} does not exist in {region}: deploy it first with "
                 f"{DEPLOY_STEPS}, or name yours with --stack and --region"
@@ -186,9 +188,7 @@ def stack_outputs(cloudformation: CloudFormationClient, stack_name: str) -> dict
             raise StackError(
                 f"AWS refused the credentials ({code}): {CONFIGURE_CREDENTIALS}"
             ) from exc
-        raise StackError(
-            f"cannot read stack {stack_name!r} in {region}: {code}: {message}"
-        ) from exc
+        raise StackError(f"cannot read stack {stack_name!r} in {region}: {describe(exc)}") from exc
     except BotoCoreError as exc:
         raise StackError(f"cannot reach CloudFormation in {region}: {exc}") from exc
     return {o["OutputKey"]: o["OutputValue"] for o in stacks[0].get("Outputs", [])}

@@ -395,6 +395,8 @@ def test_an_item_that_is_gone_takes_the_player_off_and_the_list_is_listed_again(
 ) -> None:
     path = tmp_path / "short.pdf"
     path.write_bytes(b"%PDF-1.4\n" + os.urandom(2_000) + b"\n%%EOF\n")
+    created = local_content(stack, "course", "put", "--course", "gone-101", "--title", "Gone")
+    assert created.returncode == 0, created.stderr
     added = local_content(
         stack, "add", "--course", "gone-101", "--id", "gone-101-notes", "--title", "Notes",
         "--file", str(path),

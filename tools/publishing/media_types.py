@@ -126,7 +126,7 @@ class MediaType:
 
     name: str
     extensions: tuple[str, ...]
-    #: The item's type (catalog.model.CONTENT_TYPES) a file of this media type makes.
+    #: The item's type (``shared.catalog.model.CONTENT_TYPES``) a file of this media type makes.
     kind: str
     #: Served to be shown in the browser; otherwise ``Content-Disposition: attachment``.
     inline: bool

@@ -11,12 +11,12 @@ grant in the URL's path before it covers them all. The checks, each refused with
   a playlist's URI is the key itself; an operating system's own files (``.DS_Store``, ...)
   are named as such, and left out on request (``--skip-os-junk``);
 - every file is a regular file inside the directory (a symbolic link that leads outside it,
-  or to a directory, is refused) of a type a set may hold (``catalog.media_types``:
+  or to a directory, is refused) of a type a set may hold (``media_types``:
   playlists, segments, init sections, subtitles, keys; anything else is a stray file), whose
   first bytes are what its type says (but for segments in a set with AES-128 keys: those are
   ciphertext);
 - the entry playlist is ``master.m3u8`` at the top, or the only playlist there;
-- every playlist passes ``catalog.playlist.check``: an allow-list of lines read as hls.js
+- every playlist passes ``playlist.check``: an allow-list of lines read as hls.js
   reads them, whose URIs are relative and name files of the set, and every media playlist
   is finished (``#EXT-X-ENDLIST``): a publish's objects never change, so they are cached like
   a single file's.

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.types import TypeSerializer
 from botocore.exceptions import ClientError
 
+from shared.aws_errors import error_code
 from shared.catalog.errors import CatalogError, CatalogItemError
 from shared.catalog.model import KEY_ATTRIBUTE, ContentItem, Course
 from shared.catalog.store import COURSES_RECORD, CatalogStore, record_key
@@ -94,7 +95,7 @@ def _conflict(code: str, message: str) -> Iterator[None]:
     try:
         yield
     except ClientError as exc:
-        if exc.response["Error"]["Code"] == code:
+        if error_code(exc) == code:
             raise ConflictError(message) from exc
         raise
 

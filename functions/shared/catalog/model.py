@@ -1,7 +1,7 @@
 """The catalog's items: every rule about their fields, and their DynamoDB representation.
 
 A reader should find the rule for any catalog field here: IDs, titles, object keys, positions,
-and the attribute names; the media types a publish accepts are ``catalog.media_types``.
+and the attribute names; the media types a publish accepts are ``tools.publishing.media_types``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ RESERVED_PREFIX = "_"
 MAX_TITLE_LENGTH = 200
 MAX_DESCRIPTION_LENGTH = 1000
 #: A course's own record (``_course#<course ID>``): its title and description. A course exists
-#: when its ID is in the course list (``catalog.store.COURSES_RECORD``); courses are created
+#: when its ID is in the course list (``shared.catalog.store.COURSES_RECORD``); courses are created
 #: explicitly (``bin/content course put``), never by a publish.
 COURSE_RECORD_PREFIX = "_course#"
 CONTENT_TYPES = ("video", "quiz", "assignment")

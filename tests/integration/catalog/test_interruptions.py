@@ -21,14 +21,11 @@ from tests.integration.conftest import Stack, create_course
 from tests.support.killing import killed_after_its_write
 from tests.support.publishing import Fault, Faulty, ProcessDied, Snapshot, throttled
 from tools.content import run
-from tools.publishing.publish import (
-    CloudFrontInvalidation,
-    ContentBucket,
-    Draft,
-    Publisher,
-    PublishError,
-    cached_paths,
-)
+from tools.publishing.bucket import ContentBucket
+from tools.publishing.draft import Draft
+from tools.publishing.errors import PublishError
+from tools.publishing.invalidation import CloudFrontInvalidation, cached_paths
+from tools.publishing.publisher import Publisher
 from tools.publishing.writes import CatalogWriter
 
 #: Publishing needs its course first.

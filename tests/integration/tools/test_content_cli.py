@@ -17,7 +17,11 @@ from shared.catalog.model import ContentItem
 from tests.integration.conftest import Stack
 from tests.support.publishing import Fault, Faulty, Snapshot, throttled
 from tools.content import run
-from tools.publishing.publish import ContentBucket, Draft, NoCache, Publisher, PublishError
+from tools.publishing.bucket import ContentBucket
+from tools.publishing.draft import Draft
+from tools.publishing.errors import PublishError
+from tools.publishing.invalidation import NoCache
+from tools.publishing.publisher import Publisher
 from tools.publishing.writes import CatalogWriter
 from tools.stack import ROOT, StackResources
 

@@ -13,7 +13,7 @@ from local.samples import SAMPLE_DIR
 from shared.catalog.model import HLS_PLAYLIST
 from tests.integration.conftest import Stack
 from tests.integration.tools.test_content_cli import cli, invalidated_paths, snapshot
-from tools.publishing.publish import CACHE_CONTROL
+from tools.publishing.bucket import CACHE_CONTROL
 from tools.publishing.renditions import RenditionSet
 
 #: Publishing needs its course first.

@@ -20,7 +20,7 @@ from tests.integration.tools.test_content_cli import (
     invalidated_paths,
     snapshot,
 )
-from tools.publishing.publish import Draft
+from tools.publishing.draft import Draft
 from tools.publishing.writes import CatalogWriter, ConflictError, Journal
 
 pytestmark = pytest.mark.usefixtures("aws_101")

@@ -19,8 +19,9 @@ from shared.catalog.model import (
     validate_position,
     validate_title,
 )
+from tools.publishing.draft import Draft
+from tools.publishing.invalidation import cached_paths
 from tools.publishing.media_types import FileKind
-from tools.publishing.publish import Draft, cached_paths
 
 
 @pytest.mark.parametrize("value", ["", " ", "a" * 65, "a/b", "a.b", "ü", "a\n", "_x", "_"])

@@ -12,6 +12,7 @@ import pytest
 from local.samples import SAMPLE_DIR
 from shared.catalog.errors import InvalidValueError
 from shared.catalog.model import CONTENT_TYPES, HLS_PLAYLIST
+from tools.publishing.draft import Draft
 from tools.publishing.media_types import (
     BY_NAME,
     MEDIA_TYPES,
@@ -19,7 +20,6 @@ from tools.publishing.media_types import (
     check_bytes,
     content_disposition,
 )
-from tools.publishing.publish import Draft
 
 ZIP = b"PK\x03\x04\x14\x00\x00\x00\x08\x00"
 #: The first bytes of a genuine file of each type (the samples' own where there is one).

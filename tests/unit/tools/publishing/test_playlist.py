@@ -1,4 +1,4 @@
-"""The publishing check's reading of HLS playlists (``catalog.playlist``): an allow-list of
+"""The publishing check's reading of HLS playlists (``tools.publishing.playlist``): an allow-list of
 lines read as hls.js 1.7 reads them, whose every URI names a file of the set. Held against
 hls.js's own parser, run in Node: what real packagers write is accepted and hls.js reads
 exactly the URIs the check resolved; what the check refuses names its file and line; and any

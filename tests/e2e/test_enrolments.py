@@ -93,6 +93,7 @@ def import_file(stack: dict[str, Any], path: Path) -> int:
     return run(["--local", "--local-state", str(state_file(stack)), "import", str(path)])
 
 
+@pytest.mark.slow
 def test_a_learner_enrolled_in_150_courses_sees_all_150_and_opens_each_with_content(
     stack: dict[str, Any], learner: Learner, tmp_path: Path
 ) -> None:
@@ -232,6 +233,7 @@ def test_a_batch_with_one_bad_item_applies_the_others_and_reports_it(
     assert [e["courseId"] for e in listed["enrolments"]] == [stack["other_course_id"]]
 
 
+@pytest.mark.slow
 def test_an_import_of_10000_enrolments_killed_midway_holds_exactly_the_file_once_re_run(
     stack: dict[str, Any], tmp_path: Path
 ) -> None:

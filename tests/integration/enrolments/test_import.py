@@ -190,6 +190,7 @@ STOPS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("at", range(1, WRITES + 1))
 @pytest.mark.parametrize("stop", STOPS)
 def test_an_import_stopped_at_any_write_converges_when_run_again(
@@ -215,6 +216,7 @@ def test_the_import_has_exactly_the_writes_the_interruption_matrix_stops_at(
     assert fault.writes == ["transact_write_items"] * 2 + ["batch_write_item"] * 3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("at", range(1, WRITES + 1))
 def test_an_import_process_killed_after_any_write_converges_when_run_again(
     moto_url: str,

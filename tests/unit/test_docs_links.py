@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.markdown_links import anchors, broken_links, links, slug
-from tests.support.tokens import ROOT
+from tools.stack import ROOT
 
 
 def documentation() -> list[Path]:

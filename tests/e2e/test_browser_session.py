@@ -18,8 +18,8 @@ from urllib.parse import urlencode
 import jwt
 import pytest
 
-from tests.e2e.conftest import user
 from tests.support.browser import TOKEN_KEYS, play_hls_lecture, sign_in, storage_and_cookies, stored
+from tests.support.local_stack import user
 from tools.stack import ROOT
 
 INTRO = "button[data-content-id='aws-101-intro']"

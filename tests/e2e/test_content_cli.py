@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import http
+from tests.support.http_client import http
 from tools.stack import ROOT
 
 COURSE = "newcomer-101"

@@ -15,7 +15,8 @@ import jwt
 import pytest
 
 from local.cognito import sign_in
-from tests.e2e.conftest import http, user
+from tests.support.http_client import http
+from tests.support.local_stack import user
 from tools.stack import LOCAL_CREDENTIALS
 
 GRANTED = "/g/"

@@ -14,7 +14,8 @@ from urllib.parse import urljoin
 import pytest
 
 from local.cognito import sign_in
-from tests.e2e.conftest import HttpAnswer, http, user
+from tests.support.http_client import HttpAnswer, http
+from tests.support.local_stack import user
 from tools.publishing.renditions import playlist_uris
 
 HLS_PLAYLIST = "application/vnd.apple.mpegurl"

@@ -12,7 +12,8 @@ import boto3
 import pytest
 
 from local.cognito import create_cognito_pool, sign_in
-from tests.e2e.conftest import HttpAnswer, content_url, http
+from tests.support.http_client import HttpAnswer, http
+from tests.support.local_stack import content_url
 from tools.demo_site import VENDOR
 from tools.stack import LOCAL_CREDENTIALS
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.e2e.conftest import user
+from tests.support.local_stack import user
 from tools.stack import ROOT
 
 PLACEHOLDERS = {

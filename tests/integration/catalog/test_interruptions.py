@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from tests.integration.conftest import Stack
 from tests.support.killing import killed_after_its_write
+from tests.support.moto_stack import Stack
 from tests.support.publishing import Fault, Faulty, ProcessDied, Snapshot, throttled
 from tools.content import run
 from tools.publishing.publish import (

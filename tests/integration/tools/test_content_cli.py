@@ -14,7 +14,7 @@ from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
 from shared.catalog.model import ContentItem
-from tests.integration.conftest import Stack
+from tests.support.moto_stack import Stack
 from tests.support.publishing import Fault, Faulty, Snapshot, throttled
 from tools.content import run
 from tools.publishing.publish import ContentBucket, Draft, NoCache, Publisher, PublishError

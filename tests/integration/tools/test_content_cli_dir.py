@@ -9,8 +9,8 @@ from typing import Any
 
 from local.samples import SAMPLE_DIR
 from shared.catalog.model import HLS_PLAYLIST
-from tests.integration.conftest import Stack
 from tests.integration.tools.test_content_cli import cli, invalidated_paths, snapshot
+from tests.support.moto_stack import Stack
 from tools.publishing.publish import CACHE_CONTROL
 from tools.publishing.renditions import RenditionSet
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.conftest import Stack
+from tests.support.moto_stack import Stack
 from tools.demo import run
 from tools.stack import ROOT
 

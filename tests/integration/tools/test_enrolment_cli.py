@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.conftest import Stack
+from tests.support.moto_stack import Stack
 from tools.content import run
 
 USER = "learner@example.com"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,9 +12,8 @@ import pytest
 from local.samples import SAMPLE_ITEMS
 from shared.catalog.model import ContentKey
 from tests.support.catalog import BrokenCatalog, InMemoryCatalog
-from tests.unit.content_delivery.conftest import Invoke
-
-LoadEvent = Callable[[str], dict[str, Any]]
+from tests.support.content_api import Invoke
+from tests.support.sample_events import LoadEvent
 
 OTHER_ITEM = dataclasses.replace(
     SAMPLE_ITEMS[1],

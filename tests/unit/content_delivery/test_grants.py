@@ -27,10 +27,10 @@ from testkit.events import viewer_request
 from testkit.grants import GRANT_ISSUER, GRANT_KID, grants_config
 from testkit.tokens import SigningKey, edge_config
 from tests.support.catalog import InMemoryCatalog
+from tests.support.content_api import CDN
 from tests.support.grant_keys import grant_secret
-from tests.unit.content_delivery.conftest import CDN
+from tests.support.sample_events import LoadEvent
 
-LoadEvent = Callable[[str], dict[str, Any]]
 NOW = 1_900_000_000.0
 LIFETIME = 4 * 3600
 

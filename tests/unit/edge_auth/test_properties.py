@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from edge_auth import gate as edge
 from testkit.tokens import TEST_CONFIG_PATH, TEST_COOKIE, SigningKey, cognito_claims
-from tests.unit.edge_auth.conftest import GateFactory
+from tests.support.edge_gates import GateFactory
 
 SETTINGS = settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

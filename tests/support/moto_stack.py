@@ -1,0 +1,81 @@
+"""A stack deployed in moto with the outputs ``bin/content`` reads: the bucket and catalog
+table as the template declares them, a distribution and a user pool."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any, NamedTuple
+
+from local.template import resource_properties
+from tools.stack import StackResources, resolve
+
+
+class Stack(NamedTuple):
+    """A stack deployed in moto with the outputs `bin/content` reads."""
+
+    name: str
+    resources: StackResources
+
+
+def deploy_content_stack(aws: dict[str, Any]) -> Stack:
+    """Deploy a new such stack with the ``aws`` clients (on moto)."""
+    name = f"content-{uuid.uuid4().hex[:8]}"
+    distribution = aws["cloudfront"].create_distribution(
+        DistributionConfig={
+            "CallerReference": name,
+            "Comment": "",
+            "Enabled": True,
+            "Origins": {
+                "Quantity": 1,
+                "Items": [
+                    {
+                        "Id": "content",
+                        "DomainName": "b.s3.amazonaws.com",
+                        "S3OriginConfig": {"OriginAccessIdentity": ""},
+                    }
+                ],
+            },
+            "DefaultCacheBehavior": {
+                "TargetOriginId": "content",
+                "ViewerProtocolPolicy": "redirect-to-https",
+                "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
+            },
+        }
+    )["Distribution"]
+    pool_id = aws["cognito-idp"].create_user_pool(PoolName=name, UsernameAttributes=["email"])[
+        "UserPool"
+    ]["Id"]
+    table = resource_properties("CatalogTable")
+    template = {
+        "Resources": {
+            "ContentBucket": {"Type": "AWS::S3::Bucket"},
+            "CatalogTable": {
+                "Type": "AWS::DynamoDB::Table",
+                "Properties": {
+                    k: table[k]
+                    for k in (
+                        "BillingMode",
+                        "AttributeDefinitions",
+                        "KeySchema",
+                        "GlobalSecondaryIndexes",
+                    )
+                },
+            },
+        },
+        "Outputs": {
+            "ContentBucketName": {"Value": {"Ref": "ContentBucket"}},
+            "CatalogTableName": {"Value": {"Ref": "CatalogTable"}},
+            "DistributionId": {"Value": distribution["Id"]},
+            "ContentBaseUrl": {"Value": f"https://{distribution['DomainName']}"},
+            "UserPoolId": {"Value": pool_id},
+            "CourseGroupPrefix": {"Value": "course-"},
+        },
+    }
+    aws["cloudformation"].create_stack(StackName=name, TemplateBody=json.dumps(template))
+    resources = resolve(aws["cloudformation"], name)
+    # moto's CloudFormation ignores VersioningConfiguration; the template enables it.
+    aws["s3"].put_bucket_versioning(
+        Bucket=resources.bucket, VersioningConfiguration={"Status": "Enabled"}
+    )
+    return Stack(name, resources)

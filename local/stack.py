@@ -38,7 +38,7 @@ from .cognito import COURSE_GROUP_PREFIX, CognitoPool, create_cognito_pool
 from .grant_key import GRANT_ISSUER, GRANT_LIFETIME_SECONDS, LocalGrantKey, create_grant_key
 from .managed_login.directory import Directory
 from .managed_login.server import ManagedLogin
-from .managed_login.tokens import SigningKey, TokenLifetimes, TokenMinter
+from .managed_login.tokens import LoginSigningKey, TokenLifetimes, TokenMinter
 from .resources import create_catalog_table, create_content_bucket
 from .samples import OTHER_COURSE, OTHER_SAMPLES, SAMPLE_COURSE, SAMPLES
 from .template import resource_properties, source_template
@@ -139,7 +139,7 @@ class LocalStack:
 
         pool = create_cognito_pool(client("cognito-idp"), endpoint, app_origins=[demo.url])
         # The pool's keys: moto's (its own tokens) and the managed-login stand-in's, made now.
-        login_key = SigningKey()
+        login_key = LoginSigningKey()
         jwks = pool_jwks(pool.issuer, pool.jwks_url)
         jwks = {"keys": [*jwks["keys"], login_key.public_jwk]}
         jwks_url = f"{auth.url}/.well-known/jwks.json"  # serves that set, for the edge's refresh

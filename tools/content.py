@@ -30,8 +30,8 @@ from tools.publishing.publish import (
     Invalidator,
     NoCache,
     NothingToDoError,
-    Outcome,
     Publisher,
+    PublishOutcome,
     describe_error,
 )
 from tools.publishing.writes import CatalogWriter
@@ -246,7 +246,7 @@ def _check_locally(args: argparse.Namespace) -> Draft | None:
     return None
 
 
-def _notes(outcome: Outcome, err: TextIO) -> None:
+def _notes(outcome: PublishOutcome, err: TextIO) -> None:
     for note in outcome.notes:
         err.write(f"note: {note}\n")
 

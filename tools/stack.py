@@ -69,7 +69,7 @@ class StackResources:
 
 
 @dataclass(frozen=True)
-class LocalStack:
+class RunningLocalStack:
     """The running `make local` stack: its resources and where its AWS stand-in answers."""
 
     resources: StackResources
@@ -77,11 +77,11 @@ class LocalStack:
     region: str
 
 
-def local_stack(path: Path = LOCAL_STATE) -> LocalStack:
+def local_stack(path: Path = LOCAL_STATE) -> RunningLocalStack:
     """The local stack described by ``path``; ``StackError`` when it is not running."""
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
-        return LocalStack(
+        return RunningLocalStack(
             StackResources(
                 info["bucket"],
                 info["table"],

@@ -21,7 +21,7 @@ _PAGE_HEADERS = [
 ]
 
 
-class Answer:
+class LoginAnswer:
     """One HTTP answer; ``send`` writes it."""
 
     def __init__(
@@ -35,7 +35,7 @@ class Answer:
         request.send_body(self.status, self.headers, self.body)
 
 
-def page(status: int, title: str, body: str, form_origins: Sequence[str] = ()) -> Answer:
+def page(status: int, title: str, body: str, form_origins: Sequence[str] = ()) -> LoginAnswer:
     """An HTML page that runs no script and may post forms to itself and ``form_origins``."""
     # form-action also governs where the form's redirect may go: the app's origin.
     csp = (
@@ -51,15 +51,17 @@ def page(status: int, title: str, body: str, form_origins: Sequence[str] = ()) -
         ".error{color:#a00}</style></head>"
         f"<body><h1>{html.escape(title)}</h1>{body}</body></html>"
     )
-    return Answer(status, document.encode(), [*_PAGE_HEADERS, ("Content-Security-Policy", csp)])
+    return LoginAnswer(
+        status, document.encode(), [*_PAGE_HEADERS, ("Content-Security-Policy", csp)]
+    )
 
 
-def error_page(message: str) -> Answer:
+def error_page(message: str) -> LoginAnswer:
     return page(400, "Sign-in error", f'<p class="error" id="error">{html.escape(message)}</p>')
 
 
-def redirect(url: str, headers: Sequence[tuple[str, str]] = ()) -> Answer:
-    return Answer(
+def redirect(url: str, headers: Sequence[tuple[str, str]] = ()) -> LoginAnswer:
+    return LoginAnswer(
         302,
         headers=[
             ("Location", url),
@@ -86,9 +88,9 @@ def error_fields(exc: OAuthError) -> dict[str, str]:
 
 def json_answer(
     status: int, document: Mapping[str, Any] | None, cors: Sequence[tuple[str, str]]
-) -> Answer:
+) -> LoginAnswer:
     body = b"" if document is None else json.dumps(document).encode()
-    return Answer(
+    return LoginAnswer(
         status,
         body,
         [
@@ -100,5 +102,5 @@ def json_answer(
     )
 
 
-def text_answer(status: int, text: str) -> Answer:
-    return Answer(status, text.encode(), [("Content-Type", "text/plain")])
+def text_answer(status: int, text: str) -> LoginAnswer:
+    return LoginAnswer(status, text.encode(), [("Content-Type", "text/plain")])

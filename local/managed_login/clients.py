@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from tools.http import QuietHandler
 
-from .answers import Answer, error_page
+from .answers import LoginAnswer, error_page
 from .directory import AppClient, Directory
 from .errors import OAuthError, invalid_request
 from .request_input import fields
@@ -14,7 +14,9 @@ from .request_input import fields
 UNKNOWN_CLIENT = "Unknown app client (client_id)."
 
 
-def query_client(directory: Directory, query: str) -> tuple[dict[str, str], AppClient] | Answer:
+def query_client(
+    directory: Directory, query: str
+) -> tuple[dict[str, str], AppClient] | LoginAnswer:
     """The query's fields and the app client its ``client_id`` names; or, when the query is
     malformed or names no client, the error page: with no client there is no registered URL
     to redirect to."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tools.http import QuietHandler
 
-from .answers import Answer, text_answer
+from .answers import LoginAnswer, text_answer
 from .directory import Directory
 
 
@@ -18,13 +18,13 @@ def cors_headers(request: QuietHandler, origins: set[str]) -> list[tuple[str, st
     return [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
 
 
-def preflight(request: QuietHandler, directory: Directory) -> Answer:
+def preflight(request: QuietHandler, directory: Directory) -> LoginAnswer:
     """``OPTIONS``: 204 for the origin of any app client's callback URL, 403 otherwise."""
     origins = set().union(*(client.origins() for client in directory.clients()))
     cors = cors_headers(request, origins)
     if not cors:
         return text_answer(403, "origin not allowed\n")
-    return Answer(
+    return LoginAnswer(
         204,
         headers=[
             *cors,

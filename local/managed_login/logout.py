@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from tools.http import QuietHandler
 
-from .answers import Answer, error_page, redirect
+from .answers import LoginAnswer, error_page, redirect
 from .clients import query_client
 from .directory import Directory
 from .sessions import Sessions
 
 
-def logout(query: str, request: QuietHandler, directory: Directory, sessions: Sessions) -> Answer:
+def logout(
+    query: str, request: QuietHandler, directory: Directory, sessions: Sessions
+) -> LoginAnswer:
     found = query_client(directory, query)
-    if isinstance(found, Answer):
+    if isinstance(found, LoginAnswer):
         return found
     params, client = found
     logout_uri = params.get("logout_uri")

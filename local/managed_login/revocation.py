@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tools.http import QuietHandler
 
-from .answers import Answer, error_fields, json_answer
+from .answers import LoginAnswer, error_fields, json_answer
 from .clients import public_client
 from .cors import cors_headers
 from .directory import Directory
@@ -13,7 +13,9 @@ from .request_input import form_fields
 from .stores import RefreshTokens
 
 
-def revoke(request: QuietHandler, directory: Directory, refresh_tokens: RefreshTokens) -> Answer:
+def revoke(
+    request: QuietHandler, directory: Directory, refresh_tokens: RefreshTokens
+) -> LoginAnswer:
     """An unknown, expired or already revoked refresh token gets 200 as well (RFC 7009
     section 2.2); a token issued to another client is refused."""
     cors: list[tuple[str, str]] = []

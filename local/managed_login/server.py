@@ -17,7 +17,7 @@ from typing import Any
 
 from tools.http import QuietHandler
 
-from .answers import Answer, text_answer
+from .answers import LoginAnswer, text_answer
 from .cors import preflight
 from .directory import Directory
 from .logout import logout
@@ -30,7 +30,7 @@ from .tokens import TokenMinter
 
 
 class ManagedLogin:
-    """The stand-in; ``handle`` is a ``tools.http.Target``: it routes each request to its
+    """The stand-in; ``handle`` is a ``tools.http.HttpTarget``: it routes each request to its
     endpoint."""
 
     def __init__(
@@ -52,7 +52,7 @@ class ManagedLogin:
     def handle(self, request: QuietHandler) -> None:
         path, _, query = request.path.partition("?")
         directory = self._directory
-        routes: dict[tuple[str, str], Callable[[], Answer]] = {
+        routes: dict[tuple[str, str], Callable[[], LoginAnswer]] = {
             ("GET", "/oauth2/authorize"): lambda: self._sign_in.authorize(query, request),
             ("POST", "/login"): lambda: self._sign_in.login(request),
             ("POST", "/oauth2/token"): lambda: self._tokens.token(request),
@@ -70,5 +70,5 @@ class ManagedLogin:
         status = 405 if any(p == path for _, p in routes) else 404
         text_answer(status, "not allowed here\n").send(request)
 
-    def _jwks_answer(self) -> Answer:
-        return Answer(200, self._jwks, [("Content-Type", "application/json")])
+    def _jwks_answer(self) -> LoginAnswer:
+        return LoginAnswer(200, self._jwks, [("Content-Type", "application/json")])

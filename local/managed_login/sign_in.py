@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from tools.http import QuietHandler
 
-from .answers import Answer, error_fields, error_page, page, redirect, with_query, with_state
+from .answers import LoginAnswer, error_fields, error_page, page, redirect, with_query, with_state
 from .authorization_request import SignIn, checked_request, sign_in_seconds
 from .clients import UNKNOWN_CLIENT, query_client
 from .directory import AppClient, Directory, PasswordChangeRequiredError, SignInFailedError
@@ -28,9 +28,9 @@ class SignInPages:
         self._codes = codes
         self._sign_ins: SecretStore[SignIn] = SecretStore(sign_in_seconds(), clock)
 
-    def authorize(self, query: str, request: QuietHandler) -> Answer:
+    def authorize(self, query: str, request: QuietHandler) -> LoginAnswer:
         found = query_client(self._directory, query)
-        if isinstance(found, Answer):
+        if isinstance(found, LoginAnswer):
             return found
         params, client = found
         redirect_uri = params.get("redirect_uri")
@@ -46,7 +46,7 @@ class SignInPages:
             return self._issue_code(sign_in, session)
         return self._page(client, sign_in)
 
-    def login(self, request: QuietHandler) -> Answer:
+    def login(self, request: QuietHandler) -> LoginAnswer:
         try:
             form = form_fields(request)
         except OAuthError as exc:
@@ -75,7 +75,7 @@ class SignInPages:
         session, cookie = self._sessions.start(username)
         return self._issue_code(sign_in, session, [cookie])
 
-    def _page(self, client: AppClient, sign_in: SignIn, message: str | None = None) -> Answer:
+    def _page(self, client: AppClient, sign_in: SignIn, message: str | None = None) -> LoginAnswer:
         """The password form, under a new single-use ID for ``sign_in``."""
         transaction = self._sign_ins.issue(sign_in)
         error = f'<p class="error" id="error">{html.escape(message)}</p>' if message else ""
@@ -94,7 +94,7 @@ class SignInPages:
 
     def _issue_code(
         self, sign_in: SignIn, session: Session, headers: Sequence[tuple[str, str]] = ()
-    ) -> Answer:
+    ) -> LoginAnswer:
         code = self._codes.issue(
             CodeGrant(
                 client_id=sign_in.client_id,

@@ -14,7 +14,7 @@ from typing import Any
 from tools.http import QuietHandler
 
 from . import pkce
-from .answers import Answer, error_fields, json_answer
+from .answers import LoginAnswer, error_fields, json_answer
 from .clients import public_client
 from .cors import cors_headers
 from .directory import AppClient, Directory
@@ -39,7 +39,7 @@ class TokenEndpoint:
         self._refresh_tokens = refresh_tokens
         self._clock = clock
 
-    def token(self, request: QuietHandler) -> Answer:
+    def token(self, request: QuietHandler) -> LoginAnswer:
         cors: list[tuple[str, str]] = []
         try:
             form = form_fields(request)

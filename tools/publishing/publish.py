@@ -354,7 +354,7 @@ class NoCache:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class PublishOutcome:
     """What a command did: the item it published or removed, whether a run before had done
     it already, and notes for the operator."""
 
@@ -383,7 +383,7 @@ class Publisher:
 
     def add(
         self, draft: Draft, *, force: bool = False, progress: Progress | None = None
-    ) -> Outcome:
+    ) -> PublishOutcome:
         """Publish the draft: a new item, or with ``force`` a replacement."""
         notes = self._recover(draft.content_id)
         live = self.catalog.get(draft.content_id, consistent=True)
@@ -393,7 +393,7 @@ class Publisher:
             and draft.published_as(live)
             and self.bucket.has(live.key, live.version)
         ):
-            return Outcome(live, already_done=True, notes=notes)
+            return PublishOutcome(live, already_done=True, notes=notes)
         if live is not None and not force:
             raise NothingToDoError(
                 f"content {draft.content_id!r} already exists; pass --force to replace it"
@@ -416,9 +416,9 @@ class Publisher:
             else:
                 self.catalog.replace(served, journal)
             notes += self._finish(journal)
-        return Outcome(served, notes=notes)
+        return PublishOutcome(served, notes=notes)
 
-    def remove(self, content_id: str) -> Outcome:
+    def remove(self, content_id: str) -> PublishOutcome:
         validate_id(content_id, "content ID")
         unfinished = self.catalog.journal(content_id)
         notes = self._recover(content_id)
@@ -427,14 +427,14 @@ class Publisher:
             # A remove that got past its switch last time, finished just now: done.
             removed = unfinished.retire if unfinished and unfinished.switched else None
             if unfinished and unfinished.operation == "remove" and removed is not None:
-                return Outcome(removed, already_done=True, notes=notes)
+                return PublishOutcome(removed, already_done=True, notes=notes)
             raise NothingToDoError(f"no content {content_id!r} in the catalog")
         journal = Journal(content_id, uuid.uuid4().hex, "remove", None, live)
         with self._recovering(journal):
             self.catalog.begin(journal)
             self.catalog.delete(journal)
             notes += self._finish(journal)
-        return Outcome(live, notes=notes)
+        return PublishOutcome(live, notes=notes)
 
     # --- the steps after the switch, and recovery -----------------------------------------
 

@@ -35,7 +35,7 @@ from shared.trust.jwks_fetch import fetch_jwks
 from testkit.build import ensure_built, run_edge_package, zipped
 from testkit.custom_resource import cfn_event
 from testkit.events import viewer_request
-from testkit.grants import LEARNER_SUB, granted_uri
+from testkit.signed_grants import LEARNER_SUB, granted_uri
 from tests.support.http import Answer, ScriptedServer, scripted_server
 from tests.support.pending_lambda import PendingLambda, pending_lambda
 

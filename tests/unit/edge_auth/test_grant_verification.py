@@ -13,7 +13,7 @@ import pytest
 from edge_auth import gate as edge
 from edge_auth import jws
 from shared.b64 import b64url_encode
-from testkit.grants import GRANT_KID, grant_claims, granted_uri, grants_config
+from testkit.signed_grants import GRANT_KID, grant_claims, granted_uri, grants_config
 from testkit.tokens import SigningKey, cognito_claims, edge_config
 from tests.support.edge_gates import GateFactory
 from tests.support.fakes import FakeClock, json_lines

@@ -98,9 +98,9 @@ pytest: venv node-modules ## Only the pytest suite, in parallel workers (rebuild
 
 test: lint typecheck template-check pytest ## Everything CI runs: lint, types, template checks, all tests
 
-bench: venv ## Edge authorizer and Content Delivery API benchmarks (numbers go in README.md)
+bench: venv ## Edge authorizer, Content Delivery API and grant check benchmarks (docs/benchmarks.md)
 	status=0; $(BIN)/python bench/edge_bench.py || status=$$?; $(BIN)/python bench/api_bench.py; \
-		exit $$status
+		$(BIN)/python bench/grant_check_bench.py || status=$$?; exit $$status
 
 events: venv ## Regenerate the signed sample events in events/ from the test-only key
 	$(BIN)/python -m testkit.events

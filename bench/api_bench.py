@@ -12,7 +12,7 @@ edge numbers).
   moto's Python (tens of ms here) stands in for and real DynamoDB answers in a few ms;
 * the grant signing alone (``GrantSigner.mint``: the cached key, RS256 with ``cryptography``).
 
-Median and 99th percentile of single requests; the README quotes them next to the edge's.
+Median and 99th percentile of single requests; docs/benchmarks.md quotes them next to the edge's.
 """
 
 from __future__ import annotations

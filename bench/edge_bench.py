@@ -12,7 +12,7 @@
   ``python -c "import json, hashlib, logging"``;
 * the size of the zipped edge package ``sam build`` produces.
 
-Numbers are medians of repeated runs on this machine; the README quotes them.
+Numbers are medians of repeated runs on this machine; docs/benchmarks.md quotes them.
 """
 
 from __future__ import annotations

@@ -7,13 +7,14 @@ import time
 STARTED = time.monotonic()  # before the heavy imports: the start-up time includes them
 
 import argparse  # noqa: E402
+import shlex  # noqa: E402
 import signal  # noqa: E402
 import sys  # noqa: E402
 import threading  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
-from tools.stack import ROOT  # noqa: E402
+from tools.stack import LOCAL_STATE, ROOT  # noqa: E402
 
 from .managed_login.tokens import TokenLifetimes  # noqa: E402
 from .stack import LocalStack, Ports, StackInfo  # noqa: E402
@@ -52,6 +53,10 @@ def _role(user: dict[str, Any], info: StackInfo) -> str:
 def describe(info: StackInfo) -> str:
     member = next(u for u in info.users if u["in_group"])
     video = info.content[0]["key"]
+    state = Path(info.edge_config_path).parent / "stack.json"
+    # The token command reads the default stack.json; a stack elsewhere is named.
+    default = state.resolve() == LOCAL_STATE.resolve()
+    where = "" if default else f"--state {shlex.quote(str(state))} "
     lines = [
         f"Local stack ready in {info.startup_seconds:.1f} s. Ctrl-C stops it.",
         "",
@@ -69,12 +74,13 @@ def describe(info: StackInfo) -> str:
         "",
         "  Try it with curl:",
         f"    curl -i {info.cloudfront_url}/{video}                     # 401, no token",
-        f"    TOKEN=$(.venv/bin/python -m local.token {member['username']} '{member['password']}')",
+        f"    TOKEN=$(.venv/bin/python -m local.token {where}{member['username']} "
+        f"'{member['password']}')",
         f'    curl -i -H "Authorization: Bearer $TOKEN" {info.cloudfront_url}/{video}   # 200',
         f'    curl -i -H "Authorization: $TOKEN" {info.api_url}/courses/{info.course_id}/content',
         f'    curl -H "Authorization: $TOKEN" {info.api_url}/courses   # the courses they may read',
         "",
-        f"  Everything above is in {Path(info.edge_config_path).parent / 'stack.json'}.",
+        f"  Everything above is in {state}.",
     ]
     return "\n".join(lines)
 

@@ -4,7 +4,7 @@ independent of the edge's verifier).
 Without OAuth scopes on the method, API Gateway takes the ``Authorization`` header's value as an
 ID token of the user pool: RS256 with a key of the pool's JWKS, unexpired, issued by the pool,
 ``token_use`` ``id``. It accepts ID tokens of any app client of the pool, sent raw or as
-``Bearer <token>`` (README "Your own app": AWS's API Gateway guide says only "include the token
+``Bearer <token>`` (docs/your-own-app.md: AWS's API Gateway guide says only "include the token
 in the Authorization header"; AWS's own workshop tests the authorizer with ``Bearer <token>``).
 """
 

@@ -57,9 +57,10 @@ Value = str | list[str]
 
 
 def evaluate(value: Any, parameters: dict[str, Value]) -> Any:
-    """``value`` with the intrinsic functions the template's CORS and OAuth settings use
-    (Ref of a parameter, Fn::Join, Fn::Split, Fn::Sub) worked out the way CloudFormation works
-    them out. ``parameters`` override the template's defaults (a CommaDelimitedList is a list)."""
+    """``value`` with the intrinsic functions the template's CORS, OAuth and naming settings use
+    (Ref of a parameter, Fn::Join, Fn::Select, Fn::Split, Fn::Sub) worked out the way
+    CloudFormation works them out. ``parameters`` override the template's defaults (a
+    CommaDelimitedList is a list) and give pseudo parameters (``AWS::StackId``) their values."""
     if isinstance(value, list):
         return [evaluate(item, parameters) for item in value]
     if not isinstance(value, dict):
@@ -69,6 +70,9 @@ def evaluate(value: Any, parameters: dict[str, Value]) -> Any:
     if set(value) == {"Fn::Join"}:
         separator, items = value["Fn::Join"]
         return str(separator).join(str(item) for item in evaluate(items, parameters))
+    if set(value) == {"Fn::Select"}:
+        index, items = value["Fn::Select"]
+        return evaluate(items, parameters)[int(evaluate(index, parameters))]
     if set(value) == {"Fn::Split"}:
         separator, text = value["Fn::Split"]
         return str(evaluate(text, parameters)).split(str(separator))

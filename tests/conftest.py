@@ -12,6 +12,7 @@ import pytest
 
 from testkit.tokens import TEST_CONFIG_PATH, SigningKey, edge_config
 from tests.support.config_files import write_config_file
+from tests.support.ffmpeg_corpus import build_corpus
 from tests.support.sample_events import LoadEvent, sample_event
 
 # edge_auth.app loads its configuration at import; in tests it is the test-only one.
@@ -53,3 +54,9 @@ def write_config(tmp_path: Path) -> Callable[[object], Path]:
 def load_event() -> LoadEvent:
     """A fresh copy of a sample event from events/, by scenario name."""
     return sample_event
+
+
+@pytest.fixture(scope="session")
+def ffmpeg_corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """FFmpeg's HLS sets, one per shape (tests/support/ffmpeg_corpus.py), made once a session."""
+    return build_corpus(tmp_path_factory.mktemp("ffmpeg-corpus"))

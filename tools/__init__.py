@@ -1,1 +1,2 @@
-"""Operator tools that run against a deployed stack (see README, "Publishing content")."""
+"""Operator tools: publishing (`bin/content`), the demo page (`make demo`), finding the stack
+(see docs/publishing.md)."""

@@ -1,5 +1,5 @@
 """Publish course content and enrol learners: ``bin/content [--local] add|list|remove|courses|
-enroll|unenroll|enrolments`` (see README).
+enroll|unenroll|enrolments`` (see docs/publishing.md).
 
 Every failure ends with one readable line on stderr and a non-zero exit status: 2 for a
 request that is wrong (bad ID, title or file, a duplicate without --force), checked before any

@@ -81,7 +81,8 @@ def demo_config(outputs: Mapping[str, str], stack_name: str) -> DemoConfig:
     missing = [name for name in needed if not outputs.get(name)]
     if missing:
         raise DemoConfigError(
-            f"stack {stack_name!r} has no output {', '.join(missing)}; deploy this version"
+            f"stack {stack_name!r} has no output {', '.join(missing)}; "
+            "deploy this version (`sam build && sam deploy`)"
         )
     origins = [o.strip().rstrip("/") for o in outputs[ORIGINS_OUTPUT].split(",") if o.strip()]
     for origin in origins:

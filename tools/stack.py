@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_cloudformation import CloudFormationClient
@@ -19,6 +19,17 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMCONFIG = ROOT / "samconfig.toml"
 #: Where `make local` describes the running local stack.
 LOCAL_STATE = ROOT / ".local" / "stack.json"
+#: The first deploy, as the README's "The first deploy in five steps" gives it.
+DEPLOY_STEPS = "`make build && .venv/bin/sam deploy --guided` (README: The first deploy)"
+#: Where AWS credentials come from for the AWS CLI, SAM and these tools.
+CONFIGURE_CREDENTIALS = (
+    "configure AWS credentials (`aws configure`, or `aws configure sso` then `aws sso login`"
+    " and AWS_PROFILE) and run this again"
+)
+#: CloudFormation's error codes for credentials it does not accept.
+_REFUSED_CREDENTIALS = frozenset(
+    {"ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId", "SignatureDoesNotMatch"}
+)
 
 
 class Credentials(TypedDict):
@@ -115,20 +126,37 @@ def default_target(path: Path = SAMCONFIG) -> StackTarget:
     for command in ("global", "deploy"):
         merged.update(default.get(command, {}).get("parameters", {}))
     if "stack_name" not in merged:
-        raise StackError(f"{path} names no stack_name; pass --stack")
+        raise StackError(
+            f"{path} names no stack_name: pass --stack, or deploy with {DEPLOY_STEPS}, "
+            "which saves it there"
+        )
     return StackTarget(str(merged["stack_name"]), str(merged.get("region", "us-east-1")))
 
 
 def stack_outputs(cloudformation: CloudFormationClient, stack_name: str) -> dict[str, str]:
-    """The stack's outputs by key; ``StackError`` when the stack cannot be read."""
+    """The stack's outputs by key; ``StackError`` when the stack cannot be read, saying why
+    and what fixes it (credentials to configure, a stack to deploy)."""
+    region = cloudformation.meta.region_name
     try:
         stacks = cloudformation.describe_stacks(StackName=stack_name)["Stacks"]
+    except NoCredentialsError as exc:
+        raise StackError(f"no AWS credentials found: {CONFIGURE_CREDENTIALS}") from exc
     except ClientError as exc:
+        code, message = exc.response["Error"].get("Code"), exc.response["Error"].get("Message")
+        if code == "ValidationError" and "does not exist" in str(message):
+            raise StackError(
+                f"stack {stack_name!r} does not exist in {region}: deploy it first with "
+                f"{DEPLOY_STEPS}, or name yours with --stack and --region"
+            ) from exc
+        if code in _REFUSED_CREDENTIALS:
+            raise StackError(
+                f"AWS refused the credentials ({code}): {CONFIGURE_CREDENTIALS}"
+            ) from exc
         raise StackError(
-            f"stack {stack_name!r} not found: {exc.response['Error']['Message']}"
+            f"cannot read stack {stack_name!r} in {region}: {code}: {message}"
         ) from exc
     except BotoCoreError as exc:
-        raise StackError(f"cannot reach CloudFormation: {exc}") from exc
+        raise StackError(f"cannot reach CloudFormation in {region}: {exc}") from exc
     return {o["OutputKey"]: o["OutputValue"] for o in stacks[0].get("Outputs", [])}
 
 

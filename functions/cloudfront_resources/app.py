@@ -1,23 +1,9 @@
-"""Custom resource handler for CloudFront origin access controls and response headers policies."""
+"""Custom resource handler: CloudFront origin access controls and response headers policies."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import boto3
-from aws_lambda_powertools import Logger
-
-from shared.custom_resource.protocol import Outcome, Request, run
+from shared.custom_resource.handler import handler_for
 
 from . import resources
 
-logger = Logger()
-
-
-def apply(request: Request) -> Outcome:
-    return resources.apply(boto3.client("cloudfront"), request)
-
-
-@logger.inject_lambda_context
-def handler(event: dict[str, Any], context: Any) -> None:
-    run(event, apply, context.get_remaining_time_in_millis() / 1000, logger)
+handler = handler_for("cloudfront", resources.apply)

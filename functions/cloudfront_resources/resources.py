@@ -9,6 +9,7 @@ types, which the Serverless Application Repository does not accept yet.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from shared.custom_resource.protocol import CustomResourceError, Outcome, Request
+from shared.custom_resource.retry import OutOfTimeError, until_deadline
 
 from .shapes import to_api
 
@@ -57,6 +59,7 @@ class Kind:
     noun: str  # e.g. "origin_access_control" in create_/get_/update_/delete_
     result: str  # e.g. "OriginAccessControl": the key holding {"Id", ...} in answers
     missing: str  # the error code when the object no longer exists
+    in_use: str  # the error code when a distribution still holds it (Delete's 409)
     named: Callable[[CloudFrontClient], Iterator[tuple[str, str]]]  # (name, id) of all
 
     def call(self, client: CloudFrontClient, verb: str, **kwargs: Any) -> Any:
@@ -73,6 +76,7 @@ KINDS = (
         "origin_access_control",
         "OriginAccessControl",
         "NoSuchOriginAccessControl",
+        "OriginAccessControlInUse",
         _origin_access_controls,
     ),
     Kind(
@@ -80,6 +84,7 @@ KINDS = (
         "response_headers_policy",
         "ResponseHeadersPolicy",
         "NoSuchResponseHeadersPolicy",
+        "ResponseHeadersPolicyInUse",
         _response_headers_policies,
     ),
 )
@@ -140,14 +145,36 @@ def update(
     return Outcome(object_id, {"Id": object_id})
 
 
-def delete(client: CloudFrontClient, kind: Kind, object_id: str) -> Outcome:
-    """Delete; an object that is already gone counts as deleted."""
+def delete(
+    client: CloudFrontClient, kind: Kind, object_id: str, deadline: float = math.inf
+) -> Outcome:
+    """Delete; an object that is already gone counts as deleted.
+
+    CloudFormation deletes the object right after the distribution that used it, and
+    CloudFront may still answer that it is in use for a while: that answer is tried again
+    with growing pauses (``custom_resource.retry``) until ``deadline``, then fails with
+    CloudFront's reason and how long it was tried, rather than leaving the stack in
+    DELETE_FAILED at the first refusal.
+    """
+
+    def attempt(_left: float) -> None:
+        try:
+            etag = kind.call(client, "get", Id=object_id)["ETag"]
+            kind.call(client, "delete", Id=object_id, IfMatch=etag)
+        except ClientError as exc:
+            if _error_code(exc) != kind.missing:
+                raise
+
+    def in_use(exc: Exception) -> bool:
+        return isinstance(exc, ClientError) and _error_code(exc) == kind.in_use
+
     try:
-        etag = kind.call(client, "get", Id=object_id)["ETag"]
-        kind.call(client, "delete", Id=object_id, IfMatch=etag)
+        until_deadline(attempt, deadline=deadline, retryable=in_use)
+    except OutOfTimeError as exc:
+        said = _cloudfront_said(exc.last) if isinstance(exc.last, ClientError) else exc.last
+        raise CustomResourceError(f"{said} ({exc.summary})") from exc
     except ClientError as exc:
-        if _error_code(exc) != kind.missing:
-            raise CustomResourceError(_cloudfront_said(exc)) from exc
+        raise CustomResourceError(_cloudfront_said(exc)) from exc
     return Outcome(object_id)
 
 
@@ -157,7 +184,7 @@ def apply(client: CloudFrontClient, request: Request) -> Outcome:
         return create(client, kind_of(request.properties), request.properties)
     object_id = request.physical_resource_id or ""
     if request.request_type == "Delete":
-        return delete(client, kind_of(request.properties), object_id)
+        return delete(client, kind_of(request.properties), object_id, request.deadline)
     kind = kind_of(request.properties)
     if kind != kind_of(request.old_properties):
         # A different kind of object: create the new one; CloudFormation then deletes the old.

@@ -1,4 +1,9 @@
-"""The Content Delivery function's Powertools logger, tracer and metrics (one of each)."""
+"""The Content Delivery function's Powertools logger, tracer and metrics (one of each).
+
+The function runs with X-Ray tracing active, and the tracer records every traced function's
+return value unless told not to: each of its ``capture_*`` decorators (``app``, ``api``) says
+``capture_response=False`` (see ``api``'s docstring for what the records may hold).
+"""
 
 from __future__ import annotations
 

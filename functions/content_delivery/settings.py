@@ -8,13 +8,12 @@ from dataclasses import dataclass
 
 from shared.access import AccessRule, AccessRuleError
 from shared.grant_layout import MAX_LIFETIME_SECONDS
+from shared.patterns import NAME, ORIGIN
 
 from .errors import SettingsError
 
 # https for any host; plain http only on loopback (the local stack of `make local`).
 _BASE_URL = re.compile(r"https://[A-Za-z0-9.-]+|http://(127\.0\.0\.1|localhost)(:[0-9]{1,5})?")
-_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
-_GRANT_ISSUER = re.compile(r"[A-Za-z0-9_.:/-]{1,255}")
 #: The shortest grant worth issuing: a grant shorter than a page's life breaks the page.
 MIN_GRANT_LIFETIME_SECONDS = 300
 
@@ -23,7 +22,7 @@ def app_origins(env: Mapping[str, str]) -> tuple[str, ...] | None:
     """``APP_ORIGINS`` (origins separated by commas) when every one is a valid origin, even if
     other settings are not; None when it is unset, empty or holds anything else."""
     origins = tuple(env.get("APP_ORIGINS", "").split(","))
-    return origins if all(_ORIGIN.fullmatch(origin) for origin in origins) else None
+    return origins if all(ORIGIN.fullmatch(origin) for origin in origins) else None
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,7 @@ def _grants(env: Mapping[str, str], problems: list[str]) -> GrantSettings | None
         problems.append(f"{', '.join(names)} must be set together")
         return None
     issuer, lifetime = env["GRANT_ISSUER"], env["GRANT_LIFETIME_SECONDS"]
-    if not _GRANT_ISSUER.fullmatch(issuer):
+    if not NAME.fullmatch(issuer):
         problems.append(f"GRANT_ISSUER is not a plain name: {issuer!r}")
         return None
     bounds = range(MIN_GRANT_LIFETIME_SECONDS, MAX_LIFETIME_SECONDS + 1)

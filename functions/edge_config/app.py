@@ -7,6 +7,8 @@ only, a ``JwksUrl``. Each pool's issuer is read from Cognito (DescribeUserPool),
 the pool as deployed, in whichever issuer format it has. ``Grants``, optional, makes the edge
 accept content grants: ``Issuer`` and ``PublicKeys``, each a public JWK as JSON text (what the
 GrantKey resource's ``PublicJwk`` attribute is; a list, so that a rotation can list several).
+``EdgeFunctionSettings`` is not read: the template repeats the edge function's settings there, so
+that changing one changes this resource, whose Update then publishes a version carrying it.
 
 Create and Update publish a new version (the distribution picks it up from ``Fn::GetAtt
 EdgeConfig.FunctionVersionArn``); Delete does nothing, because replicated Lambda@Edge versions
@@ -46,7 +48,9 @@ if TYPE_CHECKING:  # pragma: no cover
 logger = Logger()
 
 
-def _pool(entry: dict[str, Any], cognito: CognitoIdentityProviderClient) -> TrustedPool:
+def _pool(
+    entry: dict[str, Any], cognito: CognitoIdentityProviderClient, deadline: float
+) -> TrustedPool:
     pool_id = props.required_str(entry, "UserPoolId")
     try:
         issuer = issuer_of(cognito.describe_user_pool(UserPoolId=pool_id)["UserPool"])
@@ -58,7 +62,7 @@ def _pool(entry: dict[str, Any], cognito: CognitoIdentityProviderClient) -> Trus
         client_ids=props.string_list(entry, "ClientIds"),
         token_use=props.string_list(entry, "TokenUse"),
         required_groups=props.string_list(entry, "RequiredGroups"),
-        jwks=pool_jwks(issuer, jwks_url),
+        jwks=pool_jwks(issuer, jwks_url, deadline=deadline),
         jwks_url=jwks_url,
         course_group_prefix=props.optional_str(entry, "CourseGroupPrefix"),
     )
@@ -99,7 +103,9 @@ def apply(
     cognito = cognito_client or boto3.client("cognito-idp")
     try:
         config = render_edge_config(
-            pools=[_pool(entry, cognito) for entry in props.object_list(p, "Pools")],
+            pools=[
+                _pool(entry, cognito, request.deadline) for entry in props.object_list(p, "Pools")
+            ],
             cookie_name=props.optional_str(p, "CookieName"),
             cors_allowed_origins=props.string_list(p, "CorsAllowedOrigins"),
             service=props.optional_str(p, "ServiceName"),

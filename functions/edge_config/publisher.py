@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import WaiterError
 
-from shared.custom_resource.protocol import CustomResourceError
+from shared.custom_resource.protocol import LAMBDA_MAX_TIMEOUT_SECONDS, CustomResourceError
 
 from .package import with_config
 
@@ -36,8 +36,6 @@ MAX_CODE_BYTES = 10 * 1_048_576
 ACTIVE_POLL_SECONDS = 5.0
 #: Seconds of the deadline not spent sleeping between polls: the polls' own round trips.
 WAIT_SPARE_SECONDS = 1.0
-#: No Lambda invocation runs longer, so no wait needs to either (a request without deadline).
-LAMBDA_MAX_TIMEOUT_SECONDS = 900.0
 
 CodeFetcher = Callable[[str], bytes]
 

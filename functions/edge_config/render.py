@@ -12,17 +12,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
+from shared.custom_resource.retry import OutOfTimeError, until_deadline
+from shared.patterns import ISSUER_HOSTS
 from shared.trust.config import parse_config
-from shared.trust.errors import ConfigError
+from shared.trust.errors import ConfigError, JwksFetchError, JwksUrlRefusedError
 from shared.trust.jwks_fetch import fetch_jwks
 
+#: One attempt at fetching a pool's JWKS, and all of them: a pool whose keys are not served
+#: after a minute of tries is not merely new.
 JWKS_FETCH_TIMEOUT_SECONDS = 10.0
-
-#: Cognito's issuer host for each ``IssuerConfiguration.Type`` (absent means ORIGINAL).
-_ISSUER_HOSTS = {"ORIGINAL": "cognito-idp", "UPDATED": "issuer-cognito-idp"}
+JWKS_RETRY_SECONDS = 60.0
 
 
 def issuer_of(user_pool: Mapping[str, Any]) -> str:
@@ -33,9 +37,9 @@ def issuer_of(user_pool: Mapping[str, Any]) -> str:
         raise ConfigError("DescribeUserPool returned no pool ID and ARN")
     region = arn.split(":")[3]
     kind = (user_pool.get("IssuerConfiguration") or {}).get("Type", "ORIGINAL")
-    if kind not in _ISSUER_HOSTS:
+    if kind not in ISSUER_HOSTS:
         raise ConfigError(f"user pool {pool_id} has an issuer type this edge does not know: {kind}")
-    return f"https://{_ISSUER_HOSTS[kind]}.{region}.amazonaws.com/{pool_id}"
+    return f"https://{ISSUER_HOSTS[kind]}.{region}.amazonaws.com/{pool_id}"
 
 
 class TrustedPool(NamedTuple):
@@ -100,9 +104,27 @@ def render_edge_config(
     return config
 
 
-def pool_jwks(issuer: str, jwks_url: str | None = None) -> dict[str, Any]:
-    """The user pool's JWKS, from ``<issuer>/.well-known/jwks.json`` unless overridden."""
-    return fetch_jwks(jwks_url or f"{issuer}/.well-known/jwks.json", JWKS_FETCH_TIMEOUT_SECONDS)
+def pool_jwks(
+    issuer: str, jwks_url: str | None = None, *, deadline: float = math.inf
+) -> dict[str, Any]:
+    """The user pool's JWKS, from ``<issuer>/.well-known/jwks.json`` unless overridden.
+
+    The pool may have been created seconds ago, so a failed fetch is tried again with growing
+    pauses (``custom_resource.retry``) for up to ``JWKS_RETRY_SECONDS``, never past
+    ``deadline`` (``time.monotonic()``); then ``JwksFetchError`` says what the last attempt
+    met and how long it tried. A URL the fetch refuses is not tried again.
+    """
+    url = jwks_url or f"{issuer}/.well-known/jwks.json"
+    try:
+        return until_deadline(
+            lambda left: fetch_jwks(url, min(JWKS_FETCH_TIMEOUT_SECONDS, left)),
+            deadline=min(deadline, time.monotonic() + JWKS_RETRY_SECONDS),
+            retryable=lambda exc: (
+                isinstance(exc, JwksFetchError) and not isinstance(exc, JwksUrlRefusedError)
+            ),
+        )
+    except OutOfTimeError as exc:
+        raise JwksFetchError(str(exc)) from exc.last
 
 
 def config_bytes(config: dict[str, Any]) -> bytes:

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from shared import grant_secret as secret
+from shared.aws_errors import describe, error_code
 from shared.custom_resource import properties as props
 from shared.custom_resource.protocol import CustomResourceError, Outcome, Request
 
@@ -69,14 +70,7 @@ def secret_name(stack_id: str) -> str:
 
 def _said(exc: ClientError | BotoCoreError) -> str:
     """Secrets Manager's error code and message; never the request (it holds the key)."""
-    if isinstance(exc, ClientError):
-        error = exc.response.get("Error", {})
-        return f"Secrets Manager said {error.get('Code')}: {error.get('Message')}"
-    return f"the call failed before Secrets Manager answered ({type(exc).__name__})"
-
-
-def _code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))
+    return describe(exc, "Secrets Manager")
 
 
 def owner_tags(request: Request) -> list[TagTypeDef]:
@@ -154,7 +148,7 @@ def _create(client: SecretsManagerClient, request: Request, issuer: str) -> Outc
             Tags=[*owner_tags(request), *public_tags(key)],
         )["ARN"]
     except ClientError as exc:
-        if _code(exc) != "ResourceExistsException":
+        if error_code(exc) != "ResourceExistsException":
             raise CustomResourceError(f"cannot create secret {name}: {_said(exc)}") from None
         arn = _adopt(client, request, name, key)
     except BotoCoreError as exc:
@@ -184,7 +178,7 @@ def _describe(client: SecretsManagerClient, secret_id: str) -> Any:
     try:
         return client.describe_secret(SecretId=secret_id)
     except ClientError as exc:
-        if _code(exc) == "ResourceNotFoundException":
+        if error_code(exc) == "ResourceNotFoundException":
             return None
         raise CustomResourceError(f"cannot describe secret {secret_id}: {_said(exc)}") from None
     except BotoCoreError as exc:
@@ -209,7 +203,7 @@ def _delete(client: SecretsManagerClient, request: Request) -> Outcome:
         try:
             client.delete_secret(SecretId=described["ARN"], ForceDeleteWithoutRecovery=True)
         except ClientError as exc:
-            if _code(exc) != "ResourceNotFoundException":
+            if error_code(exc) != "ResourceNotFoundException":
                 raise CustomResourceError(f"cannot delete secret {target}: {_said(exc)}") from None
         except BotoCoreError as exc:
             raise CustomResourceError(f"cannot delete secret {target}: {_said(exc)}") from None

@@ -5,12 +5,12 @@ understands. Tokens that must expire come from ``short_token_stack``."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
-import subprocess
-import sys
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -18,9 +18,18 @@ from urllib.parse import urlencode
 import jwt
 import pytest
 
-from tests.support.browser import TOKEN_KEYS, play_hls_lecture, sign_in, storage_and_cookies, stored
+from local.cognito import DemoUser
+from tests.support.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    TOKEN_KEYS,
+    play_hls_lecture,
+    sign_in,
+    storage_and_cookies,
+    stored,
+)
+from tests.support.local_content import local_content
 from tests.support.local_stack import user
-from tools.stack import ROOT
 
 INTRO = "button[data-content-id='aws-101-intro']"
 PLAYING = "document.getElementById('player').readyState >= 2"
@@ -246,13 +255,12 @@ def damaged_video(
     code to a course of its own (the all-access member reads it)."""
     path = tmp_path_factory.mktemp("damaged") / "damaged.mp4"
     path.write_bytes(b"\x00\x00\x00\x18ftypmp42" + os.urandom(4096))
-    state = Path(short_token_stack["edge_config_path"]).parent / "stack.json"
     content_id = "damaged-101-intro"
-    command = [sys.executable, "-m", "tools.content", "--local", "--local-state", str(state)]
-    command += ["add", "--course", "damaged-101", "--id", content_id]
-    command += ["--title", "A damaged video", "--file", str(path)]
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    subprocess.run(command, check=True, capture_output=True, env=environment, cwd=ROOT, timeout=60)
+    added = local_content(
+        short_token_stack, "add", "--course", "damaged-101", "--id", content_id,
+        "--title", "A damaged video", "--file", str(path),
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
     return content_id
 
 
@@ -307,3 +315,110 @@ def test_a_learners_session_plays_hls_outlives_its_id_token_and_signs_out_for_re
     assert storage_and_cookies(page)["sessionStorage"] == {}
     assert storage_and_cookies(page)["localStorage"] == {}
     assert page.locator("#items li").count() == 0
+
+
+async def click_sign_in_before_the_settings_arrive(stack: dict[str, Any], learner: DemoUser) -> str:
+    """Hold config.json back, press Sign in while it is held, then let it through and sign in;
+    the page's URL once back with its tokens. Playwright's async API: the click must be under
+    way while the test answers the held request."""
+    from playwright.async_api import Route, async_playwright, expect
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = await browser.new_page()
+            held: asyncio.Queue[Route] = asyncio.Queue()
+            asked = 0
+
+            async def hold_the_first(route: Route) -> None:
+                """Hold the first page's request; the page back from sign-in gets its own."""
+                nonlocal asked
+                asked += 1
+                if asked == 1:
+                    await held.put(route)
+                else:
+                    await route.continue_()
+
+            await page.route("**/config.json", hold_the_first)
+            await page.goto(stack["demo_url"] + "/")
+            settings = await held.get()  # the page asked for its settings; no answer yet
+            button = page.locator("#sign-in-button")
+            await expect(button).to_be_visible()
+            await expect(button).to_be_disabled()
+
+            click = asyncio.create_task(button.click())
+            await asyncio.sleep(0)  # lets the click task send its command first
+            await expect(button).to_be_disabled()  # still held: nothing to click yet
+            assert not click.done()  # the click waits for the button to work
+
+            await settings.continue_()
+            await click
+            await page.wait_for_url(stack["auth_url"] + "/oauth2/authorize?*")
+            await page.fill("#username", learner.username)
+            await page.fill("#password", learner.password)
+            await page.click("button[type=submit]")
+            await page.wait_for_selector("#course:not([hidden])")
+            return page.url
+        finally:
+            await browser.close()
+
+
+def test_sign_in_pressed_before_the_page_has_its_settings_still_signs_in(
+    browser: Any, stack: dict[str, Any]
+) -> None:
+    """``browser`` only for its check that Chromium is there; the scenario runs on its own
+    event loop in a thread of its own, away from the sync API's."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        scenario = click_sign_in_before_the_settings_arrive(stack, user(stack, in_group=True))
+        url = thread.submit(asyncio.run, scenario).result()
+    assert url == stack["demo_url"] + "/"
+
+
+def test_a_page_without_its_settings_says_so_and_offers_no_sign_in(
+    browser: Any, stack: dict[str, Any]
+) -> None:
+    page = browser.new_page()
+    page.route("**/config.json", lambda route: route.fulfill(status=503, body="unavailable"))
+    page.goto(stack["demo_url"] + "/")
+    page.wait_for_selector("#status.error")
+
+    assert page.text_content("#status") == (
+        "The page's settings could not be loaded (503). Reload the page."
+    )
+    assert page.is_disabled("#sign-in-button")
+
+
+def test_an_item_that_is_gone_takes_the_player_off_and_the_list_is_listed_again(
+    browser: Any, stack: dict[str, Any], tmp_path: Path
+) -> None:
+    path = tmp_path / "short.pdf"
+    path.write_bytes(b"%PDF-1.4\n" + os.urandom(2_000) + b"\n%%EOF\n")
+    added = local_content(
+        stack, "add", "--course", "gone-101", "--id", "gone-101-notes", "--title", "Notes",
+        "--file", str(path),
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    try:
+        page = member_page(browser, stack)
+        page.click(INTRO)
+        page.wait_for_function(PLAYING, timeout=20_000)
+        removed = local_content(stack, "remove", "--id", "gone-101-notes")
+        assert removed.returncode == 0, removed.stderr
+        listed_before = page.locator("#items button").count()
+
+        page.click("button[data-content-id='gone-101-notes']")
+        page.wait_for_function(
+            "document.getElementById('status').textContent === 'This item is no longer available.'"
+        )
+        page.wait_for_function(
+            "!document.querySelector(\"button[data-content-id='gone-101-notes']\")"
+        )
+    finally:
+        local_content(stack, "remove", "--id", "gone-101-notes")
+
+    assert page.is_hidden("#viewer")
+    assert page.evaluate("document.getElementById('player').getAttribute('src')") is None
+    assert page.evaluate("document.getElementById('player').readyState") == 0
+    assert page.text_content("#viewer-title") == ""
+    assert page.locator("#items button").count() == listed_before - 1
+    assert "gone-101" not in page.text_content("#items")

@@ -2,21 +2,28 @@
 the master playlist, then every URI in the playlists resolved against the URL it came from
 (RFC 3986, as a browser does), with no header and no cookie. Each answers 200 with the exact
 bytes and its media type; the same grant on another course's path, or a changed grant, gets
-no bytes."""
+no bytes. The FFmpeg corpus (every shape FFmpeg's HLS muxer writes for VOD) publishes with
+`bin/content --local add --dir`, answers 200 for every URI the same way, and plays in
+Chromium with hls.js through its grant URL, in one browser page."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
 import pytest
 
 from local.cognito import sign_in
+from tests.e2e.test_content_cli import content
+from tests.support import browser as demo
+from tests.support.artifacts import artifact
 from tests.support.http_client import HttpAnswer, http
 from tests.support.local_stack import user
-from tools.publishing.renditions import playlist_uris
+from tools.publishing.playlist import references
+from tools.publishing.renditions import RenditionSet
 
 HLS_PLAYLIST = "application/vnd.apple.mpegurl"
 
@@ -54,7 +61,7 @@ def crawl(entry_url: str) -> dict[str, HttpAnswer]:
         answer = http(url)  # no header, no cookie
         fetched[url] = answer
         if answer.status == 200 and url.endswith(".m3u8"):
-            pending += [urljoin(url, uri) for uri in playlist_uris(answer.body.decode())]
+            pending += [urljoin(url, r.uri) for r in references(answer.body.decode(), url)]
     return fetched
 
 
@@ -119,3 +126,82 @@ def test_a_segment_without_its_grant_is_401(lecture: dict[str, Any]) -> None:
     grant = url.split("/g/", 1)[1].split("/", 1)[0]
     answer = http(url.replace(f"/g/{grant}", ""))
     assert (answer.status, answer.body) == (401, b"Unauthorized\n")
+
+
+#: The course the FFmpeg corpus is published in (its own, so the sample course's listing
+#: stays what other tests expect).
+CORPUS_COURSE = "ffmpeg-corpus"
+
+
+@pytest.fixture(scope="module")
+def corpus_urls(
+    stack: dict[str, Any], ffmpeg_corpus: dict[str, Path], member_token: str
+) -> dict[str, str]:
+    """Each corpus shape published with `bin/content --local add --dir`: the grant URL the
+    API hands the member for it."""
+    urls: dict[str, str] = {}
+    for shape, folder in ffmpeg_corpus.items():
+        result = content(
+            stack, "add", "--course", CORPUS_COURSE, "--id", f"corpus-{shape}",
+            "--title", f"FFmpeg {shape}", "--dir", str(folder),
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        answer = http(
+            f"{stack['api_url']}/content/corpus-{shape}", headers={"Authorization": member_token}
+        )
+        assert answer.status == 200
+        urls[shape] = json.loads(answer.body)["url"]
+    return urls
+
+
+@pytest.mark.slow
+def test_every_uri_of_every_corpus_shape_answers_200_with_its_exact_bytes(
+    ffmpeg_corpus: dict[str, Path], corpus_urls: dict[str, str]
+) -> None:
+    for shape, url in corpus_urls.items():
+        fetched = crawl(url)
+        digests = {
+            place_of(fetched_url, url): hashlib.sha256(answer.body).hexdigest()
+            for fetched_url, answer in fetched.items()
+        }
+        files = RenditionSet.scan(ffmpeg_corpus[shape]).files
+        assert {answer.status for answer in fetched.values()} == {200}, shape
+        assert digests == {f.relative: f.sha256 for f in files}, shape
+
+
+@pytest.mark.slow
+def test_every_corpus_shape_plays_in_chromium_with_hls_js_through_its_grant_url(
+    browser: Any, stack: dict[str, Any], corpus_urls: dict[str, str]
+) -> None:
+    """One page, signed in once, plays each shape in turn; every file it fetched for a shape
+    came from that shape's granted folder and was served (206: a byte range of the
+    single-file shape)."""
+    page = browser.new_page()
+    seen: list[tuple[str, int]] = []
+    page.on("response", lambda r: seen.append((r.url, r.status)))
+    demo.sign_in(page, stack, user(stack, in_group=True))
+    fetched: dict[str, list[tuple[str, int]]] = {}
+    for shape, url in corpus_urls.items():
+        demo.play_hls_lecture(page, f"corpus-{shape}")
+        # The page's grant is its own; the set's folder is the same.
+        folder = "/" + url.split("/g/", 1)[1].split("/", 1)[1].rsplit("/", 1)[0] + "/"
+        fetched[shape] = [
+            (u.split(folder, 1)[1], status)
+            for u, status in seen
+            if u.startswith(stack["cloudfront_url"] + "/g/") and folder in u
+        ]
+    page.screenshot(path=artifact("corpus-last-shape.png"), full_page=True)
+
+    for shape, responses in fetched.items():
+        assert {status for _, status in responses} <= {200, 206}, (shape, responses)
+    extensions = {
+        shape: {place.rsplit(".", 1)[1] for place, _ in responses}
+        for shape, responses in fetched.items()
+    }
+    assert extensions == {
+        "mpeg-ts": {"m3u8", "ts"},
+        "fmp4": {"m3u8", "mp4", "m4s"},
+        "byte-range": {"m3u8", "ts"},
+        "multivariant": {"m3u8", "ts"},
+        "aes-128": {"m3u8", "key", "ts"},
+    }

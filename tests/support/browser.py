@@ -60,13 +60,19 @@ def content_cookies(page: Any, stack: dict[str, Any]) -> list[dict[str, Any]]:
     return [cookie for cookie in cookies if cookie["name"] != SESSION_COOKIE]
 
 
-def play_hls_lecture(page: Any) -> None:
-    """Open the sample course's HLS lecture and wait until hls.js has it playing (muted, so
-    headless Chromium's autoplay rules allow it): ``currentTime`` moves past 0."""
-    page.click("button[data-content-id='aws-101-lecture-1']")
+def play_hls_lecture(page: Any, content_id: str = "aws-101-lecture-1") -> None:
+    """Open an HLS item (the sample course's lecture by default) and wait until hls.js has it
+    playing (muted, so headless Chromium's autoplay rules allow it): ``currentTime`` moves
+    past 0. The viewer's title is the item's before the player is looked at, so a player
+    still showing the item before is never taken for this one."""
+    button = page.locator(f"button[data-content-id='{content_id}']")
+    title = button.inner_text().rsplit(" (", 1)[0]  # the page writes "<title> (<type>)"
+    button.click()
     page.wait_for_function(
-        "document.getElementById('player').dataset.player === 'hls.js'"
+        "title => document.getElementById('viewer-title').textContent === title"
+        " && document.getElementById('player').dataset.player === 'hls.js'"
         " && document.getElementById('player').readyState >= 2",
+        arg=title,
         timeout=30_000,
     )
     page.evaluate("(p => { p.muted = true; return p.play(); })(document.getElementById('player'))")

@@ -17,6 +17,8 @@ class Answer:
     content_type: str = "application/json"
     delay: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
+    #: Close the connection without answering: what a reset or a dying server looks like.
+    drop: bool = False
 
 
 @dataclass
@@ -25,6 +27,8 @@ class Recorded:
     path: str
     headers: dict[str, str]
     body: bytes
+    #: ``time.monotonic()`` when the request arrived.
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -76,6 +80,9 @@ def scripted_server() -> Iterator[ScriptedServer]:
             if isinstance(answer, list):  # a script: one answer per request, the last repeats
                 answer = answer.pop(0) if len(answer) > 1 else answer[0]
             time.sleep(answer.delay)
+            if answer.drop:
+                self.close_connection = True
+                return
             self.send_response(answer.status)
             self.send_header("Content-Type", answer.content_type)
             self.send_header("Content-Length", str(len(answer.body)))

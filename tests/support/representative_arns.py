@@ -1,5 +1,5 @@
-"""Representative values for CloudFormation intrinsics, so a template's IAM statements can be
-read as the ARNs CloudFormation would put there.
+"""Representative values for CloudFormation intrinsics, so a template's IAM statements and
+names can be read as the ARNs and names CloudFormation would put there, for a stack of any name.
 
 Each resource type the template's policies refer to has one made-up but well-formed value per
 attribute; a reference to anything else raises ``LookupError``, so a new kind of reference
@@ -8,8 +8,9 @@ fails the IAM tests until someone says what it stands for.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from grant_key.resource import secret_name
@@ -19,25 +20,46 @@ REGION = "us-east-1"
 STACK = "private-content"
 STACK_UUID = "1a2b3c4d-5e6f-4a0b-8c9d-0e1f2a3b4c5d"
 
-PSEUDO_PARAMETERS = {
-    "AWS::Partition": "aws",
-    "AWS::AccountId": ACCOUNT,
-    "AWS::Region": REGION,
-    "AWS::StackName": STACK,
-    "AWS::StackId": f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/{STACK}/{STACK_UUID}",
-    "AWS::URLSuffix": "amazonaws.com",
-}
+
+def stack_id(stack_name: str, stack_uuid: str = STACK_UUID) -> str:
+    """The ID CloudFormation gives a stack: its ARN, ending in its name and a UUID."""
+    return f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/{stack_name}/{stack_uuid}"
+
+
+def pseudo_parameters(stack_name: str = STACK) -> dict[str, str]:
+    """The pseudo parameters of a stack called ``stack_name`` in ``ACCOUNT`` and ``REGION``."""
+    return {
+        "AWS::Partition": "aws",
+        "AWS::AccountId": ACCOUNT,
+        "AWS::Region": REGION,
+        "AWS::StackName": stack_name,
+        "AWS::StackId": stack_id(stack_name),
+        "AWS::URLSuffix": "amazonaws.com",
+    }
+
+
+PSEUDO_PARAMETERS = pseudo_parameters()
+
+#: Attributes a custom resource answers with the value of its property of the same name: the
+#: log retention resource's ``LogGroupName``, the grant key's ``Issuer``.
+ECHOED_ATTRIBUTES = frozenset({"LogGroupName", "Issuer"})
 
 _SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
 
 
 class Resolver:
     """Resolves ``Ref``, ``Fn::GetAtt``, ``Fn::Sub``, ``Fn::Join``, ``Fn::Select`` and
-    ``Fn::Split`` in one template to representative strings."""
+    ``Fn::Split`` in one template to representative strings, for the stack whose pseudo
+    parameters are ``pseudo`` (``PSEUDO_PARAMETERS`` unless given). A name CloudFormation
+    generates stands as ``<STACK>-<logical ID>-<suffix>`` whatever the stack's name:
+    CloudFormation fits the names it generates to their type's limits itself."""
 
-    def __init__(self, template: dict[str, Any]) -> None:
+    def __init__(
+        self, template: dict[str, Any], pseudo: Mapping[str, str] = PSEUDO_PARAMETERS
+    ) -> None:
         self._resources: dict[str, Any] = template["Resources"]
         self._parameters: dict[str, Any] = template.get("Parameters", {})
+        self._pseudo = dict(pseudo)
 
     def resolve(self, value: Any) -> Any:
         """``value`` with every intrinsic replaced; lists stay lists."""
@@ -69,8 +91,8 @@ class Resolver:
         return {function: self.resolve(argument)}
 
     def ref(self, name: str) -> str:
-        if name in PSEUDO_PARAMETERS:
-            return PSEUDO_PARAMETERS[name]
+        if name in self._pseudo:
+            return self._pseudo[name]
         if name in self._parameters:
             return str(self._parameters[name].get("Default") or f"example-{name.lower()}")
         kind = self._type(name)
@@ -103,10 +125,15 @@ class Resolver:
         if kind == "AWS::CloudFormation::CustomResource" and attribute == "SecretArn":
             # The GrantKey resource's secret, named as its function names it (plus the six
             # characters Secrets Manager appends).
-            stack_id = PSEUDO_PARAMETERS["AWS::StackId"]
-            return (
-                f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{secret_name(stack_id)}-AbCdEf"
-            )
+            secret = secret_name(self._pseudo["AWS::StackId"])
+            return f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{secret}-AbCdEf"
+        properties = self._resources[name].get("Properties", {})
+        if kind == "AWS::CloudFormation::CustomResource" and attribute in ECHOED_ATTRIBUTES:
+            return str(self.resolve(properties[attribute]))
+        if kind == "AWS::Lambda::Version" and attribute == "Version":
+            return "1"
+        if kind == "AWS::CloudFront::Distribution" and attribute == "DomainName":
+            return "d111111abcdef8.cloudfront.net"
         raise LookupError(f"no representative value for {kind} {name}.{attribute}")
 
     def _type(self, name: str) -> str:
@@ -143,3 +170,30 @@ class Resolver:
             return self.ref(reference)
 
         return _SUB_VARIABLE.sub(replace, text).replace("${!", "${")
+
+
+def branches(value: Any) -> Iterator[Any]:
+    """Every value ``value`` can take once its ``Fn::If`` are decided, each either way (a
+    branch that is ``AWS::NoValue`` leaves the key or item out)."""
+    if isinstance(value, list):
+        for items in itertools.product(*(list(branches(item)) for item in value)):
+            yield [item for item in items if item is not _NO_VALUE]
+        return
+    if not isinstance(value, dict):
+        yield value
+        return
+    if set(value) == {"Fn::If"}:
+        _, when_true, when_false = value["Fn::If"]
+        for branch in (when_true, when_false):
+            yield from (_NO_VALUE if _is_no_value(b) else b for b in branches(branch))
+        return
+    keys = list(value)
+    for items in itertools.product(*(list(branches(value[key])) for key in keys)):
+        yield {key: item for key, item in zip(keys, items, strict=True) if item is not _NO_VALUE}
+
+
+_NO_VALUE = object()
+
+
+def _is_no_value(value: Any) -> bool:
+    return isinstance(value, dict) and value == {"Ref": "AWS::NoValue"}

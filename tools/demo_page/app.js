@@ -250,13 +250,29 @@ function play(item) {
   showStatus(`Loading ${item.url}`);
 }
 
+// Opening an item first takes the previous one off the page, so that no failure leaves it on
+// show; an item the API no longer has means the list is stale, so the courses are listed again
+// (and the list emptied if that fails too) before the failure is told.
 async function openItem(contentId) {
-  const item = await api(`/content/${contentId}`);
+  clearViewer();
+  try {
+    await showItem(await api(`/content/${contentId}`));
+  } catch (error) {
+    clearViewer();
+    if (error instanceof ApiError && error.status === 404) {
+      await showCourses().catch((listError) => {
+        $("items").replaceChildren();
+        throw listError;
+      });
+    }
+    throw error;
+  }
+}
+
+async function showItem(item) {
   contentUrl(item.url);
   $("viewer").hidden = false;
   $("viewer-title").textContent = item.title;
-  for (const id of ["player", "quiz", "document-link"]) $(id).hidden = true;
-  stopPlayer();
   if (item.type === "video") {
     play(item);
   } else if (item.type === "quiz") {
@@ -296,19 +312,25 @@ async function explainPlayerError(url) {
   return `The video could not be loaded (${status}).`;
 }
 
+// Take whatever the viewer shows off the page: the player stopped and emptied, the quiz, the link.
+function clearViewer() {
+  stopPlayer();
+  $("player").load(); // drops the media already buffered
+  $("quiz").replaceChildren();
+  $("document-link").removeAttribute("href");
+  $("viewer-title").textContent = "";
+  for (const id of ["viewer", "player", "quiz", "document-link"]) $(id).hidden = true;
+}
+
 // Forget everything the signed-in user had: tokens, the course list, what the viewer shows.
 function clearSession() {
   generation += 1;
   clearTimeout(refreshTimer);
   for (const key of SESSION_KEYS) sessionStorage.removeItem(key);
   $("items").replaceChildren();
-  $("quiz").replaceChildren();
-  stopPlayer();
-  $("player").load(); // drops the media already buffered
-  $("document-link").removeAttribute("href");
-  $("viewer-title").textContent = "";
+  clearViewer();
   $("who").textContent = "";
-  for (const id of ["course", "viewer", "no-courses", "sign-out", "player", "quiz", "document-link"]) $(id).hidden = true;
+  for (const id of ["course", "no-courses", "sign-out"]) $(id).hidden = true;
 }
 
 function showSignIn(message = "") {
@@ -342,14 +364,23 @@ async function signOut() {
   location.assign(`${config.authUrl}/logout?${query}`);
 }
 
+async function loadConfig() {
+  const response = await fetch("config.json");
+  if (!response.ok) throw new Error(`The page's settings could not be loaded (${response.status}). Reload the page.`);
+  return response.json();
+}
+
+// Sign in is disabled in the HTML until this has its settings and its handler: a click that
+// could do nothing is never offered.
 async function main() {
-  config = await (await fetch("config.json")).json();
+  config = await loadConfig();
   $("player").addEventListener("loadeddata", () => showStatus("Video playing from the private bucket."));
   $("player").addEventListener("error", () => {
     const url = $("player").currentSrc;
     if (url) explainPlayerError(url).then((message) => showStatus(message, true));
   });
   $("sign-in-button").addEventListener("click", () => startSignIn().catch(problem));
+  $("sign-in-button").disabled = false;
   $("sign-out").addEventListener("click", () => signOut().catch(problem));
 
   const params = new URLSearchParams(location.search);

@@ -12,17 +12,16 @@ grant in the URL's path before it covers them all. The checks, each refused with
 - every file is a regular file inside the directory (a symbolic link that leads outside it,
   or to a directory, is refused) with an extension the content-type table knows;
 - the entry playlist is ``master.m3u8`` at the top, or the only playlist there;
-- every playlist is an HLS playlist, ending with a line break, whose URIs are relative and
-  name a file of the set (no interstitial asset list: its JSON's URIs are not checked), and
-  every media playlist is finished (``#EXT-X-ENDLIST``): a publish's objects never change,
-  so they are cached like a single file's.
+- every playlist passes ``catalog.playlist.check``: an allow-list of lines read as hls.js
+  reads them, whose URIs are relative and name files of the set, and every media playlist
+  is finished (``#EXT-X-ENDLIST``): a publish's objects never change, so they are cached like
+  a single file's.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import posixpath
 import re
 import stat
 from dataclasses import dataclass
@@ -31,21 +30,14 @@ from pathlib import Path
 from shared.catalog.errors import InvalidValueError
 from shared.catalog.model import HLS_PLAYLIST, MEDIA_TYPE_BY_EXTENSION
 
+from . import playlist
+
 #: One segment of a file's path inside the set.
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 #: The entry playlist's name when the top holds more than one playlist.
 MASTER = "master.m3u8"
 #: More files than a lecture's renditions ever have means the wrong directory.
 MAX_FILES = 10_000
-#: A tag's URI attribute as a player may read it: hls.js trims the name and takes an unquoted
-#: value up to the next comma, so quotes and spaces are optional here (and case is ignored).
-_URI_ATTRIBUTE = re.compile(r'URI\s*=\s*(?:"([^"]*)|([^,]*))', re.IGNORECASE)
-#: An interstitial's asset list: JSON that hls.js fetches and whose URIs it plays, unchecked.
-_ASSET_LIST = re.compile(r"X-ASSET-LIST\s*=", re.IGNORECASE)
-#: Every file's place is made of SAFE_NAME segments, so a URI naming one needs no other
-#: character; anything else (a space or byte order mark a player trims, a control character,
-#: ``%``, ``\\``) could make the player read another URI than the one checked here.
-_URI_CHARACTERS = re.compile(r"[A-Za-z0-9._/-]+")
 
 
 @dataclass(frozen=True)
@@ -95,9 +87,11 @@ class RenditionSet:
         if not found:
             raise InvalidValueError(f"{directory} holds no files")
         entry = _entry(directory, found)
-        by_place = {file.relative: file for file in found}
-        for playlist in (file for file in found if file.is_playlist):
-            _check_playlist(directory, playlist, by_place)
+        media_types = {file.relative: file.media_type for file in found}
+        for each in (file for file in found if file.is_playlist):
+            playlist.check(
+                f"{directory}/{each.relative}", each.relative, each.path.read_bytes(), media_types
+            )
         ordered = sorted(found, key=lambda f: (f is entry, f.is_playlist, f.relative))
         return cls(directory, tuple(ordered))
 
@@ -164,55 +158,3 @@ def _entry(directory: Path, files: list[SetFile]) -> SetFile:
     raise InvalidValueError(
         f"{len(top)} playlists at the top of {directory} and none is {MASTER}: which is the entry?"
     )
-
-
-def playlist_uris(text: str) -> list[str]:
-    """Every URI a playlist names: its URI lines and its tags' ``URI="..."`` attributes."""
-    uris: list[str] = []
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line:
-            continue
-        if line.startswith("#"):
-            uris += [quoted or bare.strip() for quoted, bare in _URI_ATTRIBUTE.findall(line)]
-        else:
-            uris.append(line)
-    return uris
-
-
-def resolve(playlist: str, uri: str) -> str | None:
-    """The place inside the set a playlist's relative ``uri`` names; None when it is absolute,
-    carries a query or fragment or any character no file's place has, or leads out of the
-    set. A URI with an empty segment (``//``, a leading or trailing ``/``) or ending in ``.``
-    or ``..`` is refused too: ``normpath`` would drop what a player keeps in the URL."""
-    segments = uri.split("/")
-    if not _URI_CHARACTERS.fullmatch(uri) or "" in segments or segments[-1] in {".", ".."}:
-        return None
-    place = posixpath.normpath(posixpath.join(posixpath.dirname(playlist), uri))
-    if place == ".." or place.startswith("../") or place == ".":
-        return None
-    return place
-
-
-def _check_playlist(directory: Path, playlist: SetFile, by_place: dict[str, SetFile]) -> None:
-    where = f"{directory}/{playlist.relative}"
-    try:
-        text = playlist.path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InvalidValueError(f"{where} is not UTF-8 text") from None
-    if not text.startswith("#EXTM3U"):
-        raise InvalidValueError(f"{where} is not an HLS playlist (no #EXTM3U)")
-    if not text.endswith("\n"):
-        # hls.js would split a last "#EXTINF:<d>,<title>" line at the title's last space and
-        # read the rest as a segment URI, which this check would not see.
-        raise InvalidValueError(f"{where} does not end with a line break")
-    if _ASSET_LIST.search(text):
-        raise InvalidValueError(f"{where} names an interstitial asset list (X-ASSET-LIST)")
-    for uri in playlist_uris(text):
-        place = resolve(playlist.relative, uri)
-        if place is None:
-            raise InvalidValueError(f"{where} names {uri!r}: only relative URIs inside the set")
-        if place not in by_place:
-            raise InvalidValueError(f"{where} names {uri!r}, which is not in the set")
-    if "#EXTINF" in text and "#EXT-X-ENDLIST" not in text:
-        raise InvalidValueError(f"{where} is not finished (#EXT-X-ENDLIST): publish VOD sets only")

@@ -44,6 +44,8 @@ MEDIA_TYPE_BY_EXTENSION = {
     ".m4s": "video/iso.segment",
     ".aac": "audio/aac",
     ".vtt": "text/vtt",
+    # An AES-128 key (#EXT-X-KEY): served under the set's grant, like its segments.
+    ".key": "application/octet-stream",
 }
 #: An HLS playlist (RFC 8216): an item with this media type is a rendition set, played with an
 #: HLS player, whose other files lie beside its entry playlist.

@@ -1,11 +1,15 @@
 """CloudFormation custom resources: read the request, always answer, never let a stack hang.
 
-CloudFormation waits up to an hour for a custom resource that does not answer. ``run`` makes
-sure it always gets one: the resource's work runs in a worker thread with a deadline a little
-shorter than the Lambda timeout; whatever happens (an answer, an exception, the deadline) a
-SUCCESS or FAILED response is PUT to the pre-signed ``ResponseURL`` with a readable reason.
-The handler sees that deadline (``Request.deadline``), so a wait of its own can end in time
-to report why it failed.
+CloudFormation waits for a custom resource's answer until the resource's ``ServiceTimeout``
+(an hour by default). ``run`` makes sure it always gets one once the handler runs: the
+resource's work runs in a worker thread with a deadline ``DEADLINE_MARGIN_SECONDS`` before the
+Lambda timeout, a margin that covers the worst case of sending the answer; whatever happens
+(an answer, an exception, the deadline) a SUCCESS or FAILED response is PUT to the pre-signed
+``ResponseURL`` with a readable reason. The handler sees that deadline (``Request.deadline``),
+so a wait of its own can end in time to report why it failed.
+
+A handler that never runs (its module cannot be imported, say) sends nothing: then only
+``ServiceTimeout`` ends CloudFormation's wait, which is why every custom resource sets one.
 """
 
 from __future__ import annotations
@@ -21,11 +25,21 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-#: Seconds kept in reserve before the Lambda timeout to send a FAILED answer.
-DEADLINE_MARGIN_SECONDS = 10.0
+#: No Lambda invocation runs longer, so no wait needs to either (a request without deadline).
+LAMBDA_MAX_TIMEOUT_SECONDS = 900.0
 #: CloudFormation shows at most about 4 KB of reason; keep it well inside.
 MAX_REASON_LENGTH = 1000
+#: Tries at PUTting the answer, and how long each may block (urllib applies the timeout to each
+#: socket operation: connecting, sending, reading the answer).
 SEND_ATTEMPTS = 3
+SEND_TIMEOUT_SECONDS = 10.0
+#: Logging the outcome and building the answer's body, before the first attempt.
+ANSWER_SLACK_SECONDS = 2.0
+#: Properties CloudFormation itself reads and passes on in ``ResourceProperties``: ``ServiceToken``
+#: (where to send the request) and ``ServiceTimeout`` (how long it waits for the answer, a
+#: string). They are not the resource's, so no handler sees them, and changing the timeout
+#: alone changes nothing a handler reads.
+CLOUDFORMATION_PROPERTIES = ("ServiceToken", "ServiceTimeout")
 #: Physical ID reported for a Create that failed before anything existed.
 FAILED_CREATE_PREFIX = "failed-create-"
 
@@ -77,10 +91,11 @@ class Request:
 
 
 def _own_properties(raw: object) -> dict[str, Any]:
-    """The resource's properties without ``ServiceToken``, which CloudFormation includes in
-    both the new and the old properties."""
+    """The resource's properties without ``CLOUDFORMATION_PROPERTIES``, which CloudFormation
+    includes in both the new and the old properties."""
     properties = dict(raw) if isinstance(raw, Mapping) else {}
-    properties.pop("ServiceToken", None)
+    for name in CLOUDFORMATION_PROPERTIES:
+        properties.pop(name, None)
     return properties
 
 
@@ -122,20 +137,38 @@ def response_body(request: Request, status: Status, outcome: Outcome | None, rea
     ).encode("utf-8")
 
 
-def send(url: str, body: bytes, *, timeout: float = 10.0) -> None:
-    """PUT the response to the pre-signed S3 URL, retrying transient failures."""
+def pause_after(attempt: int) -> float:
+    """Seconds to wait after failed attempt number ``attempt`` (from 1) before the next."""
+    return float(attempt)
+
+
+def worst_case_send_seconds() -> float:
+    """How long ``send`` can take when every attempt times out: each attempt's timeout and
+    the pauses between attempts."""
+    pauses = sum(pause_after(attempt) for attempt in range(1, SEND_ATTEMPTS))
+    return SEND_ATTEMPTS * SEND_TIMEOUT_SECONDS + pauses
+
+
+#: Seconds kept in reserve before the Lambda timeout to send the answer, FAILED or not: the
+#: worst case of sending it, and the slack to prepare it.
+DEADLINE_MARGIN_SECONDS = worst_case_send_seconds() + ANSWER_SLACK_SECONDS
+
+
+def send(url: str, body: bytes) -> None:
+    """PUT the response to the pre-signed S3 URL, retrying transient failures (in at most
+    ``worst_case_send_seconds``, but for a server that drips its answer byte by byte)."""
     # The pre-signed URL is signed for an empty Content-Type.
     request = urllib.request.Request(  # noqa: S310 - URL comes from CloudFormation
         url, data=body, method="PUT", headers={"Content-Type": ""}
     )
     for attempt in range(1, SEND_ATTEMPTS + 1):
         try:
-            with urllib.request.urlopen(request, timeout=timeout):  # noqa: S310
+            with urllib.request.urlopen(request, timeout=SEND_TIMEOUT_SECONDS):  # noqa: S310
                 return
         except (urllib.error.URLError, OSError):
             if attempt == SEND_ATTEMPTS:
                 raise
-            time.sleep(attempt)
+            time.sleep(pause_after(attempt))
 
 
 def _describe(exc: BaseException) -> str:

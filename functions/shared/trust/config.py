@@ -34,6 +34,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from shared.access import AccessRule, AccessRuleError
+from shared.patterns import COOKIE_NAME, ISSUER, NAME, ORIGIN
 
 from .errors import ConfigError, InvalidJwksError
 from .keyset import KeySet, parse_jwks
@@ -41,16 +42,6 @@ from .keyset import KeySet, parse_jwks
 TOKEN_USES = frozenset({"id", "access"})
 LOG_LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR"})
 
-#: A user pool's issuer in either of Cognito's formats (IssuerConfiguration ORIGINAL or
-#: UPDATED); a pool ID starts with its (primary) region, and the issuer must agree.
-_ISSUER = re.compile(
-    r"https://(?:issuer-)?cognito-idp\.(?P<region>[a-z]{2,4}(?:-[a-z]+)+-[0-9])\.amazonaws\.com/"
-    r"(?P<pool_id>(?P=region)_[A-Za-z0-9]+)"
-)
-# RFC 6265 cookie-name is an RFC 7230 token.
-_COOKIE_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}")
-_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
-_NAME = re.compile(r"[A-Za-z0-9_.:/-]{1,255}")
 #: https to any host, plain http only to loopback (tests, ``make local``); no userinfo, query
 #: or fragment. The one home of this rule: ``jwks_fetch`` splits each URL with it again.
 JWKS_URL = re.compile(
@@ -67,9 +58,8 @@ _POOL_OPTIONAL = frozenset({"jwks", "jwks_url", "course_group_prefix"})
 _EDGE_OPTIONAL = frozenset(
     {"cookie_name", "cors_allowed_origins", "service", "metrics_namespace", "log_level", "grants"}
 )
+#: A grant issuer is a plain name (``NAME``) and never a user pool's issuer (``ISSUER``).
 _GRANTS_KEYS = frozenset({"issuer", "jwks"})
-#: A grant issuer names the stack, never a user pool (``_ISSUER`` refuses those).
-_GRANT_ISSUER = re.compile(r"[A-Za-z0-9_.:/-]{1,255}")
 #: Current and previous key, with room for an emergency rotation.
 MAX_GRANT_KEYS = 4
 #: The most pools one edge trusts: each may cost a JWKS refresh, and few platforms need more.
@@ -82,7 +72,7 @@ def pool_issuers(issuer: str) -> frozenset[str]:
     A pool switched from ORIGINAL to UPDATED still has live tokens of the old format, so the
     edge accepts both, and nothing else: same region, same pool ID, exact strings.
     """
-    match = _ISSUER.fullmatch(issuer)
+    match = ISSUER.fullmatch(issuer)
     if match is None:
         raise ConfigError(
             "issuer must look like https://cognito-idp.<region>.amazonaws.com/<user pool id> "
@@ -230,7 +220,7 @@ def _grants(raw: object, pools: tuple[PoolConfig, ...]) -> GrantConfig | None:
         raise ConfigError("grants must be a JSON object")
     _check_keys(raw, _GRANTS_KEYS, frozenset())
     issuer = raw["issuer"]
-    if not isinstance(issuer, str) or not _GRANT_ISSUER.fullmatch(issuer) or _ISSUER.match(issuer):
+    if not isinstance(issuer, str) or not NAME.fullmatch(issuer) or ISSUER.match(issuer):
         raise ConfigError("grants.issuer must be a plain name, and not a user pool's issuer")
     try:
         keys = parse_jwks(raw["jwks"])
@@ -254,13 +244,13 @@ def parse_config(raw: object) -> EdgeConfig:
         raise ConfigError(f"log_level must be one of {sorted(LOG_LEVELS)}")
     return EdgeConfig(
         pools=pools,
-        cookie_name=_optional_string(raw, "cookie_name", _COOKIE_NAME),
+        cookie_name=_optional_string(raw, "cookie_name", COOKIE_NAME),
         cors_allowed_origins=_string_set(
-            raw, "cors_allowed_origins", allow_empty=True, pattern=_ORIGIN
+            raw, "cors_allowed_origins", allow_empty=True, pattern=ORIGIN
         ),
-        service=_optional_string(raw, "service", _NAME) or DEFAULT_SERVICE,
+        service=_optional_string(raw, "service", NAME) or DEFAULT_SERVICE,
         metrics_namespace=(
-            _optional_string(raw, "metrics_namespace", _NAME) or DEFAULT_METRICS_NAMESPACE
+            _optional_string(raw, "metrics_namespace", NAME) or DEFAULT_METRICS_NAMESPACE
         ),
         log_level=log_level,
         grants=_grants(raw.get("grants"), pools),

@@ -15,5 +15,10 @@ class JwksFetchError(Exception):
     """The JWKS could not be fetched or parsed. Not a deny by itself: see ``edge_auth.jwks``."""
 
 
+class JwksUrlRefusedError(JwksFetchError):
+    """The URL is not one a JWKS is fetched from (not https, nor http to loopback): asking
+    again cannot help."""
+
+
 class InvalidJwksError(Exception):
     """A JWKS document breaks a key rule (see ``keyset``). Not a deny by itself either."""

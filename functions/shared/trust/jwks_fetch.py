@@ -32,7 +32,7 @@ import time
 from typing import Any
 
 from .config import JWKS_URL
-from .errors import JwksFetchError
+from .errors import JwksFetchError, JwksUrlRefusedError
 
 #: A Cognito JWKS is well under 2 KB; anything much larger is not one.
 MAX_JWKS_BYTES = 65_536
@@ -52,7 +52,9 @@ class _Attempt:
     def __init__(self, url: str, timeout: float) -> None:
         match = JWKS_URL.fullmatch(url)
         if match is None:
-            raise JwksFetchError(f"refusing to fetch JWKS from {url!r}: not https (or loopback)")
+            raise JwksUrlRefusedError(
+                f"refusing to fetch JWKS from {url!r}: not https (or loopback)"
+            )
         self.url = url
         self.timeout = timeout
         self.deadline = time.monotonic() + timeout

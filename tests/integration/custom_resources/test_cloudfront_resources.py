@@ -4,7 +4,9 @@ CloudFront's REST-XML, so that botocore's real serialization and validation run.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -60,6 +62,11 @@ def test_an_oac_is_created_with_the_template_s_settings(cloudfront: Any) -> None
     assert config["SigningBehavior"] == "always"
     assert config["SigningProtocol"] == "sigv4"
     assert config["OriginAccessControlOriginType"] == "s3"
+
+
+def test_the_service_timeout_cloudformation_passes_on_is_not_refused(cloudfront: Any) -> None:
+    outcome = apply(cloudfront, request("Create", {**OAC, "ServiceTimeout": "300"}))
+    assert cloudfront.get_origin_access_control(Id=outcome.physical_resource_id)
 
 
 def test_an_oac_is_updated_in_place(cloudfront: Any) -> None:
@@ -194,14 +201,91 @@ def test_deleting_a_policy_that_is_already_gone_succeeds(
     )
 
 
-def test_a_policy_still_in_use_fails_the_delete_with_cloudfront_s_reason(
+def in_use(code: str) -> Answer:
+    return Answer(status=409, body=error_xml(code), content_type="text/xml")
+
+
+OAC_BASE = "/2020-05-31/origin-access-control"
+#: Each kind: its properties, its path, and the 409 CloudFront answers while a distribution
+#: (the one CloudFormation has just deleted) still holds it.
+IN_USE: dict[str, tuple[dict[str, Any], str, str]] = {
+    "oac": (OAC, OAC_BASE, "OriginAccessControlInUse"),
+    "policy": (RHP, BASE, "ResponseHeadersPolicyInUse"),
+}
+
+
+def oac_xml(oac_id: str) -> bytes:
+    return (
+        f'<?xml version="1.0"?><OriginAccessControl xmlns="{NS}"><Id>{oac_id}</Id>'
+        "<OriginAccessControlConfig><Name>content</Name><SigningProtocol>sigv4</SigningProtocol>"
+        "<SigningBehavior>always</SigningBehavior>"
+        "<OriginAccessControlOriginType>s3</OriginAccessControlOriginType>"
+        "</OriginAccessControlConfig></OriginAccessControl>"
+    ).encode()
+
+
+@pytest.fixture
+def held(endpoint: ScriptedServer) -> ScriptedServer:
+    """The stand-in also serves origin access control RHP1 (the ID both kinds use here)."""
+    endpoint.routes[f"GET {OAC_BASE}/RHP1"] = Answer(
+        200, oac_xml("RHP1"), "text/xml", headers={"ETag": "E2QWRUHEXAMPLE"}
+    )
+    endpoint.routes[f"DELETE {OAC_BASE}/RHP1"] = Answer(status=204, content_type="text/xml")
+    return endpoint
+
+
+def deletes(endpoint: ScriptedServer) -> list[Any]:
+    return [r for r in endpoint.requests if r.method == "DELETE"]
+
+
+@pytest.mark.parametrize("kind", IN_USE)
+def test_an_object_in_use_for_the_first_attempts_is_deleted_on_a_later_one(
+    held: ScriptedServer, xml_cloudfront: Any, kind: str
+) -> None:
+    properties, base, code = IN_USE[kind]
+    done = Answer(status=204, content_type="text/xml")
+    held.routes[f"DELETE {base}/RHP1"] = [in_use(code), in_use(code), done]
+    delete = dataclasses.replace(
+        request("Delete", properties, physical_id="RHP1"), deadline=time.monotonic() + 60
+    )
+    assert apply(xml_cloudfront, delete).physical_resource_id == "RHP1"
+    assert [r.path for r in deletes(held)] == [f"{base}/RHP1"] * 3
+    # Each attempt reads the current ETag before it deletes.
+    assert [r.method for r in held.requests] == ["GET", "DELETE"] * 3
+
+
+@pytest.mark.parametrize("kind", IN_USE)
+def test_an_object_still_in_use_at_the_deadline_fails_the_delete_with_cloudfront_s_reason(
+    held: ScriptedServer, xml_cloudfront: Any, kind: str
+) -> None:
+    properties, base, code = IN_USE[kind]
+    held.routes[f"DELETE {base}/RHP1"] = in_use(code)
+    deadline = time.monotonic() + 4
+    delete = dataclasses.replace(
+        request("Delete", properties, physical_id="RHP1"), deadline=deadline
+    )
+    with pytest.raises(CustomResourceError) as failed:
+        apply(xml_cloudfront, delete)
+    assert re.fullmatch(
+        rf"CloudFront said {code}: {code} \(after {len(deletes(held))} attempts in \d+ s\)",
+        str(failed.value),
+    )
+    assert len(deletes(held)) >= 2
+    assert all(r.at < deadline for r in held.requests)
+
+
+def test_a_refusal_other_than_in_use_fails_the_delete_at_once(
     endpoint: ScriptedServer, xml_cloudfront: Any
 ) -> None:
     endpoint.routes[f"DELETE {BASE}/RHP1"] = Answer(
-        status=409, body=error_xml("ResponseHeadersPolicyInUse"), content_type="text/xml"
+        status=412, body=error_xml("PreconditionFailed"), content_type="text/xml"
     )
-    with pytest.raises(CustomResourceError, match="ResponseHeadersPolicyInUse"):
-        apply(xml_cloudfront, request("Delete", RHP, physical_id="RHP1"))
+    delete = dataclasses.replace(
+        request("Delete", RHP, physical_id="RHP1"), deadline=time.monotonic() + 60
+    )
+    with pytest.raises(CustomResourceError, match=r"^CloudFront said PreconditionFailed"):
+        apply(xml_cloudfront, delete)
+    assert len(deletes(endpoint)) == 1
 
 
 def test_switching_kind_on_update_creates_a_new_object(

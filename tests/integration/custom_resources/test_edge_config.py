@@ -7,10 +7,12 @@ the one substitution here: it returns the package the test created the function 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
 import json
 import os
+import re
 import time
 import uuid
 import zipfile
@@ -30,7 +32,12 @@ from edge_config.publisher import code_sha256, fetch_code
 from edge_config.render import config_bytes, grant_keys
 from grant_key.resource import apply as make_grant_key
 from local.cognito import CognitoPool, sign_in
-from shared.custom_resource.protocol import CustomResourceError, Request, run
+from shared.custom_resource.protocol import (
+    DEADLINE_MARGIN_SECONDS,
+    CustomResourceError,
+    Request,
+    run,
+)
 from shared.trust.jwks_fetch import fetch_jwks
 from testkit.build import ensure_built, run_edge_package, zipped
 from testkit.custom_resource import cfn_event
@@ -296,19 +303,18 @@ def test_bad_inputs_fail_the_resource_with_a_readable_reason(
     overrides: dict[str, Any],
     reason: str,
 ) -> None:
+    create = request(
+        "Create",
+        properties(
+            cognito_pool,
+            edge_function["version_arn"],
+            Pools=[pool_properties(cognito_pool, **overrides)],
+        ),
+    )
+    # A JWKS that does not come is tried again until the request's deadline.
+    create = dataclasses.replace(create, deadline=time.monotonic() + 3)
     with pytest.raises(CustomResourceError, match=reason):
-        publish(
-            edge_function,
-            edge_package,
-            request(
-                "Create",
-                properties(
-                    cognito_pool,
-                    edge_function["version_arn"],
-                    Pools=[pool_properties(cognito_pool, **overrides)],
-                ),
-            ),
-        )
+        publish(edge_function, edge_package, create)
 
 
 @pytest.mark.parametrize(
@@ -438,6 +444,36 @@ def test_cloudformation_hears_why_a_create_failed(
     assert "cannot describe user pool nope" in body["Reason"]
 
 
+def test_a_jwks_that_never_comes_fails_the_create_by_its_deadline_with_the_fetch_s_reason(
+    cognito_pool: CognitoPool,
+    edge_function: dict[str, Any],
+    edge_package: bytes,
+    listener_url: ScriptedServer,
+) -> None:
+    with scripted_server() as jwks:
+        jwks.routes["/jwks.json"] = Answer(503)
+        pool = pool_properties(cognito_pool, JwksUrl=f"{jwks.url}/jwks.json")
+        event = cfn_event(
+            "Create",
+            properties(cognito_pool, edge_function["version_arn"], Pools=[pool]),
+            f"{listener_url.url}/response",
+        )
+        handler = functools.partial(
+            apply,
+            lambda_client=edge_function["client"],
+            cognito_client=edge_function["cognito"],
+            fetch=lambda _: edge_package,
+        )
+        # 4 s for the handler: the fetch must stop by the request's deadline, not its own minute.
+        assert run(event, handler, DEADLINE_MARGIN_SECONDS + 4, _NullLogger()) == "FAILED"
+    reason = json.loads(listener_url.requests[0].body)["Reason"]
+    assert re.fullmatch(
+        rf"cannot fetch JWKS from {jwks.url}/jwks.json: HTTP 503 \(after \d+ attempts in \d+ s\)",
+        reason,
+    )
+    assert len(jwks.requests) >= 2
+
+
 def test_the_version_is_reported_only_once_lambda_says_it_is_active(
     cognito_pool: CognitoPool,
     edge_function: dict[str, Any],
@@ -480,8 +516,8 @@ def test_a_version_that_never_becomes_active_fails_readably_before_the_deadline(
         fetch=lambda _: edge_package,
         poll_seconds=0.5,
     )
-    # 17 s left in Lambda: run keeps 10 s to answer, so the handler has 7 s for all its steps.
-    assert run(event, handler, 17, _NullLogger()) == "FAILED"
+    # run keeps its margin to answer, so the handler has 7 s for all its steps.
+    assert run(event, handler, DEADLINE_MARGIN_SECONDS + 7, _NullLogger()) == "FAILED"
     reason = json.loads(listener_url.requests[0].body)["Reason"]
     assert "timed out" not in reason  # the publisher's own answer, not the protocol's
     assert ":2 is not Active" in reason

@@ -15,8 +15,8 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from grant_key import app
 from grant_key.resource import TAG_N, apply, recorded_jwk, secret_name
+from shared.custom_resource.handler import logger
 from shared.custom_resource.protocol import (
     CustomResourceError,
     Outcome,
@@ -137,7 +137,7 @@ def test_neither_the_response_nor_the_logs_hold_the_private_key(
             logical_id="GrantKey",
             stack_id=stack_id,
         )
-        status = run(event, lambda r: apply(secrets, r), 60.0, app.logger)
+        status = run(event, lambda r: apply(secrets, r), 60.0, logger)
         [response] = listener.requests
     assert status == "SUCCESS"
     private_pem = secrets.get_secret_value(SecretId=secret_name(stack_id))["SecretString"]
@@ -255,6 +255,20 @@ def test_an_unknown_property_fails_before_any_call(make_request: Callable[..., R
     )
     with pytest.raises(CustomResourceError, match="unknown properties: KeySize"):
         apply(None, request)  # type: ignore[arg-type]
+
+
+def test_the_service_timeout_cloudformation_passes_on_is_not_refused(
+    secrets: Any, stack_id: str
+) -> None:
+    event = cfn_event(
+        "Create",
+        {"Issuer": ISSUER, "ServiceTimeout": "300"},
+        "https://unused.example/",
+        logical_id="GrantKey",
+        stack_id=stack_id,
+    )
+    outcome = apply(secrets, Request.from_event(event))
+    assert_converged(secrets, outcome, stack_id)
 
 
 # --- delete ----------------------------------------------------------------------------------

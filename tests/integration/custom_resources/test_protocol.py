@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+import urllib.error
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 
 from shared.custom_resource.protocol import (
     DEADLINE_MARGIN_SECONDS,
+    SEND_ATTEMPTS,
     CustomResourceError,
     Outcome,
     Request,
@@ -92,7 +94,8 @@ def test_a_hanging_resource_is_answered_before_lambda_times_out(listener: Script
         raise AssertionError("unreachable")
 
     start = time.monotonic()
-    assert run(event(listener), hang, remaining_seconds=11.5, logger=Logger()) == "FAILED"
+    remaining = DEADLINE_MARGIN_SECONDS + 1.5
+    assert run(event(listener), hang, remaining_seconds=remaining, logger=Logger()) == "FAILED"
     assert time.monotonic() - start < 10
     assert "timed out" in answer_of(listener)["Reason"]
 
@@ -132,6 +135,36 @@ def test_properties_arrive_without_the_service_token(listener: ScriptedServer) -
 
     run(event(listener), record, 60, Logger())
     assert seen[0].properties == {"Name": "x"}
+
+
+def test_the_service_timeout_is_cloudformation_s_and_reaches_no_handler(
+    listener: ScriptedServer,
+) -> None:
+    """CloudFormation passes ``ServiceTimeout`` on in both the new and the old properties."""
+    seen: list[Request] = []
+
+    def record(request: Request) -> Outcome:
+        seen.append(request)
+        return Outcome("res-1")
+
+    update = cfn_event(
+        "Update",
+        {"Name": "x", "ServiceTimeout": "300"},
+        f"{listener.url}/response",
+        physical_id="res-1",
+        old_properties={"Name": "x", "ServiceTimeout": "900"},
+    )
+    assert run(update, record, 60, Logger()) == "SUCCESS"
+    assert (seen[0].properties, seen[0].old_properties) == ({"Name": "x"}, {"Name": "x"})
+
+
+def test_an_answer_the_url_never_takes_is_tried_as_often_as_the_margin_counts(
+    listener: ScriptedServer,
+) -> None:
+    listener.routes["/response"] = Answer(status=503)
+    with pytest.raises(urllib.error.HTTPError):
+        run(event(listener), lambda r: Outcome("res-1"), 60, Logger())
+    assert [r.method for r in listener.requests] == ["PUT"] * SEND_ATTEMPTS
 
 
 def test_an_event_that_is_not_from_cloudformation_is_refused() -> None:

@@ -121,7 +121,7 @@ def test_an_unknown_stack_is_a_clear_error(aws: dict[str, Any], video: Path) -> 
         "no-such-stack", "add", "--course", "c", "--id", "i", "--title", "t", "--file", str(video)
     )
     assert code == 1
-    assert err.startswith("error: stack 'no-such-stack' not found")
+    assert err.startswith("error: stack 'no-such-stack' does not exist in us-east-1")
 
 
 def test_a_duplicate_id_needs_force(aws: dict[str, Any], deployed: Stack, video: Path) -> None:

@@ -11,10 +11,12 @@ import sys
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support.http import scripted_server
 from tests.support.moto_stack import Stack
 from tools.demo import run
 from tools.stack import ROOT
@@ -99,12 +101,44 @@ def test_a_stack_deployed_before_the_demo_outputs_is_one_line_and_exit_2(
     assert run(["--stack", deployed.name, "--region", "us-east-1", "--port", "0"], err=err) == 2
     assert err.getvalue() == (
         f"error: stack {deployed.name!r} has no output ApiUrl, ManagedLoginUrl, "
-        "UserPoolClientId, AppOriginList; deploy this version\n"
+        "UserPoolClientId, AppOriginList; deploy this version (`sam build && sam deploy`)\n"
     )
 
 
-def test_a_stack_that_does_not_exist_is_one_line_and_exit_1(aws: dict[str, Any]) -> None:
+def test_a_stack_that_does_not_exist_is_one_line_naming_the_deploy_steps(
+    aws: dict[str, Any],
+) -> None:
     err = io.StringIO()
     assert run(["--stack", "no-such-stack", "--region", "us-east-1"], err=err) == 1
-    assert err.getvalue().startswith("error: stack 'no-such-stack' not found")
-    assert err.getvalue().count("\n") == 1
+    assert err.getvalue() == (
+        "error: stack 'no-such-stack' does not exist in us-east-1: deploy it first with "
+        "`make build && .venv/bin/sam deploy --guided` (README: The first deploy), or name yours "
+        "with --stack and "
+        "--region\n"
+    )
+
+
+def test_without_credentials_the_error_says_to_configure_them_before_any_request(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for name in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    err = io.StringIO()
+    with scripted_server() as cloudformation:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", cloudformation.url)
+        assert run(["--stack", "any", "--region", "us-east-1", "--port", "0"], err=err) == 1
+    assert err.getvalue() == (
+        "error: no AWS credentials found: configure AWS credentials (`aws configure`, or "
+        "`aws configure sso` then `aws sso login` and AWS_PROFILE) and run this again\n"
+    )
+    assert cloudformation.requests == []

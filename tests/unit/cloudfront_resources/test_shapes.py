@@ -10,6 +10,7 @@ import pytest
 from cloudfront_resources.resources import KINDS, api_config, kind_of
 from local.template import evaluate
 from shared.custom_resource.protocol import CustomResourceError
+from tests.support.representative_arns import PSEUDO_PARAMETERS
 from tests.support.template import source_template
 
 
@@ -25,7 +26,7 @@ APP_ORIGINS = ["https://a.example", "https://b.example"]
 
 def as_cloudformation_sends(value: Any) -> Any:
     """What CloudFormation passes: intrinsics resolved (AppOrigins here), scalars as strings."""
-    return _strings(evaluate(value, {"AppOrigins": APP_ORIGINS, "AWS::StackName": "s"}))
+    return _strings(evaluate(value, {"AppOrigins": APP_ORIGINS, **PSEUDO_PARAMETERS}))
 
 
 def _strings(value: Any) -> Any:
@@ -39,8 +40,11 @@ def _strings(value: Any) -> Any:
 
 
 def template_properties(name: str) -> dict[str, Any]:
+    """The resource's own properties: ServiceToken and ServiceTimeout are CloudFormation's, and
+    the protocol layer drops them before a handler sees them."""
     properties = dict(source_template()["Resources"][name]["Properties"])
     properties.pop("ServiceToken")
+    properties.pop("ServiceTimeout")
     return as_cloudformation_sends(properties)  # type: ignore[no-any-return]
 
 

@@ -353,13 +353,15 @@ def test_a_course_of_broken_items_only_is_a_404(invoke: Invoke, load_event: Load
     assert (status, body) == (404, {"message": "course not found"})
 
 
-def test_the_caller_is_logged_by_sub_and_never_by_token(
-    invoke: Invoke, load_event: LoadEvent, api_logs: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("scenario", ["api_get_content_found", "api_get_content_forbidden"])
+def test_the_log_names_neither_the_caller_s_sub_nor_the_token(
+    invoke: Invoke, load_event: LoadEvent, api_logs: pytest.CaptureFixture[str], scenario: str
 ) -> None:
-    event = load_event("api_get_content_found")
+    event = load_event(scenario)
     invoke(event)
     out = api_logs.readouterr().out
-    assert event["requestContext"]["authorizer"]["claims"]["sub"] in out
+    assert "content served" in out or "request refused" in out
+    assert event["requestContext"]["authorizer"]["claims"]["sub"] not in out
     assert event["headers"]["Authorization"] not in out
 
 

@@ -39,3 +39,12 @@ stack_name = "my-courses"
 def test_a_samconfig_without_a_stack_is_a_clear_error(tmp_path: Path, text: str) -> None:
     with pytest.raises(StackError):
         default_target(write(tmp_path, text))
+
+
+def test_a_samconfig_without_a_stack_name_points_at_the_deploy_that_saves_one(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(
+        StackError, match=r"pass --stack, or deploy with `make build && \.venv/bin/sam deploy"
+    ):
+        default_target(write(tmp_path, "version = 0.1\n[default.build.parameters]\n"))

@@ -12,7 +12,7 @@ import pytest
 from local.samples import SAMPLE_DIR
 from shared.catalog.errors import InvalidValueError
 from shared.catalog.model import HLS_PLAYLIST
-from tools.publishing.renditions import RenditionSet, playlist_uris, resolve
+from tools.publishing.renditions import RenditionSet
 
 MASTER = "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=75900,RESOLUTION=320x180\nv0/index.m3u8\n"
 MEDIA = (
@@ -257,35 +257,3 @@ def test_a_symbolic_link_inside_the_directory_is_its_target_s_bytes(hls: Path) -
     os.symlink(hls / "v0" / "seg_000.ts", hls / "v0" / "seg_copy.ts")
     copy = next(f for f in RenditionSet.scan(hls).files if f.relative == "v0/seg_copy.ts")
     assert copy.size == 188
-
-
-def test_a_playlist_s_uris_are_its_uri_lines_and_uri_attributes() -> None:
-    text = '#EXTM3U\n#EXT-X-MEDIA:TYPE=AUDIO,URI="a/x.m3u8"\n\n  v0/index.m3u8  \n# note\n'
-    assert playlist_uris(text) == ["a/x.m3u8", "v0/index.m3u8"]
-
-
-@pytest.mark.parametrize(
-    ("playlist", "uri", "place"),
-    [
-        ("v0/index.m3u8", "seg_000.ts", "v0/seg_000.ts"),
-        ("v0/index.m3u8", "../v1/seg.ts", "v1/seg.ts"),
-        ("master.m3u8", "./v0/index.m3u8", "v0/index.m3u8"),
-        ("master.m3u8", "../x.ts", None),
-        ("v0/index.m3u8", "../../x.ts", None),
-        ("master.m3u8", "http://x/y.ts", None),
-        ("master.m3u8", "data:,x", None),
-        ("master.m3u8", "//cdn.example/x.ts", None),
-        ("master.m3u8", "a\\b.ts", None),
-        ("master.m3u8", ".", None),
-        ("master.m3u8", " https://cdn.example/../../x.ts", None),
-        ("master.m3u8", "x.ts\t", None),
-        # normpath would drop these, a player keeps them: it would ask for another key.
-        ("master.m3u8", "v0//index.m3u8", None),
-        ("v0/index.m3u8", "seg_000.ts/", None),
-        ("v0/index.m3u8", "seg_000.ts/.", None),
-    ],
-)
-def test_a_uri_resolves_inside_the_set_or_not_at_all(
-    playlist: str, uri: str, place: str | None
-) -> None:
-    assert resolve(playlist, uri) == place

@@ -1,0 +1,32 @@
+"""Clients for KeyValueStore tests: one that lets another writer in just before each write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+class Racing:
+    """A real ``cloudfront-keyvaluestore`` client whose ``update_keys`` first lets ``rival``
+    write (the first ``times`` calls), as another writer would between our read and our
+    write; ``writes`` counts the ``update_keys`` calls that reached the store."""
+
+    def __init__(self, client: Any, rival: Callable[[], object], times: int) -> None:
+        self._client = client
+        self._rival = rival
+        self._left = times
+        self.writes = 0
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._client, name)
+        if name != "update_keys":
+            return attribute
+
+        def after_the_rival(**kwargs: Any) -> Any:
+            if self._left > 0:
+                self._left -= 1
+                self._rival()
+            self.writes += 1
+            return attribute(**kwargs)
+
+        return after_the_rival

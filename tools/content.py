@@ -134,7 +134,7 @@ class ProgressBar:
 
 
 @dataclass(frozen=True)
-class Target:
+class ConnectedStack:
     publisher: Publisher
     resources: StackResources
     #: None for a stack deployed before course groups (no UserPoolId or CourseGroupPrefix).
@@ -148,7 +148,7 @@ class Target:
         return self.enrolments
 
 
-def _connect(args: argparse.Namespace) -> Target:
+def _connect(args: argparse.Namespace) -> ConnectedStack:
     """The publisher for the stack the arguments name (the only step that reaches AWS)."""
     if args.local:
         local = local_stack(args.local_state)
@@ -181,7 +181,7 @@ def _connect(args: argparse.Namespace) -> Target:
             resources.user_pool_id,
             course_rule(resources.course_group_prefix),
         )
-    return Target(publisher, resources, enrolments)
+    return ConnectedStack(publisher, resources, enrolments)
 
 
 def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
@@ -251,7 +251,7 @@ def _notes(outcome: PublishOutcome, err: TextIO) -> None:
         err.write(f"note: {note}\n")
 
 
-def _add(target: Target, draft: Draft, force: bool, out: TextIO, err: TextIO) -> None:
+def _add(target: ConnectedStack, draft: Draft, force: bool, out: TextIO, err: TextIO) -> None:
     progress = ProgressBar(draft.size, err) if draft.size > PART_SIZE else None
     outcome = target.publisher.add(draft, force=force, progress=progress)
     _notes(outcome, err)
@@ -271,7 +271,7 @@ def _add(target: Target, draft: Draft, force: bool, out: TextIO, err: TextIO) ->
         target.enrolments.ensure_course_group(item.course_id)
 
 
-def _remove(target: Target, content_id: str, out: TextIO, err: TextIO) -> None:
+def _remove(target: ConnectedStack, content_id: str, out: TextIO, err: TextIO) -> None:
     outcome = target.publisher.remove(content_id)
     _notes(outcome, err)
     done = "already removed" if outcome.already_done else "removed"
@@ -282,7 +282,7 @@ def _remove(target: Target, content_id: str, out: TextIO, err: TextIO) -> None:
     out.write(f"{done} {content_id} and its {objects}\n")
 
 
-def _list(target: Target, course_id: str | None, out: TextIO, err: TextIO) -> None:
+def _list(target: ConnectedStack, course_id: str | None, out: TextIO, err: TextIO) -> None:
     catalog = target.publisher.catalog
     courses = [course_id] if course_id else [c.course_id for c in catalog.list_courses()]
     width = shutil.get_terminal_size((120, 20)).columns
@@ -301,7 +301,7 @@ def _list(target: Target, course_id: str | None, out: TextIO, err: TextIO) -> No
     out.write(f"{count} item(s)\n")
 
 
-def _courses(target: Target, out: TextIO) -> None:
+def _courses(target: ConnectedStack, out: TextIO) -> None:
     courses = target.publisher.catalog.list_courses()
     for course in courses:
         out.write(f"{course.course_id:<16} {course.items:>4} item(s)\n")

@@ -31,6 +31,8 @@ from tests.support.browser import (
 from tests.support.local_content import local_content
 from tests.support.local_stack import user
 
+pytestmark = pytest.mark.slow
+
 INTRO = "button[data-content-id='aws-101-intro']"
 PLAYING = "document.getElementById('player').readyState >= 2"
 SESSION_ENDED = "Your session has ended. Please sign in again."

@@ -15,6 +15,8 @@ import pytest
 from tests.support.http_client import http
 from tools.stack import ROOT
 
+pytestmark = pytest.mark.slow
+
 COURSE = "newcomer-101"
 
 

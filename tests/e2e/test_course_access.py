@@ -15,6 +15,8 @@ from local.cognito import sign_in
 from tests.support.http_client import http
 from tests.support.local_stack import content_url, user
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="session")
 def learner_token(stack: dict[str, Any], cognito: Any) -> str:

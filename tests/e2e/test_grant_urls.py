@@ -19,6 +19,8 @@ from tests.support.http_client import http
 from tests.support.local_stack import user
 from tools.stack import LOCAL_CREDENTIALS
 
+pytestmark = pytest.mark.slow
+
 GRANTED = "/g/"
 
 

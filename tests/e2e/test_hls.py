@@ -25,6 +25,8 @@ from tests.support.local_stack import user
 from tools.publishing.playlist import references
 from tools.publishing.renditions import RenditionSet
 
+pytestmark = pytest.mark.slow
+
 HLS_PLAYLIST = "application/vnd.apple.mpegurl"
 
 

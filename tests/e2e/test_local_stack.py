@@ -17,6 +17,8 @@ from tests.support.local_stack import content_url
 from tools.demo_site import VENDOR
 from tools.stack import LOCAL_CREDENTIALS
 
+pytestmark = pytest.mark.slow
+
 STACK_KEYS = {
     "cloudfront_url",
     "api_url",

@@ -21,6 +21,8 @@ from tests.support.managed_login import (
     sign_in_form,
 )
 
+pytestmark = pytest.mark.slow
+
 
 def query(url: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(url).query)

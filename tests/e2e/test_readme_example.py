@@ -15,6 +15,8 @@ import requests
 from tests.support.local_stack import user
 from tools.stack import ROOT
 
+pytestmark = pytest.mark.slow
+
 PLACEHOLDERS = {
     "auth_url": '"https://<prefix>.auth.us-east-1.amazoncognito.com"',
     "client_id": '"<UserPoolClientId>"',

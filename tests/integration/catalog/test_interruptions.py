@@ -30,6 +30,9 @@ from tools.publishing.publish import (
 )
 from tools.publishing.writes import CatalogWriter
 
+#: The matrix runs hundreds of publishes against moto: most of the suite's time.
+pytestmark = pytest.mark.slow
+
 OLD = b"\x00\x00\x00\x18ftypmp42" + b"old" * 700
 NEW = b"\x00\x00\x00\x18ftypmp42" + b"new" * 900
 BIG = os.urandom(9 * 1024 * 1024)  # two parts

@@ -444,6 +444,7 @@ def test_cloudformation_hears_why_a_create_failed(
     assert "cannot describe user pool nope" in body["Reason"]
 
 
+@pytest.mark.slow
 def test_a_jwks_that_never_comes_fails_the_create_by_its_deadline_with_the_fetch_s_reason(
     cognito_pool: CognitoPool,
     edge_function: dict[str, Any],
@@ -495,6 +496,7 @@ def test_the_version_is_reported_only_once_lambda_says_it_is_active(
     assert slow_lambda.reported == ["2"] * 4
 
 
+@pytest.mark.slow
 def test_a_version_that_never_becomes_active_fails_readably_before_the_deadline(
     cognito_pool: CognitoPool,
     edge_function: dict[str, Any],

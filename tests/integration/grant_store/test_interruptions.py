@@ -22,6 +22,8 @@ from tests.support.publishing import Fault, Faulty, ProcessDied
 if TYPE_CHECKING:
     from mypy_boto3_cloudfront_keyvaluestore import CloudFrontKeyValueStoreClient
 
+pytestmark = pytest.mark.slow
+
 NOW = 1_767_225_600
 LATER = NOW + MAX_LIFETIME_SECONDS + 1
 LEARNERS = [f"learner-{i:03d}" for i in range(120)]

@@ -21,6 +21,8 @@ from tools.publishing.publish import ContentBucket, Draft, NoCache, Publisher, P
 from tools.publishing.writes import CatalogWriter
 from tools.stack import ROOT, StackResources
 
+pytestmark = pytest.mark.slow
+
 VIDEO = b"\x00\x00\x00\x18ftypmp42" + b"v" * 2048
 
 

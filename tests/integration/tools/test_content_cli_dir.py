@@ -7,12 +7,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from local.samples import SAMPLE_DIR
 from shared.catalog.model import HLS_PLAYLIST
 from tests.integration.tools.test_content_cli import cli, invalidated_paths, snapshot
 from tests.support.moto_stack import Stack
 from tools.publishing.publish import CACHE_CONTROL
 from tools.publishing.renditions import RenditionSet
+
+pytestmark = pytest.mark.slow
 
 SAMPLE_SET = SAMPLE_DIR / "intro-hls"
 

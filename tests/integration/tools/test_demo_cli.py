@@ -21,6 +21,8 @@ from tests.support.moto_stack import Stack
 from tools.demo import run
 from tools.stack import ROOT
 
+pytestmark = pytest.mark.slow
+
 OUTPUTS = {
     "ApiUrl": "https://abc123.execute-api.us-east-1.amazonaws.com/v1",
     "ContentBaseUrl": "https://d111111abcdef8.cloudfront.net",

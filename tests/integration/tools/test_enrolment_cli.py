@@ -14,6 +14,8 @@ import pytest
 from tests.support.moto_stack import Stack
 from tools.content import run
 
+pytestmark = pytest.mark.slow
+
 USER = "learner@example.com"
 
 

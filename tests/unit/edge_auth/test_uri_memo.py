@@ -40,6 +40,7 @@ def forged_grant_uri(n: int, length: int) -> str:
     return uri
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("length", [8_192, MAX_SEEN_URI])
 def test_unauthenticated_requests_with_long_uris_leave_the_memory_within_a_few_mb(
     make_gate: GateFactory,

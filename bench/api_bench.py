@@ -42,8 +42,12 @@ from local.grant_key import GRANT_ISSUER, GRANT_LIFETIME_SECONDS, create_grant_k
 from local.lambda_context import LocalLambdaContext
 from local.resources import create_catalog_table, create_content_bucket
 from shared.access import AccessRule
+from shared.catalog.model import Course
 from shared.catalog.store import CatalogStore
-from tools.publishing.publish import ContentBucket, Draft, NoCache, Publisher
+from tools.publishing.bucket import ContentBucket
+from tools.publishing.draft import Draft
+from tools.publishing.invalidation import NoCache
+from tools.publishing.publisher import Publisher
 from tools.publishing.writes import CatalogWriter
 from tools.stack import use_fake_credentials
 
@@ -74,12 +78,10 @@ def timings_us(fn: Callable[[], object], calls: int) -> dict[str, float]:
 
 
 def publish_course(session: boto3.Session, directory: Path) -> None:
-    """``ITEMS`` items published with `bin/content add`'s own code."""
-    publisher = Publisher(
-        CatalogWriter(session.client("dynamodb"), TABLE),
-        ContentBucket(session.client("s3"), BUCKET),
-        NoCache(),
-    )
+    """The course and ``ITEMS`` items, created with `bin/content`'s own code."""
+    catalog = CatalogWriter(session.client("dynamodb"), TABLE)
+    catalog.put_course(Course.check(COURSE, "The benchmark's course"))
+    publisher = Publisher(catalog, ContentBucket(session.client("s3"), BUCKET), NoCache())
     for n in range(1, ITEMS + 1):
         path = directory / f"lecture-{n:02d}.pdf"
         path.write_bytes(b"%PDF-1.4 lecture " + str(n).encode())

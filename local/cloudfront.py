@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 from botocore.exceptions import ClientError
 
 from edge_auth import gate as edge
+from shared.aws_errors import error_code
 from tools.http import QuietHandler
 
 from .events import viewer_request_event
@@ -35,6 +36,7 @@ HeaderList = list[tuple[str, str]]
 #: Headers S3 answers with that CloudFront passes on to the viewer.
 _ORIGIN_HEADERS = (
     "Content-Type",
+    "Content-Disposition",
     "Content-Length",
     "Content-Range",
     "Accept-Ranges",
@@ -143,7 +145,7 @@ class S3Origin:
             else:
                 answer = self._s3.get_object(**arguments)
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "InvalidRange":
+            if error_code(exc) == "InvalidRange":
                 return OriginAnswer.error(416, "InvalidRange")
             # Without s3:ListBucket (the template grants none), a missing key is a 403 too.
             return OriginAnswer.error(403, "AccessDenied")

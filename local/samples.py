@@ -1,11 +1,13 @@
 """The sample course every local run and test uses: one item of each content type, checked
-and published by `bin/content`'s own code (tools.publishing.publish)."""
+and published by `bin/content`'s own code (tools.publishing), into courses created
+first as `bin/content course put` creates them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tools.publishing.publish import Draft
+from shared.catalog.model import Course
+from tools.publishing.draft import Draft
 
 SAMPLE_COURSE = "aws-101"
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample_content"
@@ -48,6 +50,11 @@ OTHER_SAMPLES = (
         SAMPLE_DIR / "quiz-1.json",
         position=1,
     ),
+)
+
+COURSES = (
+    Course.check(SAMPLE_COURSE, "AWS 101: serving private content", "The sample course."),
+    Course.check(OTHER_COURSE, "AWS 201: regions again"),
 )
 
 #: The catalog items the samples become (as a publish with the token "sample" would make

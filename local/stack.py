@@ -27,7 +27,10 @@ from shared.catalog.store import CatalogStore
 from tools.demo_site import DemoSite
 from tools.enrolment import Enrolments, course_rule
 from tools.http import BackgroundServer
-from tools.publishing.publish import ContentBucket, Draft, NoCache, Publisher
+from tools.publishing.bucket import ContentBucket
+from tools.publishing.draft import Draft
+from tools.publishing.invalidation import NoCache
+from tools.publishing.publisher import Publisher
 from tools.publishing.writes import CatalogWriter
 from tools.stack import use_fake_credentials
 
@@ -40,7 +43,7 @@ from .managed_login.directory import Directory
 from .managed_login.server import ManagedLogin
 from .managed_login.tokens import LoginSigningKey, TokenLifetimes, TokenMinter
 from .resources import create_catalog_table, create_content_bucket
-from .samples import OTHER_COURSE, OTHER_SAMPLES, SAMPLE_COURSE, SAMPLES
+from .samples import COURSES, OTHER_COURSE, OTHER_SAMPLES, SAMPLE_COURSE, SAMPLES
 from .template import resource_properties, source_template
 
 REGION = "us-east-1"
@@ -148,6 +151,9 @@ class LocalStack:
         enrolments = Enrolments(
             client("cognito-idp"), pool.pool_id, course_rule(COURSE_GROUP_PREFIX)
         )
+        writer = CatalogWriter(client("dynamodb"), TABLE)
+        for course in COURSES:
+            writer.put_course(course)
         content = self._publish_samples(client, SAMPLES, enrolments)
         other_content = self._publish_samples(client, OTHER_SAMPLES, enrolments)
 

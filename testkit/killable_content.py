@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from tools.content import main
-from tools.publishing.publish import ContentBucket
+from tools.publishing.bucket import ContentBucket
 from tools.publishing.writes import CatalogWriter
 
 

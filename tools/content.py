@@ -1,5 +1,5 @@
-"""Publish course content and enrol learners: ``bin/content [--local] add|list|remove|courses|
-enroll|unenroll|enrolments`` (see docs/publishing.md).
+"""Publish course content and enrol learners: ``bin/content [--local] course put|add|list|remove|
+courses|enroll|unenroll|enrolments`` (see docs/publishing.md).
 
 Every failure ends with one readable line on stderr and a non-zero exit status: 2 for a
 request that is wrong (bad ID, title or file, a duplicate without --force), checked before any
@@ -20,20 +20,14 @@ from typing import NoReturn, TextIO
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+from shared.aws_errors import describe as describe_error
 from shared.catalog.errors import CatalogError, InvalidValueError
-from shared.catalog.model import CONTENT_TYPES, validate_id
-from tools.publishing.publish import (
-    PART_SIZE,
-    CloudFrontInvalidation,
-    ContentBucket,
-    Draft,
-    Invalidator,
-    NoCache,
-    NothingToDoError,
-    Publisher,
-    PublishOutcome,
-    describe_error,
-)
+from shared.catalog.model import CONTENT_TYPES, Course, validate_id
+from tools.publishing.bucket import PART_SIZE, ContentBucket
+from tools.publishing.draft import Draft
+from tools.publishing.errors import NothingToDoError
+from tools.publishing.invalidation import CloudFrontInvalidation, Invalidator, NoCache
+from tools.publishing.publisher import Publisher, PublishOutcome
 from tools.publishing.writes import CatalogWriter
 
 from .enrolment import Enrolments, course_rule, validate_email
@@ -88,7 +82,28 @@ def _arguments(argv: Sequence[str]) -> argparse.Namespace:
     add.add_argument(
         "--position", type=int, help="order within the course, 1 or more (default: last)"
     )
-    add.add_argument("--force", action="store_true", help="replace an existing item")
+    add.add_argument(
+        "--force", action="store_true", help="replace the course's existing item of this ID"
+    )
+    add.add_argument(
+        "--move-from-course",
+        metavar="COURSE",
+        help="move the item of this ID from COURSE to --course (replacing it with the file)",
+    )
+    add.add_argument(
+        "--skip-os-junk",
+        action="store_true",
+        help="with --dir: leave out .DS_Store, ._*, Thumbs.db and desktop.ini files",
+    )
+
+    course = commands.add_parser("course", help="create or change a course")
+    course_commands = course.add_subparsers(dest="course_command", required=True)
+    put = course_commands.add_parser(
+        "put", help="create a course, or set its title and description (content goes into it)"
+    )
+    put.add_argument("--course", required=True, help="course ID, e.g. aws-101")
+    put.add_argument("--title", required=True, help="one line")
+    put.add_argument("--description", help="up to 1000 characters")
 
     listing = commands.add_parser("list", help="list catalog items")
     listing.add_argument("--course", help="only this course")
@@ -96,7 +111,7 @@ def _arguments(argv: Sequence[str]) -> argparse.Namespace:
     remove = commands.add_parser("remove", help="remove an item and its object")
     remove.add_argument("--id", required=True, dest="content_id")
 
-    commands.add_parser("courses", help="the courses and how many items each has")
+    commands.add_parser("courses", help="the courses, how many items each has, and their titles")
 
     for name, text in (
         ("enroll", "let a user read a course (adds them to its group)"),
@@ -188,9 +203,12 @@ def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr)
     try:
         args = _arguments(argv)
         draft = _check_locally(args)
+        course = _checked_course(args)
         target = _connect(args)
         if draft is not None:
-            _add(target, draft, args.force, out, err)
+            _add(target, draft, args, out, err)
+        elif course is not None:
+            _put_course(target, course, out)
         elif args.command == "remove":
             _remove(target, args.content_id, out, err)
         elif args.command == "list":
@@ -219,13 +237,25 @@ def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr)
 
 def _check_locally(args: argparse.Namespace) -> Draft | None:
     """Every rule that needs no AWS call, before any is made."""
+    if args.command == "add" and args.move_from_course is not None:
+        validate_id(args.move_from_course, "--move-from-course")
+        if args.move_from_course == args.course:
+            raise InvalidValueError("--move-from-course names the course the item goes to")
     if args.command == "add" and args.dir is not None:
         if args.content_type is not None:
             raise InvalidValueError("--content-type is for --file; a set's types come from names")
         return Draft.check_dir(
-            args.course, args.content_id, args.title, args.dir, args.type, args.position
+            args.course,
+            args.content_id,
+            args.title,
+            args.dir,
+            args.type,
+            args.position,
+            skip_os_junk=args.skip_os_junk,
         )
     if args.command == "add":
+        if args.skip_os_junk:
+            raise InvalidValueError("--skip-os-junk is for --dir")
         return Draft.check(
             args.course,
             args.content_id,
@@ -246,14 +276,28 @@ def _check_locally(args: argparse.Namespace) -> Draft | None:
     return None
 
 
+def _checked_course(args: argparse.Namespace) -> Course | None:
+    """``course put``'s course, checked before any AWS call."""
+    if args.command != "course":
+        return None
+    return Course.check(args.course, args.title, args.description)
+
+
 def _notes(outcome: PublishOutcome, err: TextIO) -> None:
     for note in outcome.notes:
         err.write(f"note: {note}\n")
 
 
-def _add(target: ConnectedStack, draft: Draft, force: bool, out: TextIO, err: TextIO) -> None:
+def _add(
+    target: ConnectedStack, draft: Draft, args: argparse.Namespace, out: TextIO, err: TextIO
+) -> None:
+    if draft.rendition is not None and draft.rendition.skipped:
+        skipped = draft.rendition.skipped
+        err.write(f"note: left out {len(skipped)} OS file(s): {', '.join(skipped)}\n")
     progress = ProgressBar(draft.size, err) if draft.size > PART_SIZE else None
-    outcome = target.publisher.add(draft, force=force, progress=progress)
+    outcome = target.publisher.add(
+        draft, force=args.force, move_from=args.move_from_course, progress=progress
+    )
     _notes(outcome, err)
     item = outcome.item
     url = item.key.url(target.resources.content_base_url)
@@ -301,11 +345,22 @@ def _list(target: ConnectedStack, course_id: str | None, out: TextIO, err: TextI
     out.write(f"{count} item(s)\n")
 
 
+def _put_course(target: ConnectedStack, course: Course, out: TextIO) -> None:
+    catalog = target.publisher.catalog
+    existed = course.course_id in catalog.course_ids()
+    catalog.put_course(course)
+    out.write(f"{'updated' if existed else 'created'} course {course.course_id}: {course.title}\n")
+
+
 def _courses(target: ConnectedStack, out: TextIO) -> None:
-    courses = target.publisher.catalog.list_courses()
-    for course in courses:
-        out.write(f"{course.course_id:<16} {course.items:>4} item(s)\n")
-    out.write(f"{len(courses)} course(s)\n")
+    """Every course, empty ones too, with its item count and title."""
+    catalog = target.publisher.catalog
+    course_ids = catalog.course_ids()
+    for course_id in course_ids:
+        course = catalog.course(course_id)
+        title = "(no title: set one with course put)" if course is None else course.title
+        out.write(f"{course_id:<16} {catalog.count_course(course_id):>4} item(s)  {title}\n")
+    out.write(f"{len(course_ids)} course(s)\n")
 
 
 def _enrolment(enrolments: Enrolments, args: argparse.Namespace, out: TextIO) -> None:

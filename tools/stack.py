@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
+from urllib.parse import urlsplit
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+from shared.aws_errors import describe, error_code
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_cloudformation import CloudFormationClient
@@ -56,6 +60,10 @@ def use_fake_credentials(region: str, name: str = "local") -> None:
         os.environ.pop(variable, None)
 
 
+#: The local stack answers on loopback: a connection it does not accept at once, it never will.
+LOCAL_CONNECT_SECONDS = 2.0
+
+
 class StackError(Exception):
     """The stack cannot be found or lacks an output this tool needs."""
 
@@ -89,7 +97,32 @@ class RunningLocalStack:
 
 
 def local_stack(path: Path = LOCAL_STATE) -> RunningLocalStack:
-    """The local stack described by ``path``; ``StackError`` when it is not running."""
+    """The local stack described by ``path``; ``StackError`` when it is not running: no
+    ``path``, or one left by a stack that stopped without removing it (killed, say), whose
+    AWS stand-in no longer answers."""
+    stack = _read_local_stack(path)
+    if not _answers(stack.endpoint_url):
+        raise StackError(
+            f"the local stack is not running (nothing answers at {stack.endpoint_url}; {path} "
+            "is left from a stopped one); start it with `make local`"
+        )
+    return stack
+
+
+def _answers(endpoint_url: str) -> bool:
+    """Whether something accepts a connection at ``endpoint_url``: one try, before botocore
+    (which would retry for half a minute) is given the URL."""
+    split = urlsplit(endpoint_url)
+    try:
+        with socket.create_connection(
+            (split.hostname or "", split.port or 80), timeout=LOCAL_CONNECT_SECONDS
+        ):
+            return True
+    except OSError:
+        return False
+
+
+def _read_local_stack(path: Path) -> RunningLocalStack:
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
         return RunningLocalStack(
@@ -142,8 +175,8 @@ def stack_outputs(cloudformation: CloudFormationClient, stack_name: str) -> dict
     except NoCredentialsError as exc:
         raise StackError(f"no AWS credentials found: {CONFIGURE_CREDENTIALS}") from exc
     except ClientError as exc:
-        code, message = exc.response["Error"].get("Code"), exc.response["Error"].get("Message")
-        if code == "ValidationError" and "does not exist" in str(message):
+        code = error_code(exc)
+        if code == "ValidationError" and "does not exist" in describe(exc):
             raise StackError(
                 f"stack {stack_name!r} does not exist in {region}: deploy it first with "
                 f"{DEPLOY_STEPS}, or name yours with --stack and --region"
@@ -152,9 +185,7 @@ def stack_outputs(cloudformation: CloudFormationClient, stack_name: str) -> dict
             raise StackError(
                 f"AWS refused the credentials ({code}): {CONFIGURE_CREDENTIALS}"
             ) from exc
-        raise StackError(
-            f"cannot read stack {stack_name!r} in {region}: {code}: {message}"
-        ) from exc
+        raise StackError(f"cannot read stack {stack_name!r} in {region}: {describe(exc)}") from exc
     except BotoCoreError as exc:
         raise StackError(f"cannot reach CloudFormation in {region}: {exc}") from exc
     return {o["OutputKey"]: o["OutputValue"] for o in stacks[0].get("Outputs", [])}

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from shared.aws_errors import describe, error_code
 from shared.custom_resource.protocol import CustomResourceError, Outcome, Request
 from shared.custom_resource.retry import OutOfTimeError, until_deadline
 
@@ -105,15 +106,6 @@ def api_config(client: CloudFrontClient, kind: Kind, properties: Mapping[str, An
     return to_api(shape, properties[kind.config], kind.config)
 
 
-def _error_code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))
-
-
-def _cloudfront_said(exc: ClientError) -> str:
-    error = exc.response.get("Error", {})
-    return f"CloudFront said {error.get('Code')}: {error.get('Message')}"
-
-
 def create(client: CloudFrontClient, kind: Kind, properties: Mapping[str, Any]) -> Outcome:
     """Create the object, or adopt the one that already has its (stack-specific) name.
 
@@ -128,7 +120,7 @@ def create(client: CloudFrontClient, kind: Kind, properties: Mapping[str, Any]) 
             return update(client, kind, existing, properties)
         answer = kind.call(client, "create", **{kind.config: config})
     except ClientError as exc:
-        raise CustomResourceError(_cloudfront_said(exc)) from exc
+        raise CustomResourceError(describe(exc, "CloudFront")) from exc
     object_id = answer[kind.result]["Id"]
     return Outcome(object_id, {"Id": object_id})
 
@@ -141,7 +133,7 @@ def update(
         etag = kind.call(client, "get", Id=object_id)["ETag"]
         kind.call(client, "update", Id=object_id, IfMatch=etag, **{kind.config: config})
     except ClientError as exc:
-        raise CustomResourceError(_cloudfront_said(exc)) from exc
+        raise CustomResourceError(describe(exc, "CloudFront")) from exc
     return Outcome(object_id, {"Id": object_id})
 
 
@@ -152,7 +144,7 @@ def delete(
 
     CloudFormation deletes the object right after the distribution that used it, and
     CloudFront may still answer that it is in use for a while: that answer is tried again
-    with growing pauses (``custom_resource.retry``) until ``deadline``, then fails with
+    with growing pauses (``shared.custom_resource.retry``) until ``deadline``, then fails with
     CloudFront's reason and how long it was tried, rather than leaving the stack in
     DELETE_FAILED at the first refusal.
     """
@@ -162,19 +154,19 @@ def delete(
             etag = kind.call(client, "get", Id=object_id)["ETag"]
             kind.call(client, "delete", Id=object_id, IfMatch=etag)
         except ClientError as exc:
-            if _error_code(exc) != kind.missing:
+            if error_code(exc) != kind.missing:
                 raise
 
     def in_use(exc: Exception) -> bool:
-        return isinstance(exc, ClientError) and _error_code(exc) == kind.in_use
+        return isinstance(exc, ClientError) and error_code(exc) == kind.in_use
 
     try:
         until_deadline(attempt, deadline=deadline, retryable=in_use)
     except OutOfTimeError as exc:
-        said = _cloudfront_said(exc.last) if isinstance(exc.last, ClientError) else exc.last
+        said = describe(exc.last, "CloudFront") if isinstance(exc.last, ClientError) else exc.last
         raise CustomResourceError(f"{said} ({exc.summary})") from exc
     except ClientError as exc:
-        raise CustomResourceError(_cloudfront_said(exc)) from exc
+        raise CustomResourceError(describe(exc, "CloudFront")) from exc
     return Outcome(object_id)
 
 

@@ -110,7 +110,7 @@ def pool_jwks(
     """The user pool's JWKS, from ``<issuer>/.well-known/jwks.json`` unless overridden.
 
     The pool may have been created seconds ago, so a failed fetch is tried again with growing
-    pauses (``custom_resource.retry``) for up to ``JWKS_RETRY_SECONDS``, never past
+    pauses (``shared.custom_resource.retry``) for up to ``JWKS_RETRY_SECONDS``, never past
     ``deadline`` (``time.monotonic()``); then ``JwksFetchError`` says what the last attempt
     met and how long it tried. A URL the fetch refuses is not tried again.
     """

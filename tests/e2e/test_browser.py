@@ -177,10 +177,20 @@ def test_the_demo_opens_the_pdf_from_the_api_s_url_with_no_cookie(
     assert href.startswith(stack["cloudfront_url"] + "/g/")
     with (
         page.context.expect_event("response", lambda r: r.url == href) as response,
-        page.expect_popup(),
+        page.expect_popup() as popup,
     ):
         link.click()  # a new tab, as a learner opens it (its bytes: test_grant_urls.py)
     answer = response.value
     headers = answer.all_headers()
     assert (answer.status, headers.get("content-type")) == (200, "application/pdf")
+    assert "sandbox" in headers["content-security-policy"]
+    assert "content-disposition" not in headers
+    # Chromium shows it in its PDF viewer (a frame of its own), sandboxed as it is.
+    if not any(pdf_viewer(frame) for frame in popup.value.frames):
+        popup.value.wait_for_event("framenavigated", predicate=pdf_viewer, timeout=30_000)
     assert content_cookies(page, stack) == []
+
+
+def pdf_viewer(frame: Any) -> bool:
+    """Chromium's PDF viewer: its built-in extension's page, in a frame of the tab."""
+    return bool(frame.url.startswith("chrome-extension://") and frame.url.endswith("/index.html"))

@@ -258,11 +258,13 @@ def damaged_video(
     path = tmp_path_factory.mktemp("damaged") / "damaged.mp4"
     path.write_bytes(b"\x00\x00\x00\x18ftypmp42" + os.urandom(4096))
     content_id = "damaged-101-intro"
-    added = local_content(
-        short_token_stack, "add", "--course", "damaged-101", "--id", content_id,
-        "--title", "A damaged video", "--file", str(path),
-    )  # fmt: skip
-    assert added.returncode == 0, added.stderr
+    add = ["add", "--course", "damaged-101", "--id", content_id, "--title", "A damaged video"]
+    for args in (
+        ["course", "put", "--course", "damaged-101", "--title", "Damaged"],
+        [*add, "--file", str(path)],
+    ):
+        done = local_content(short_token_stack, *args)
+        assert done.returncode == 0, done.stderr
     return content_id
 
 
@@ -395,6 +397,8 @@ def test_an_item_that_is_gone_takes_the_player_off_and_the_list_is_listed_again(
 ) -> None:
     path = tmp_path / "short.pdf"
     path.write_bytes(b"%PDF-1.4\n" + os.urandom(2_000) + b"\n%%EOF\n")
+    created = local_content(stack, "course", "put", "--course", "gone-101", "--title", "Gone")
+    assert created.returncode == 0, created.stderr
     added = local_content(
         stack, "add", "--course", "gone-101", "--id", "gone-101-notes", "--title", "Notes",
         "--file", str(path),

@@ -142,6 +142,8 @@ def corpus_urls(
     """Each corpus shape published with `bin/content --local add --dir`: the grant URL the
     API hands the member for it."""
     urls: dict[str, str] = {}
+    created = content(stack, "course", "put", "--course", CORPUS_COURSE, "--title", "FFmpeg")
+    assert created.returncode == 0, created.stderr
     for shape, folder in ffmpeg_corpus.items():
         result = content(
             stack, "add", "--course", CORPUS_COURSE, "--id", f"corpus-{shape}",

@@ -12,6 +12,7 @@ import boto3
 import pytest
 
 from local.cognito import create_cognito_pool, sign_in
+from local.samples import SAMPLES
 from tests.support.http_client import HttpAnswer, http
 from tests.support.local_stack import content_url
 from tools.demo_site import VENDOR
@@ -221,14 +222,22 @@ def test_a_preflight_from_another_origin_gets_no_cors_grant(stack: dict[str, Any
     assert answer.header("Access-Control-Allow-Origin") is None
 
 
+@pytest.mark.parametrize("index", range(len(SAMPLES)), ids=[s.content_id for s in SAMPLES])
 def test_content_responses_carry_the_security_headers(
-    stack: dict[str, Any], member_token: str
+    stack: dict[str, Any], member_token: str, index: int
 ) -> None:
+    """Every sample (video, quiz, PDF, HLS playlist) is served inline, never sniffed, and a
+    document opened from it is sandboxed and may send no form."""
     answer = http(
-        content_url(stack),
+        content_url(stack, index),
         headers={"Authorization": f"Bearer {member_token}", "Origin": stack["demo_url"]},
     )
+    assert answer.status == 200
+    assert answer.header("Content-Disposition") is None
     assert answer.header("X-Content-Type-Options") == "nosniff"
+    assert answer.header("Content-Security-Policy") == (
+        f"default-src 'none'; frame-ancestors {stack['demo_url']}; form-action 'none'; sandbox"
+    )
     assert answer.header("Cache-Control") == "private, no-cache"
     assert answer.header("Strict-Transport-Security")
     assert answer.header("Access-Control-Allow-Origin") == stack["demo_url"]

@@ -11,7 +11,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from local.cognito import CognitoPool, create_cognito_pool
-from tests.support.moto_stack import Stack, deploy_content_stack
+from tests.support.moto_stack import Stack, create_course, deploy_content_stack
 from tools.stack import StackResources, use_fake_credentials
 
 REGION = "us-east-1"
@@ -66,3 +66,10 @@ def deployed(aws: dict[str, Any]) -> Iterator[Stack]:
 @pytest.fixture
 def stack(deployed: Stack) -> StackResources:
     return deployed.resources
+
+
+@pytest.fixture
+def aws_101(aws: dict[str, Any], deployed: Stack) -> str:
+    """The deployed stack with the course aws-101 created."""
+    create_course(aws, deployed, "aws-101")
+    return "aws-101"

@@ -8,6 +8,8 @@ import uuid
 from typing import Any, NamedTuple
 
 from local.template import resource_properties
+from shared.catalog.model import Course
+from tools.publishing.writes import CatalogWriter
 from tools.stack import StackResources, resolve
 
 
@@ -79,3 +81,9 @@ def deploy_content_stack(aws: dict[str, Any]) -> Stack:
         Bucket=resources.bucket, VersioningConfiguration={"Status": "Enabled"}
     )
     return Stack(name, resources)
+
+
+def create_course(aws: dict[str, Any], stack: Stack, course_id: str) -> None:
+    """The course, as `bin/content course put` creates it (publishing needs it first)."""
+    catalog = CatalogWriter(aws["dynamodb"], stack.resources.table)
+    catalog.put_course(Course.check(course_id, f"Course {course_id}"))

@@ -50,7 +50,7 @@ from enum import Enum
 from shared.catalog.errors import InvalidValueError
 from shared.catalog.model import HLS_PLAYLIST
 
-#: Every file's place is made of safe names (``catalog.renditions.SAFE_NAME``), so a URI
+#: Every file's place is made of safe names (``renditions.SAFE_NAME``), so a URI
 #: naming one needs no other character; anything else (a space or byte order mark a player
 #: trims, a control character, ``%``, ``\\``, ``#``, ``?``) could make the player read another
 #: URI than the one checked here.

@@ -8,11 +8,15 @@ grant in the URL's path before it covers them all. The checks, each refused with
 
 - every name on the way to a file is a safe key segment (:data:`SAFE_NAME`: letters, digits,
   ``.``, ``_``, ``-``, starting with a letter or digit), so a key needs no percent-encoding and
-  a playlist's URI is the key itself;
+  a playlist's URI is the key itself; an operating system's own files (``.DS_Store``, ...)
+  are named as such, and left out on request (``--skip-os-junk``);
 - every file is a regular file inside the directory (a symbolic link that leads outside it,
-  or to a directory, is refused) with an extension the content-type table knows;
+  or to a directory, is refused) of a type a set may hold (``media_types``:
+  playlists, segments, init sections, subtitles, keys; anything else is a stray file), whose
+  first bytes are what its type says (but for segments in a set with AES-128 keys: those are
+  ciphertext);
 - the entry playlist is ``master.m3u8`` at the top, or the only playlist there;
-- every playlist passes ``catalog.playlist.check``: an allow-list of lines read as hls.js
+- every playlist passes ``playlist.check``: an allow-list of lines read as hls.js
   reads them, whose URIs are relative and name files of the set, and every media playlist
   is finished (``#EXT-X-ENDLIST``): a publish's objects never change, so they are cached like
   a single file's.
@@ -21,6 +25,7 @@ grant in the URL's path before it covers them all. The checks, each refused with
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import stat
@@ -28,12 +33,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shared.catalog.errors import InvalidValueError
-from shared.catalog.model import HLS_PLAYLIST, MEDIA_TYPE_BY_EXTENSION
+from shared.catalog.model import HLS_PLAYLIST
 
 from . import playlist
+from .media_types import BY_NAME, HEAD, MEDIA_TYPE_BY_EXTENSION, SET_EXTENSIONS, check_bytes
 
-#: One segment of a file's path inside the set.
-SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+#: The longest name of a file or folder in a set (a key segment).
+MAX_NAME = 128
+#: One segment of a file's path inside the set, and the rule in words.
+SAFE_NAME = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{MAX_NAME - 1}}}")
+SAFE_NAME_RULE = (
+    f"1-{MAX_NAME} characters: letters, digits, '.', '_' and '-', starting with a letter or digit"
+)
+#: Files an operating system leaves in folders by itself: macOS's Finder (.DS_Store) and
+#: AppleDouble (._name) files, Windows Explorer's Thumbs.db and desktop.ini.
+#: A playlist that encrypts its segments whole (AES-128), as a player reads the tag.
+_AES_128 = re.compile(rb"^\s*#EXT-X-KEY:.*METHOD\s*=\s*\"?AES-128\b", re.MULTILINE | re.IGNORECASE)
+_OS_JUNK = re.compile(r"\.DS_Store|\._.*|(?i:thumbs\.db|desktop\.ini)")
 #: The entry playlist's name when the top holds more than one playlist.
 MASTER = "master.m3u8"
 #: More files than a lecture's renditions ever have means the wrong directory.
@@ -62,6 +78,8 @@ class RenditionSet:
 
     directory: Path
     files: tuple[SetFile, ...]
+    #: The operating system's own files left out (``skip_os_junk``), by place.
+    skipped: tuple[str, ...] = ()
 
     @property
     def entry(self) -> SetFile:
@@ -78,14 +96,23 @@ class RenditionSet:
         return hashlib.sha256(manifest.encode()).hexdigest()
 
     @classmethod
-    def scan(cls, directory: Path) -> RenditionSet:
-        """The set in ``directory``, or ``InvalidValueError`` naming the first rule broken."""
+    def scan(cls, directory: Path, *, skip_os_junk: bool = False) -> RenditionSet:
+        """The set in ``directory``, or ``InvalidValueError`` naming the first rule broken;
+        with ``skip_os_junk``, an operating system's own files are left out
+        (:attr:`skipped`)."""
         if not directory.is_dir():
             raise InvalidValueError(f"no such directory: {directory}")
         top = directory.resolve()
-        found = [_checked_file(top, relative) for relative in _walk(top)]
-        if not found:
+        places, skipped = _walk(top, skip_os_junk)
+        checked = [_checked_file(top, relative) for relative in places]
+        if not checked:
             raise InvalidValueError(f"{directory} holds no files")
+        found = [file for file, _ in checked]
+        encrypted = any(_AES_128.search(f.path.read_bytes()) for f in found if f.is_playlist)
+        for file, head in checked:
+            media_type = BY_NAME[file.media_type]
+            if not (encrypted and media_type.segment):
+                check_bytes(media_type, io.BytesIO(head), file.relative)
         entry = _entry(directory, found)
         media_types = {file.relative: file.media_type for file in found}
         for each in (file for file in found if file.is_playlist):
@@ -93,37 +120,49 @@ class RenditionSet:
                 f"{directory}/{each.relative}", each.relative, each.path.read_bytes(), media_types
             )
         ordered = sorted(found, key=lambda f: (f is entry, f.is_playlist, f.relative))
-        return cls(directory, tuple(ordered))
+        return cls(directory, tuple(ordered), skipped)
 
 
 def _place(file: SetFile) -> str:
     return file.relative
 
 
-def _walk(top: Path) -> list[str]:
-    """Every file's place under ``top``, sorted; names checked on the way down."""
+def _walk(top: Path, skip_os_junk: bool) -> tuple[list[str], tuple[str, ...]]:
+    """Every file's place under ``top``, sorted, and the OS junk skipped; names checked on the
+    way down."""
     places: list[str] = []
+    skipped: list[str] = []
     pending = [""]
     while pending:
         folder = pending.pop()
         with os.scandir(top / folder if folder else top) as entries:
             for entry in sorted(entries, key=lambda e: e.name):
                 place = f"{folder}/{entry.name}" if folder else entry.name
+                is_dir = entry.is_dir(follow_symlinks=False)
+                if not is_dir and _OS_JUNK.fullmatch(entry.name):
+                    if not skip_os_junk:
+                        raise InvalidValueError(
+                            f"{place!r} is an operating system's own file (.DS_Store, ._*, "
+                            "Thumbs.db, desktop.ini): delete it, or pass --skip-os-junk"
+                        )
+                    skipped.append(place)
+                    continue
                 if not SAFE_NAME.fullmatch(entry.name):
+                    length = f" (it has {len(entry.name)})" if len(entry.name) > MAX_NAME else ""
                     raise InvalidValueError(
-                        f"{place!r} is not a safe name: use letters, digits, '.', '_' and '-', "
-                        "starting with a letter or digit"
+                        f"{place!r} is not a safe name{length}: use {SAFE_NAME_RULE}"
                     )
-                if entry.is_dir(follow_symlinks=False):
+                if is_dir:
                     pending.append(place)
                 else:
                     places.append(place)
                 if len(places) > MAX_FILES:
                     raise InvalidValueError(f"more than {MAX_FILES} files: is this the right one?")
-    return sorted(places)
+    return sorted(places), tuple(sorted(skipped))
 
 
-def _checked_file(top: Path, relative: str) -> SetFile:
+def _checked_file(top: Path, relative: str) -> tuple[SetFile, bytes]:
+    """The file at ``relative``, checked but for its first bytes, and those bytes."""
     path = top / relative
     try:
         real = path.resolve(strict=True)
@@ -136,13 +175,17 @@ def _checked_file(top: Path, relative: str) -> SetFile:
         raise InvalidValueError(f"{relative} is not a regular file")
     dot = relative.rfind(".")
     extension = relative[dot:].lower() if dot > relative.rfind("/") + 1 else ""
-    media_type = MEDIA_TYPE_BY_EXTENSION.get(extension)
-    if media_type is None:
-        raise InvalidValueError(f"cannot tell the content type of {relative} from its extension")
+    media_type = BY_NAME.get(MEDIA_TYPE_BY_EXTENSION.get(extension, ""))
+    if media_type is None or not media_type.in_set:
+        raise InvalidValueError(
+            f"{relative} is not a file of an HLS rendition set (a set holds "
+            f"{' '.join(SET_EXTENSIONS)} files): move it out of the directory"
+        )
     data = real.read_bytes()
     if not data:
         raise InvalidValueError(f"{relative} is empty")
-    return SetFile(relative, real, media_type, len(data), hashlib.sha256(data).hexdigest())
+    checked = SetFile(relative, real, media_type.name, len(data), hashlib.sha256(data).hexdigest())
+    return checked, data[:HEAD]
 
 
 def _entry(directory: Path, files: list[SetFile]) -> SetFile:

@@ -1,5 +1,5 @@
 """The catalog in DynamoDB, write side (not in the function package): publishing journals and
-the three switches (put-if-absent, replace, delete), each one transaction.
+the three switches (put-if-absent, replace, delete), each one transaction; and courses.
 
 A publish first writes a journal, ``_publish#<content id>``: what the catalog will serve
 (``target``, with the new object's key), what it serves now (``retire``, whose object goes
@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.types import TypeSerializer
 from botocore.exceptions import ClientError
 
+from shared.aws_errors import error_code
 from shared.catalog.errors import CatalogError, CatalogItemError
-from shared.catalog.model import KEY_ATTRIBUTE, ContentItem
+from shared.catalog.model import KEY_ATTRIBUTE, ContentItem, Course
 from shared.catalog.store import COURSES_RECORD, CatalogStore, record_key
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -94,7 +95,7 @@ def _conflict(code: str, message: str) -> Iterator[None]:
     try:
         yield
     except ClientError as exc:
-        if exc.response["Error"]["Code"] == code:
+        if error_code(exc) == code:
             raise ConflictError(message) from exc
         raise
 
@@ -132,6 +133,24 @@ class CatalogWriter(CatalogStore):
         key = record_key(journal.content_id)
         self._switch(
             journal, {"Delete": {"TableName": self.table, "Key": key} | self._still(journal)}
+        )
+
+    def put_course(self, course: Course) -> None:
+        """Create the course, or replace its title and description, in one transaction: its
+        record, and its name in the course list (what makes it exist)."""
+        self.dynamodb.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": self.table, "Item": to_attributes(course.to_dynamo())}},
+                {
+                    "Update": {
+                        "TableName": self.table,
+                        "Key": record_key(COURSES_RECORD),
+                        "UpdateExpression": "ADD #names :course",
+                        "ExpressionAttributeNames": {"#names": "names"},
+                        "ExpressionAttributeValues": {":course": {"SS": [course.course_id]}},
+                    }
+                },
+            ]
         )
 
     def end(self, journal: Journal) -> None:
@@ -177,17 +196,20 @@ class CatalogWriter(CatalogStore):
             },
         ]
         if course_id is not None:
+            # Courses are created explicitly: an item goes only into a course that exists.
             items.append(
                 {
-                    "Update": {
+                    "ConditionCheck": {
                         "TableName": self.table,
                         "Key": record_key(COURSES_RECORD),
-                        "UpdateExpression": "ADD #names :course",
+                        "ConditionExpression": "contains(#names, :course)",
                         "ExpressionAttributeNames": {"#names": "names"},
-                        "ExpressionAttributeValues": {":course": {"SS": [course_id]}},
+                        "ExpressionAttributeValues": {":course": {"S": course_id}},
                     }
                 }
             )
-        changed = f"the catalog item {journal.content_id!r} changed during the publish"
+        changed = (
+            f"the catalog item {journal.content_id!r} or its course changed during the publish"
+        )
         with _conflict("TransactionCanceledException", changed):
             self.dynamodb.transact_write_items(TransactItems=items)

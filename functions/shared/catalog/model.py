@@ -1,7 +1,7 @@
 """The catalog's items: every rule about their fields, and their DynamoDB representation.
 
-A reader should find the rule for any catalog field here: IDs, titles, object keys, content
-types and the file extensions they come from, positions, and the attribute names.
+A reader should find the rule for any catalog field here: IDs, titles, object keys, positions,
+and the attribute names; the media types a publish accepts are ``tools.publishing.media_types``.
 """
 
 from __future__ import annotations
@@ -21,38 +21,16 @@ from .errors import CatalogItemError, InvalidValueError
 # the edge imports that without this module.
 RESERVED_PREFIX = "_"
 MAX_TITLE_LENGTH = 200
+MAX_DESCRIPTION_LENGTH = 1000
+#: A course's own record (``_course#<course ID>``): its title and description. A course exists
+#: when its ID is in the course list (``shared.catalog.store.COURSES_RECORD``); courses are created
+#: explicitly (``bin/content course put``), never by a publish.
+COURSE_RECORD_PREFIX = "_course#"
 CONTENT_TYPES = ("video", "quiz", "assignment")
-#: The media types a file extension stands for (lower-case extensions; nothing is guessed
-#: from the machine's own tables, so every operator gets the same answer).
-MEDIA_TYPE_BY_EXTENSION = {
-    ".mp4": "video/mp4",
-    ".m4v": "video/mp4",
-    ".webm": "video/webm",
-    ".mov": "video/quicktime",
-    ".json": "application/json",
-    ".pdf": "application/pdf",
-    ".zip": "application/zip",
-    ".txt": "text/plain",
-    ".md": "text/markdown",
-    ".csv": "text/csv",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    # An HLS rendition set (``bin/content add --dir``): playlists, segments, subtitles.
-    ".m3u8": "application/vnd.apple.mpegurl",
-    ".ts": "video/mp2t",
-    ".m4s": "video/iso.segment",
-    ".aac": "audio/aac",
-    ".vtt": "text/vtt",
-    # An AES-128 key (#EXT-X-KEY): served under the set's grant, like its segments.
-    ".key": "application/octet-stream",
-}
 #: An HLS playlist (RFC 8216): an item with this media type is a rendition set, played with an
-#: HLS player, whose other files lie beside its entry playlist.
+#: HLS player, whose other files lie beside its entry playlist. (Which media types are
+#: published, and how a file's type is told, is ``tools.publishing.media_types``.)
 HLS_PLAYLIST = "application/vnd.apple.mpegurl"
-#: RFC 6838 type/subtype names, no parameters (what S3 stores and CloudFront sends back).
-_MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
-_EXTENSION = re.compile(r"(\.[a-z0-9]{1,10})?")
 #: Every object the catalog may point at lives under this prefix.
 KEY_PREFIX = COURSES_PREFIX
 #: S3's limit on an object key, in UTF-8 bytes.
@@ -81,51 +59,69 @@ def validate_title(value: str) -> str:
     return title
 
 
+def validate_description(value: str) -> str:
+    """The description, stripped: 1-1000 characters, line breaks allowed, no other control
+    characters."""
+    description = value.strip()
+    if (
+        not description
+        or len(description) > MAX_DESCRIPTION_LENGTH
+        or _CONTROL_CHARACTERS.search(description.replace("\n", ""))
+    ):
+        raise InvalidValueError(
+            f"the description must be 1-{MAX_DESCRIPTION_LENGTH} characters, "
+            "no control characters but line breaks"
+        )
+    return description
+
+
 def validate_position(value: int) -> int:
     if value < FIRST_POSITION:
         raise InvalidValueError(f"position must be {FIRST_POSITION} or more")
     return value
 
 
-def type_of_media(type_: str) -> str:
-    """Which content type a media type makes an item: videos, JSON quizzes, anything else is
-    an assignment (a PDF, a ZIP of starter files, ...)."""
-    if type_.startswith("video/") or type_ == HLS_PLAYLIST:
-        return "video"
-    return "quiz" if type_ == "application/json" else "assignment"
-
-
 @dataclass(frozen=True)
-class FileKind:
-    """What a file to publish is: its extension (in the key), media type and content type."""
+class Course:
+    """A course: its ID, title and optional description."""
 
-    extension: str
-    media_type: str
-    type: str
+    course_id: str
+    title: str
+    description: str | None = None
 
     @classmethod
-    def of(cls, filename: str, media_type: str | None, type_: str | None) -> FileKind:
-        """Classify ``filename``; an explicit media type or type must agree with the file."""
-        dot = filename.rfind(".")
-        extension = filename[dot:].lower() if dot > 0 else ""
-        if not _EXTENSION.fullmatch(extension):
-            raise InvalidValueError(
-                f"the extension of {filename} must be '.' and 1-10 letters or digits"
+    def check(cls, course_id: str, title: str, description: str | None = None) -> Course:
+        """The course, or ``InvalidValueError`` naming the first rule broken."""
+        return cls(
+            validate_id(course_id, "course ID"),
+            validate_title(title),
+            None if description is None else validate_description(description),
+        )
+
+    @property
+    def record_id(self) -> str:
+        return COURSE_RECORD_PREFIX + self.course_id
+
+    def to_dynamo(self) -> dict[str, Any]:
+        record = {"contentId": self.record_id, "title": self.title}
+        if self.description is not None:
+            record["description"] = self.description
+        return record
+
+    @classmethod
+    def from_dynamo(cls, record: Mapping[str, Any]) -> Course:
+        """Parse a course record; one off the model is a ``CatalogItemError``."""
+        try:
+            description = record.get("description")
+            return cls.check(
+                str(record["contentId"]).removeprefix(COURSE_RECORD_PREFIX),
+                str(record["title"]),
+                None if description is None else str(description),
             )
-        known = MEDIA_TYPE_BY_EXTENSION.get(extension)
-        chosen = media_type if media_type is not None else known
-        if chosen is None:
-            raise InvalidValueError(
-                f"cannot tell the content type of {filename}; pass --content-type"
-            )
-        if not _MEDIA_TYPE.fullmatch(chosen):
-            raise InvalidValueError(f"{chosen!r} is not a media type (type/subtype, lower case)")
-        kind = type_of_media(chosen)
-        if known is not None and type_of_media(known) != kind:
-            raise InvalidValueError(f"content type {chosen} contradicts {filename} ({known})")
-        if type_ is not None and type_ != kind:
-            raise InvalidValueError(f"--type {type_} contradicts {filename}, which is a {kind}")
-        return cls(extension, chosen, kind)
+        except (KeyError, InvalidValueError) as exc:
+            raise CatalogItemError(
+                f"course record {record.get('contentId')!r} is broken: {exc}"
+            ) from exc
 
 
 @dataclass(frozen=True)

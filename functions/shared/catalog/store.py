@@ -2,9 +2,10 @@
 
 Content items are keyed by ``contentId``; the ``byCourse`` index (``courseId``, ``position``)
 lists a course's items in order. Records whose ``contentId`` starts with ``_`` are the
-product's own (no content ID can): ``_courses`` names every course ever published to, and
-publishing journals live beside the items they change (see ``tools.publishing.writes``). Neither has
-a ``courseId``, so neither is in the index.
+product's own (no content ID can): ``_courses`` names every course (created with
+``bin/content course put``; before that existed, every course published to), ``_course#<id>``
+holds a course's title and description, and publishing journals live beside the items they
+change (see ``tools.publishing.writes``). None has a ``courseId``, so none is in the index.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from boto3.dynamodb.types import TypeDeserializer
 
 from .errors import CatalogItemError
-from .model import ContentItem
+from .model import COURSE_RECORD_PREFIX, ContentItem, Course
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -24,7 +25,8 @@ if TYPE_CHECKING:  # pragma: no cover
 COURSE_INDEX = "byCourse"
 #: A course listing stops here; a course is a few dozen items, not thousands.
 MAX_COURSE_ITEMS = 500
-#: The record that names the courses (a string set, ``names``).
+#: The record that names the courses (a string set, ``names``): a course exists when it is
+#: named there.
 COURSES_RECORD = "_courses"
 
 _deserialize = TypeDeserializer().deserialize
@@ -74,7 +76,7 @@ class Catalog(Protocol):
     def list_course(self, course_id: str) -> CourseListing: ...
 
     def course_ids(self) -> list[str]:
-        """Every course ever published to, sorted (the ``_courses`` record)."""
+        """Every course, sorted (the ``_courses`` record)."""
 
     def list_courses(self, course_ids: Iterable[str] | None = None) -> list[CourseCount]:
         """Each of ``course_ids`` (default: every course) that has items, and how many."""
@@ -134,6 +136,12 @@ class CatalogStore:
     def course_ids(self) -> list[str]:
         record = self.record(COURSES_RECORD, consistent=True) or {}
         return sorted(str(name) for name in record.get("names", ()))
+
+    def course(self, course_id: str) -> Course | None:
+        """The course's record (title, description); ``None`` for a course without one (one
+        published to before courses had records) or no course at all."""
+        stored = self.record(COURSE_RECORD_PREFIX + course_id, consistent=True)
+        return None if stored is None else Course.from_dynamo(stored)
 
     def list_courses(self, course_ids: Iterable[str] | None = None) -> list[CourseCount]:
         """Courses with items, and how many, from the course list and the index."""

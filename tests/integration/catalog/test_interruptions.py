@@ -2,8 +2,9 @@
 after it took effect (its answer lost), by Ctrl-C, by an AWS error and by a process that
 dies there (no recovery can run in it). After each stop, no object is reachable without being
 in the catalog (as an item or a journal) and no item points at nothing; re-running the same
-command reaches the state it promised. Single files and HLS rendition sets (``--dir``: every
-file of the set is one more step). A real process killed with SIGKILL, too."""
+command reaches the state it promised. Single files, moves between courses
+(``--move-from-course``) and HLS rendition sets (``--dir``: every file of the set is one more
+step). A real process killed with SIGKILL, too."""
 
 from __future__ import annotations
 
@@ -17,25 +18,28 @@ from typing import Any
 import pytest
 
 from tests.support.killing import killed_after_its_write
-from tests.support.moto_stack import Stack
+from tests.support.moto_stack import Stack, create_course
 from tests.support.publishing import Fault, Faulty, ProcessDied, Snapshot, throttled
 from tools.content import run
-from tools.publishing.publish import (
-    CloudFrontInvalidation,
-    ContentBucket,
-    Draft,
-    Publisher,
-    PublishError,
-    cached_paths,
-)
+from tools.publishing.bucket import ContentBucket
+from tools.publishing.draft import Draft
+from tools.publishing.errors import PublishError
+from tools.publishing.invalidation import CloudFrontInvalidation, cached_paths
+from tools.publishing.publisher import Publisher
 from tools.publishing.writes import CatalogWriter
 
-#: The matrix runs hundreds of publishes against moto: most of the suite's time.
-pytestmark = pytest.mark.slow
+#: Publishing needs its course first; the matrix runs hundreds of publishes (slow).
+pytestmark = [pytest.mark.usefixtures("aws_101"), pytest.mark.slow]
 
 OLD = b"\x00\x00\x00\x18ftypmp42" + b"old" * 700
 NEW = b"\x00\x00\x00\x18ftypmp42" + b"new" * 900
-BIG = os.urandom(9 * 1024 * 1024)  # two parts
+WEBM = b"\x1a\x45\xdf\xa3" + b"webm" * 900
+BIG = b"\x00\x00\x00\x18ftypmp42" + os.urandom(9 * 1024 * 1024)  # two parts
+
+
+def transport_stream(label: bytes, packets: int) -> bytes:
+    """``packets`` MPEG-TS packets: the sync byte, then ``label`` repeated."""
+    return (b"G" + (label * 187)[:187]) * packets
 
 
 def rendition_set(label: bytes) -> dict[str, bytes]:
@@ -46,8 +50,8 @@ def rendition_set(label: bytes) -> dict[str, bytes]:
             b"#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXTINF:2,\n"
             b"seg_000.ts\n#EXTINF:1,\nseg_001.ts\n#EXT-X-ENDLIST\n#" + label + b"\n"
         ),
-        "v0/seg_000.ts": b"G" + label * 300,
-        "v0/seg_001.ts": b"G" + label * 100,
+        "v0/seg_000.ts": transport_stream(label, 5),
+        "v0/seg_001.ts": transport_stream(label, 2),
     }
 
 
@@ -70,6 +74,9 @@ class Scenario:
     #: before is a set too.
     files: dict[str, bytes] | None = None
     before_set: bool = False
+    #: The item there before is in this other course, and the command moves it from there
+    #: (``--move-from-course``) instead of replacing it (``--force``).
+    move_from: str | None = None
 
     @property
     def removes(self) -> bool:
@@ -119,9 +126,17 @@ SCENARIOS = {
     "add --force, another extension": Scenario(
         ADD,
         "intro.webm",
+        WEBM,
+        True,
+        REPLACE_WRITES,
+    ),
+    "add --move-from-course": Scenario(
+        ADD,
+        "intro.mp4",
         NEW,
         True,
         REPLACE_WRITES,
+        move_from="aws-201",
     ),
     "remove": Scenario(
         ("remove", "--id", "intro"),
@@ -226,7 +241,9 @@ def command(scenario: Scenario, tmp_path: Path) -> list[str]:
         else:
             path.write_bytes(scenario.data)
         args.append(str(path))
-        if scenario.before:
+        if scenario.move_from is not None:
+            args += ["--move-from-course", scenario.move_from]
+        elif scenario.before:
             args.append("--force")
     return args
 
@@ -253,7 +270,10 @@ def execute(aws: dict[str, Any], stack: Stack, args: list[str], fault: Fault) ->
     if args[0] == "remove":
         chosen.remove("intro")
     else:
-        chosen.add(draft(args), force="--force" in args)
+        move_from = (
+            args[args.index("--move-from-course") + 1] if "--move-from-course" in args else None
+        )
+        chosen.add(draft(args), force="--force" in args, move_from=move_from)
 
 
 def snapshot(aws: dict[str, Any], stack: Stack) -> Snapshot:
@@ -267,15 +287,17 @@ def cli(stack: Stack, args: list[str]) -> tuple[int, str]:
 
 
 def published_before(
-    aws: dict[str, Any], stack: Stack, tmp_path: Path, as_set: bool = False
+    aws: dict[str, Any], stack: Stack, tmp_path: Path, scenario: Scenario
 ) -> Snapshot:
     folder = tmp_path / "old"
     folder.mkdir()
-    if as_set:
-        old = Draft.check_dir("aws-101", "intro", "Welcome", write_set(folder, OLD_SET))
+    course = scenario.move_from or "aws-101"
+    create_course(aws, stack, course)
+    if scenario.before_set:
+        old = Draft.check_dir(course, "intro", "Welcome", write_set(folder, OLD_SET))
     else:
         (folder / "intro.mp4").write_bytes(OLD)
-        old = Draft.check("aws-101", "intro", "Welcome", folder / "intro.mp4")
+        old = Draft.check(course, "intro", "Welcome", folder / "intro.mp4")
     publisher(aws, stack, Fault()).add(old)
     return snapshot(aws, stack)
 
@@ -306,6 +328,7 @@ def assert_converged(
         assert state.items == {}
     else:
         item = state.items["intro"]
+        assert item.course_id == "aws-101"
         expected = (
             {item.key.value: scenario.data}
             if scenario.files is None
@@ -333,7 +356,7 @@ def test_the_matrix_covers_every_write_of_each_command(
             TableName=deployed.resources.table, Key={"contentId": {"S": "intro"}}
         )
         if scenario.before:
-            published_before(aws, deployed, folder, scenario.before_set)
+            published_before(aws, deployed, folder, scenario)
         fault = Fault()
         execute(aws, deployed, args, fault)
         assert tuple(fault.writes) == scenario.writes, name
@@ -350,9 +373,7 @@ def test_a_publish_stopped_at_any_step_converges_when_run_again(
     stop: str,
 ) -> None:
     scenario = SCENARIOS[name]
-    before = (
-        published_before(aws, deployed, tmp_path, scenario.before_set) if scenario.before else None
-    )
+    before = published_before(aws, deployed, tmp_path, scenario) if scenario.before else None
     args = command(scenario, tmp_path)
     error, fatal = STOPS[stop]()
     fault = Fault(at=at, after=after, error=error, fatal=fatal)
@@ -371,14 +392,15 @@ def test_a_publish_stopped_at_any_step_converges_when_run_again(
 
 
 @pytest.mark.parametrize(
-    "name", ["add --force, another extension", "add --dir --force, over a set"]
+    "name",
+    ["add --force, another extension", "add --dir --force, over a set", "add --move-from-course"],
 )
 @pytest.mark.parametrize("step", ["upload", "switch"])
 def test_a_killed_process_leaves_nothing_half_written_and_a_re_run_finishes(
     aws: dict[str, Any], deployed: Stack, tmp_path: Path, moto_url: str, step: str, name: str
 ) -> None:
     scenario = SCENARIOS[name]
-    before = published_before(aws, deployed, tmp_path, scenario.before_set)
+    before = published_before(aws, deployed, tmp_path, scenario)
     args = command(scenario, tmp_path)
     killed_after_its_write(
         "testkit.killable_content",

@@ -13,6 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from local.keyvaluestore import KeyValueStoreData, LocalKeyValueStores
+from shared.aws_errors import error_code
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudfront_keyvaluestore import CloudFrontKeyValueStoreClient
@@ -24,7 +25,7 @@ def etag(client: CloudFrontKeyValueStoreClient, store: KeyValueStoreData) -> str
 
 
 def code(error: pytest.ExceptionInfo[ClientError]) -> str:
-    return str(error.value.response["Error"]["Code"])
+    return error_code(error.value)
 
 
 def test_a_new_store_is_empty_and_ready(

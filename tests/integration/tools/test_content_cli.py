@@ -17,11 +17,16 @@ from shared.catalog.model import ContentItem
 from tests.support.moto_stack import Stack
 from tests.support.publishing import Fault, Faulty, Snapshot, throttled
 from tools.content import run
-from tools.publishing.publish import ContentBucket, Draft, NoCache, Publisher, PublishError
+from tools.publishing.bucket import ContentBucket
+from tools.publishing.draft import Draft
+from tools.publishing.errors import PublishError
+from tools.publishing.invalidation import NoCache
+from tools.publishing.publisher import Publisher
 from tools.publishing.writes import CatalogWriter
 from tools.stack import ROOT, StackResources
 
-pytestmark = pytest.mark.slow
+#: Publishing needs its course first.
+pytestmark = [pytest.mark.usefixtures("aws_101"), pytest.mark.slow]
 
 VIDEO = b"\x00\x00\x00\x18ftypmp42" + b"v" * 2048
 
@@ -53,6 +58,12 @@ def add(
         str(path),
         *extra,
     )
+
+
+def course_put(stack: Stack, course_id: str, *extra: str) -> tuple[int, str, str]:
+    """`bin/content course put` (a course must exist before anything is published to it)."""
+    title = f"Course {course_id}"
+    return cli(stack.name, "course", "put", "--course", course_id, "--title", title, *extra)
 
 
 @pytest.fixture
@@ -113,6 +124,7 @@ def test_a_new_item_goes_after_the_last_one_by_default(
 
 
 def test_the_first_item_of_a_new_course_is_at_position_1(deployed: Stack, video: Path) -> None:
+    course_put(deployed, "aws-102")
     code, out, _ = add(deployed, video, content_id="first", course="aws-102")
     assert code == 0
     assert "position 1)" in out
@@ -131,7 +143,10 @@ def test_a_duplicate_id_needs_force(aws: dict[str, Any], deployed: Stack, video:
     video.write_bytes(VIDEO + b"other")
     code, _, err = add(deployed, video)
     assert code == 2
-    assert err == "error: content 'aws-101-intro' already exists; pass --force to replace it\n"
+    assert err == (
+        "error: content 'aws-101-intro' already exists in course 'aws-101'; "
+        "pass --force to replace it\n"
+    )
     assert len(snapshot(aws, deployed.resources).current) == 1
 
 
@@ -167,7 +182,7 @@ def test_force_with_another_extension_leaves_only_the_new_object(
 ) -> None:
     add(deployed, video)
     webm = tmp_path / "intro.webm"
-    webm.write_bytes(b"webm")
+    webm.write_bytes(b"\x1a\x45\xdf\xa3webm")
     assert add(deployed, webm, "--force")[0] == 0
     after = snapshot(aws, deployed.resources)
     assert after.items["aws-101-intro"].key.value.endswith(".webm")
@@ -192,7 +207,7 @@ def test_a_replacement_that_fails_after_its_upload_keeps_the_live_version_served
     (the first tool withdrew with a delete that carried no version ID)."""
     publisher(aws, stack, Fault()).add(Draft.check("aws-101", "aws-101-intro", "Welcome", video))
     before = snapshot(aws, stack)
-    video.write_bytes(b"replacement")
+    video.write_bytes(VIDEO + b"replacement")
     fault = Fault(at=3, error=throttled())  # journal, upload, then the catalog switch fails
     with pytest.raises(PublishError, match="undid an interrupted replace"):
         publisher(aws, stack, fault).add(
@@ -233,7 +248,7 @@ def test_a_replacement_that_cannot_finish_never_unpublishes_the_live_content(
             raise ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, operation)
         return real(client, operation, params)
 
-    video.write_bytes(b"replacement")
+    video.write_bytes(VIDEO + b"replacement")
     with monkeypatch.context() as patched:
         patched.setattr(BaseClient, "_make_api_call", denied_after_upload)
         code, _, _ = add(deployed, video, "--force")
@@ -245,7 +260,7 @@ def test_a_large_file_goes_up_in_parts_with_a_progress_bar(
     aws: dict[str, Any], deployed: Stack, tmp_path: Path
 ) -> None:
     big = tmp_path / "lecture.mp4"
-    data = os.urandom(12 * 1024 * 1024)
+    data = VIDEO + os.urandom(12 * 1024 * 1024)
     big.write_bytes(data)
     code, _, err = add(deployed, big, content_id="aws-101-lecture")
     assert code == 0
@@ -261,6 +276,7 @@ def test_list_shows_the_catalog_by_course(deployed: Stack, video: Path, tmp_path
     quiz = tmp_path / "quiz.json"
     quiz.write_text('{"questions": []}')
     add(deployed, video, "--position", "1")
+    course_put(deployed, "aws-102")
     add(deployed, quiz, content_id="q1", course="aws-102")
     code, out, _ = cli(deployed.name, "list", "--course", "aws-101")
     assert code == 0
@@ -275,6 +291,7 @@ def test_list_without_a_course_shows_every_course(
     quiz = tmp_path / "quiz.json"
     quiz.write_text('{"questions": []}')
     add(deployed, video)
+    course_put(deployed, "aws-102")
     add(deployed, quiz, content_id="q1", course="aws-102")
     code, out, _ = cli(deployed.name, "list")
     assert code == 0
@@ -285,20 +302,23 @@ def test_list_without_a_course_shows_every_course(
     ]
 
 
-def test_courses_lists_each_course_with_its_item_count(
+def test_courses_lists_every_course_with_its_item_count_and_title(
     deployed: Stack, video: Path, tmp_path: Path
 ) -> None:
     add(deployed, video)
     add(deployed, video, content_id="aws-101-again")
+    course_put(deployed, "aws-102")
     add(deployed, video, content_id="other", course="aws-102")
     cli(deployed.name, "remove", "--id", "other")
+    course_put(deployed, "aws-103")
     add(deployed, video, content_id="third", course="aws-103")
     code, out, _ = cli(deployed.name, "courses")
     assert code == 0
     assert out.split("\n") == [
-        "aws-101             2 item(s)",
-        "aws-103             1 item(s)",
-        "2 course(s)",
+        "aws-101             2 item(s)  Course aws-101",
+        "aws-102             0 item(s)  Course aws-102",
+        "aws-103             1 item(s)  Course aws-103",
+        "3 course(s)",
         "",
     ]
 

@@ -13,10 +13,11 @@ from local.samples import SAMPLE_DIR
 from shared.catalog.model import HLS_PLAYLIST
 from tests.integration.tools.test_content_cli import cli, invalidated_paths, snapshot
 from tests.support.moto_stack import Stack
-from tools.publishing.publish import CACHE_CONTROL
+from tools.publishing.bucket import CACHE_CONTROL
 from tools.publishing.renditions import RenditionSet
 
-pytestmark = pytest.mark.slow
+#: Publishing needs its course first.
+pytestmark = [pytest.mark.usefixtures("aws_101"), pytest.mark.slow]
 
 SAMPLE_SET = SAMPLE_DIR / "intro-hls"
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.moto_stack import Stack
+from tests.support.moto_stack import Stack, create_course
 from tools.content import run
 
 pytestmark = pytest.mark.slow
@@ -100,6 +100,7 @@ def test_an_unknown_user_is_one_line_and_exit_2(deployed: Stack, pool: str, comm
 def test_publishing_a_course_s_first_item_creates_its_group_once(
     aws: dict[str, Any], deployed: Stack, pool: str, tmp_path: Path
 ) -> None:
+    create_course(aws, deployed, "new-course")
     notes = tmp_path / "notes.txt"
     notes.write_text("notes\n")
     for content_id in ("first", "second"):
@@ -140,6 +141,7 @@ def test_a_publish_stopped_before_its_group_is_created_gets_the_group_on_a_re_ru
     aws: dict[str, Any], deployed: Stack, pool: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The group is the publish's last step: the same command again must still create it."""
+    create_course(aws, deployed, "late-group")
     notes = tmp_path / "notes.txt"
     notes.write_text("notes\n")
     command = ["add", "--course", "late-group", "--id", "late", "--title", "Notes"]

@@ -9,7 +9,7 @@ import pytest
 
 from cloudfront_resources.resources import KINDS, api_config, kind_of
 from local.template import evaluate
-from shared.custom_resource.protocol import CustomResourceError
+from shared.custom_resource.protocol import CLOUDFORMATION_PROPERTIES, CustomResourceError
 from tests.support.representative_arns import PSEUDO_PARAMETERS
 from tests.support.template import source_template
 
@@ -40,11 +40,11 @@ def _strings(value: Any) -> Any:
 
 
 def template_properties(name: str) -> dict[str, Any]:
-    """The resource's own properties: ServiceToken and ServiceTimeout are CloudFormation's, and
-    the protocol layer drops them before a handler sees them."""
+    """The resource's own properties: the protocol layer drops CloudFormation's before a
+    handler sees them."""
     properties = dict(source_template()["Resources"][name]["Properties"])
-    properties.pop("ServiceToken")
-    properties.pop("ServiceTimeout")
+    for own in CLOUDFORMATION_PROPERTIES:
+        properties.pop(own)
     return as_cloudformation_sends(properties)  # type: ignore[no-any-return]
 
 
@@ -60,7 +60,10 @@ def test_the_template_s_response_headers_policy_converts_to_the_api_shape(cloudf
     assert cors["AccessControlAllowCredentials"] is False
     hsts = config["SecurityHeadersConfig"]["StrictTransportSecurity"]
     csp = config["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
-    assert csp == "default-src 'none'; frame-ancestors https://a.example https://b.example"
+    assert csp == (
+        "default-src 'none'; frame-ancestors https://a.example https://b.example; "
+        "form-action 'none'; sandbox"
+    )
     assert hsts == {
         "AccessControlMaxAgeSec": 63072000,
         "IncludeSubdomains": True,

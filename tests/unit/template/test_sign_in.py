@@ -210,7 +210,7 @@ def test_every_app_origin_and_only_they_may_frame_content(cfn: dict[str, Any]) -
     config = props(cfn, "ResponseHeadersPolicy")["ResponseHeadersPolicyConfig"]
     csp = with_origins(config["SecurityHeadersConfig"]["ContentSecurityPolicy"])
     assert csp["ContentSecurityPolicy"] == (
-        "default-src 'none'; frame-ancestors " + " ".join(ORIGINS)
+        "default-src 'none'; frame-ancestors " + " ".join(ORIGINS) + "; form-action 'none'; sandbox"
     )
 
 

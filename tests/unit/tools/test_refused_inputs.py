@@ -30,6 +30,9 @@ def files(tmp_path: Path) -> Path:
     (tmp_path / "quiz.json").write_text('{"questions": []}')
     (tmp_path / "empty.pdf").write_bytes(b"")
     (tmp_path / "notes.xyz").write_bytes(b"notes")
+    (tmp_path / "logo.png").write_bytes(b'<svg xmlns="http://www.w3.org/2000/svg"/>')
+    (tmp_path / "page.txt").write_bytes(b'<!DOCTYPE html><meta http-equiv="refresh" content="0">')
+    (tmp_path / "lecture").mkdir()
     return tmp_path
 
 
@@ -77,6 +80,29 @@ REFUSED = {
     "a negative position": ({"--position": "-3"}, "position must be 1 or more"),
     "a position that is not a number": ({"--position": "two"}, "invalid int value"),
     "an unknown type": ({"--type": "podcast"}, "invalid choice"),
+    "a directory given to --file": (
+        {"--file": "lecture"},
+        "lecture is a directory: publish an HLS rendition set with --dir",
+    ),
+    "HTML whatever --content-type says": (
+        {"--file": "notes.xyz", "--content-type": "text/html"},
+        "HTML, XHTML, SVG and XML are never published",
+    ),
+    "SVG as its own type": (
+        {"--file": "logo.png", "--content-type": "image/svg+xml"},
+        "HTML, XHTML, SVG and XML are never published",
+    ),
+    "an SVG called a PNG": ({"--file": "logo.png"}, "logo.png is not a PNG"),
+    "a page called text": ({"--file": "page.txt"}, "page.txt is not text"),
+    "a type outside the table": (
+        {"--file": "notes.xyz", "--content-type": "text/javascript"},
+        "text/javascript is not a type bin/content publishes",
+    ),
+    "a move from the course it goes to": (
+        {"--move-from-course": "aws-101"},
+        "--move-from-course names the course the item goes to",
+    ),
+    "a move from a bad course ID": ({"--move-from-course": "a b"}, "invalid --move-from-course"),
 }
 
 
@@ -101,6 +127,14 @@ def test_a_wrong_add_is_one_line_and_exit_status_2(files: Path, case: str) -> No
         ["frobnicate"],
         [],
         ["add", "--course", "aws-101"],
+        ["course"],
+        ["course", "put", "--course", "aws-101"],
+        ["course", "put", "--course", "a b", "--title", "AWS 101"],
+        ["course", "put", "--course", "_courses", "--title", "AWS 101"],
+        ["course", "put", "--course", "aws-101", "--title", " "],
+        ["course", "put", "--course", "aws-101", "--title", "a\nb"],
+        ["course", "put", "--course", "aws-101", "--title", "T", "--description", "x" * 1001],
+        ["course", "put", "--course", "aws-101", "--title", "T", "--description", "a\x07"],
     ],
 )
 def test_other_wrong_requests_are_one_line_and_exit_status_2(args: list[str]) -> None:
@@ -108,6 +142,11 @@ def test_other_wrong_requests_are_one_line_and_exit_status_2(args: list[str]) ->
     assert code == 2
     assert err.startswith("error: ")
     assert err.count("\n") == 1
+
+
+def test_skip_os_junk_is_for_a_set_only(files: Path) -> None:
+    code, _, err = cli(*add(files), "--skip-os-junk")
+    assert (code, err) == (2, "error: --skip-os-junk is for --dir\n")
 
 
 def test_a_valid_request_does_go_on_to_aws(files: Path) -> None:
@@ -164,6 +203,21 @@ def add_dir(directory: Path, *extra: str) -> list[str]:
         ({"master.m3u8": "#EXTM3U\n"}, ("--content-type", "video/mp4"), "--content-type is for"),
         ({"master.m3u8": "#EXTM3U\n"}, ("--type", "quiz"), "--type quiz contradicts"),
         ({"master.m3u8": "#EXTM3U\n"}, ("--file", "x.mp4"), "not allowed with argument"),
+        (
+            {"master.m3u8": "#EXTM3U\n", ".DS_Store": "x"},
+            (),
+            "'.DS_Store' is an operating system's own file",
+        ),
+        (
+            {"master.m3u8": "#EXTM3U\n", "notes.txt": "x"},
+            (),
+            "notes.txt is not a file of an HLS rendition set",
+        ),
+        (
+            {"master.m3u8": "#EXTM3U\n", "s" * 240 + ".ts": "G"},
+            (),
+            "not a safe name (it has 243): use 1-128 characters",
+        ),
     ],
 )
 def test_a_wrong_add_dir_is_one_line_and_exit_status_2(

@@ -12,15 +12,16 @@ from local.samples import SAMPLE_DIR, SAMPLE_ITEMS
 from shared.catalog.errors import CatalogItemError, InvalidValueError
 from shared.catalog.model import (
     FIRST_POSITION,
-    HLS_PLAYLIST,
     ContentItem,
     ContentKey,
-    FileKind,
+    Course,
     validate_id,
     validate_position,
     validate_title,
 )
-from tools.publishing.publish import Draft, cached_paths
+from tools.publishing.draft import Draft
+from tools.publishing.invalidation import cached_paths
+from tools.publishing.media_types import FileKind
 
 
 @pytest.mark.parametrize("value", ["", " ", "a" * 65, "a/b", "a.b", "ü", "a\n", "_x", "_"])
@@ -203,7 +204,6 @@ def test_the_product_s_own_records_are_not_content_items(content_id: str) -> Non
     [
         ("seg_000.ts", (".ts", "video/mp2t", "video")),
         ("seg_000.m4s", (".m4s", "video/iso.segment", "video")),
-        ("master.m3u8", (".m3u8", HLS_PLAYLIST, "video")),
         ("captions.vtt", (".vtt", "text/vtt", "assignment")),
     ],
 )
@@ -262,3 +262,24 @@ def test_a_playlist_alone_is_refused_as_a_file(tmp_path: Path) -> None:
 def test_a_set_is_a_video(tmp_path: Path) -> None:
     with pytest.raises(InvalidValueError, match="--type quiz contradicts"):
         Draft.check_dir("aws-101", "x", "X", SAMPLE_DIR / "intro-hls", type_="quiz")
+
+
+def test_a_course_survives_a_round_trip_through_its_record() -> None:
+    course = Course.check("aws-101", "  AWS 101  ", "Line one\nline two")
+    assert course == Course("aws-101", "AWS 101", "Line one\nline two")
+    assert course.to_dynamo()["contentId"] == "_course#aws-101"
+    assert Course.from_dynamo(course.to_dynamo()) == course
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"contentId": "_course#a b", "title": "T"},
+        {"contentId": "_course#aws-101"},
+        {"contentId": "_course#aws-101", "title": "T", "description": "bell\x07"},
+        {"contentId": "_course#aws-101", "title": "T", "description": "x" * 1001},
+    ],
+)
+def test_a_broken_course_record_is_a_catalog_item_error(record: dict[str, Any]) -> None:
+    with pytest.raises(CatalogItemError, match="course record"):
+        Course.from_dynamo(record)

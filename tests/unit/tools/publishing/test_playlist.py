@@ -1,4 +1,4 @@
-"""The publishing check's reading of HLS playlists (``catalog.playlist``): an allow-list of
+"""The publishing check's reading of HLS playlists (``tools.publishing.playlist``): an allow-list of
 lines read as hls.js 1.7 reads them, whose every URI names a file of the set. Held against
 hls.js's own parser, run in Node: what real packagers write is accepted and hls.js reads
 exactly the URIs the check resolved; what the check refuses names its file and line; and any
@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from shared.catalog.errors import InvalidValueError
-from shared.catalog.model import MEDIA_TYPE_BY_EXTENSION
 from tests.support.ffmpeg_corpus import SHAPES
 from tests.support.hls_js import urls_hls_js_reads
 from tests.support.packager_examples import EXAMPLES
 from tests.unit.tools.publishing.test_renditions import make_set
+from tools.publishing.media_types import MEDIA_TYPE_BY_EXTENSION
 from tools.publishing.playlist import check, references, resolve
 from tools.publishing.renditions import RenditionSet
 

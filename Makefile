@@ -17,8 +17,8 @@ export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv venv-local node-modules local demo lint typecheck template-check build test pytest bench events invoke-edge \
-	invoke-api clean
+.PHONY: help venv venv-local node-modules local demo lint typecheck template-check build test test-fast pytest bench \
+	events invoke-edge invoke-api clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -97,6 +97,11 @@ pytest: venv node-modules ## Only the pytest suite, in parallel workers (rebuild
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 test: lint typecheck template-check pytest ## Everything CI runs: lint, types, template checks, all tests
+
+# The loop while editing: what `make test` runs but the template checks and the tests marked
+# slow (pyproject.toml's markers: FFmpeg, browsers, RSA-4096, hypothesis, interruption matrices).
+test-fast: lint typecheck node-modules ## Lint, types and every test not marked slow (under two minutes here)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not slow"
 
 bench: venv ## Edge authorizer, Content Delivery API and grant check benchmarks (docs/benchmarks.md)
 	status=0; $(BIN)/python bench/edge_bench.py || status=$$?; $(BIN)/python bench/api_bench.py; \

@@ -35,7 +35,7 @@ from edge_auth import gate as edge
 from testkit import lambda_runtime
 from testkit.build import ensure_built, zipped
 from testkit.events import browser_headers, viewer_request
-from testkit.grants import GRANT_KID, grant_claims, granted_uri, grants_config
+from testkit.signed_grants import GRANT_KID, grant_claims, granted_uri, grants_config
 from testkit.tokens import (
     TEST_CLIENT_ID,
     TEST_CONFIG_PATH,

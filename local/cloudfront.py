@@ -32,7 +32,7 @@ from .template import evaluate, resource_properties
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_s3 import S3Client
 
-Headers = list[tuple[str, str]]
+HeaderList = list[tuple[str, str]]
 #: Headers S3 answers with that CloudFront passes on to the viewer.
 _ORIGIN_HEADERS = (
     "Content-Type",
@@ -59,7 +59,7 @@ class ResponseHeadersPolicy:
     allow_methods: tuple[str, ...]
     expose_headers: tuple[str, ...]
     max_age: int
-    security_headers: Headers
+    security_headers: HeaderList
 
     @classmethod
     def from_template(cls, app_origins: list[str]) -> ResponseHeadersPolicy:
@@ -97,7 +97,7 @@ class ResponseHeadersPolicy:
             ],
         )
 
-    def headers(self, origin: str | None, preflight: bool) -> Headers:
+    def headers(self, origin: str | None, preflight: bool) -> HeaderList:
         """What the policy adds (overriding the origin's) to a response for ``origin``."""
         added = list(self.security_headers)
         if origin in self.allow_origins:
@@ -116,7 +116,7 @@ class ResponseHeadersPolicy:
 @dataclass
 class OriginAnswer:
     status: int
-    headers: Headers
+    headers: HeaderList
     chunks: Iterator[bytes]
 
     @classmethod
@@ -159,7 +159,7 @@ class S3Origin:
 
     def preflight(
         self, origin: str | None, method: str | None, request_headers: str | None
-    ) -> tuple[int, Headers]:
+    ) -> tuple[int, HeaderList]:
         """S3's CORS evaluation of a preflight against the bucket's CORS rules."""
         try:
             rules = self._s3.get_bucket_cors(Bucket=self._bucket)["CORSRules"]
@@ -249,7 +249,7 @@ def edge_event(viewer: QuietHandler, path: str, query: str) -> dict[str, Any]:
     )
 
 
-def _override(headers: Headers, policy: Headers) -> Headers:
+def _override(headers: HeaderList, policy: HeaderList) -> HeaderList:
     """Policy headers replace the origin's headers of the same name (OriginOverride)."""
     names = {name.lower() for name, _ in policy}
     return [(n, v) for n, v in headers if n.lower() not in names] + policy

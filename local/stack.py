@@ -47,7 +47,7 @@ from .cognito import CognitoPool, create_cognito_pool
 from .grant_key import GRANT_ISSUER, GRANT_LIFETIME_SECONDS, LocalGrantKey, create_grant_key
 from .managed_login.directory import Directory
 from .managed_login.server import ManagedLogin
-from .managed_login.tokens import SigningKey, TokenLifetimes, TokenMinter
+from .managed_login.tokens import LoginSigningKey, TokenLifetimes, TokenMinter
 from .resources import create_catalog_table, create_content_bucket, create_enrolment_table
 from .samples import COURSES, OTHER_COURSE, OTHER_SAMPLES, SAMPLE_COURSE, SAMPLES
 from .sigv4 import Principal, SigV4Verifier
@@ -163,7 +163,7 @@ class LocalStack:
             aws.client("cognito-idp"), aws.endpoint, app_origins=[servers.demo.url]
         )
         # The pool's keys: moto's (its own tokens) and the managed-login stand-in's, made now.
-        login_key = SigningKey()
+        login_key = LoginSigningKey()
         jwks = pool_jwks(pool.issuer, pool.jwks_url)
         jwks = {"keys": [*jwks["keys"], login_key.public_jwk]}
         published = self._create_data(aws, pool, servers.demo.url)
@@ -304,7 +304,7 @@ class LocalStack:
         servers: Servers,
         aws: LocalAws,
         pool: CognitoPool,
-        login_key: SigningKey,
+        login_key: LoginSigningKey,
         jwks: dict[str, Any],
     ) -> None:
         """The managed-login stand-in, signing with its own key of the pool's key set."""

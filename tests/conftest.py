@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import functools
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -11,14 +11,13 @@ from typing import Any
 import pytest
 
 from testkit.tokens import TEST_CONFIG_PATH, SigningKey, edge_config
+from tests.support.config_files import write_config_file
 from tests.support.ffmpeg_corpus import build_corpus
-from tools.stack import ROOT
+from tests.support.sample_events import LoadEvent, sample_event
 
 # edge_auth.app loads its configuration at import; in tests it is the test-only one.
 os.environ.setdefault("EDGE_AUTH_CONFIG", str(TEST_CONFIG_PATH))
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-
-EVENTS_DIR = ROOT / "events"
 
 
 @pytest.fixture(scope="session")
@@ -48,24 +47,13 @@ def config_dict(test_key: SigningKey) -> dict[str, Any]:
 @pytest.fixture
 def write_config(tmp_path: Path) -> Callable[[object], Path]:
     """Write any JSON value as a config file and return its path."""
-
-    def write(value: object) -> Path:
-        path = tmp_path / "config.json"
-        path.write_text(json.dumps(value), encoding="utf-8")
-        return path
-
-    return write
+    return functools.partial(write_config_file, tmp_path)
 
 
 @pytest.fixture
-def load_event() -> Callable[[str], dict[str, Any]]:
+def load_event() -> LoadEvent:
     """A fresh copy of a sample event from events/, by scenario name."""
-
-    def load(name: str) -> dict[str, Any]:
-        event: dict[str, Any] = json.loads((EVENTS_DIR / f"{name}.json").read_text())
-        return event
-
-    return load
+    return sample_event
 
 
 @pytest.fixture(scope="session")

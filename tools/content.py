@@ -30,7 +30,7 @@ from tools.publishing.bucket import PART_SIZE, ContentBucket
 from tools.publishing.draft import Draft
 from tools.publishing.errors import NothingToDoError
 from tools.publishing.invalidation import CloudFrontInvalidation, Invalidator, NoCache
-from tools.publishing.publisher import Outcome, Publisher
+from tools.publishing.publisher import Publisher, PublishOutcome
 from tools.publishing.writes import CatalogWriter
 
 from . import enrolment_commands
@@ -127,7 +127,7 @@ def _arguments(argv: Sequence[str]) -> argparse.Namespace:
 
 
 @dataclass(frozen=True)
-class Target:
+class ConnectedStack:
     publisher: Publisher
     resources: StackResources
     #: None for a stack deployed before the enrolment table (no EnrolmentTableName output).
@@ -147,7 +147,7 @@ class Target:
         return self.cognito, pool, prefix or DEFAULT_PREFIX
 
 
-def _connect(args: argparse.Namespace) -> Target:
+def _connect(args: argparse.Namespace) -> ConnectedStack:
     """The publisher for the stack the arguments name (the only step that reaches AWS)."""
     if args.local:
         local = local_stack(args.local_state)
@@ -186,7 +186,7 @@ def _connect(args: argparse.Namespace) -> Target:
             None if cognito is None else LearnerDirectory(cognito, str(resources.user_pool_id)),
             caller_identity(session.client("sts", endpoint_url=endpoint)),
         )
-    return Target(publisher, resources, enrolling, cognito)
+    return ConnectedStack(publisher, resources, enrolling, cognito)
 
 
 def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
@@ -272,12 +272,14 @@ def _checked_course(args: argparse.Namespace) -> Course | None:
     return Course.check(args.course, args.title, args.description)
 
 
-def _notes(outcome: Outcome, err: TextIO) -> None:
+def _notes(outcome: PublishOutcome, err: TextIO) -> None:
     for note in outcome.notes:
         err.write(f"note: {note}\n")
 
 
-def _add(target: Target, draft: Draft, args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+def _add(
+    target: ConnectedStack, draft: Draft, args: argparse.Namespace, out: TextIO, err: TextIO
+) -> None:
     if draft.rendition is not None and draft.rendition.skipped:
         skipped = draft.rendition.skipped
         err.write(f"note: left out {len(skipped)} OS file(s): {', '.join(skipped)}\n")
@@ -296,7 +298,7 @@ def _add(target: Target, draft: Draft, args: argparse.Namespace, out: TextIO, er
     )
 
 
-def _remove(target: Target, content_id: str, out: TextIO, err: TextIO) -> None:
+def _remove(target: ConnectedStack, content_id: str, out: TextIO, err: TextIO) -> None:
     outcome = target.publisher.remove(content_id)
     _notes(outcome, err)
     done = "already removed" if outcome.already_done else "removed"
@@ -307,7 +309,7 @@ def _remove(target: Target, content_id: str, out: TextIO, err: TextIO) -> None:
     out.write(f"{done} {content_id} and its {objects}\n")
 
 
-def _list(target: Target, course_id: str | None, out: TextIO, err: TextIO) -> None:
+def _list(target: ConnectedStack, course_id: str | None, out: TextIO, err: TextIO) -> None:
     catalog = target.publisher.catalog
     courses = [course_id] if course_id else [c.course_id for c in catalog.list_courses()]
     width = shutil.get_terminal_size((120, 20)).columns
@@ -326,14 +328,14 @@ def _list(target: Target, course_id: str | None, out: TextIO, err: TextIO) -> No
     out.write(f"{count} item(s)\n")
 
 
-def _put_course(target: Target, course: Course, out: TextIO) -> None:
+def _put_course(target: ConnectedStack, course: Course, out: TextIO) -> None:
     catalog = target.publisher.catalog
     existed = course.course_id in catalog.course_ids()
     catalog.put_course(course)
     out.write(f"{'updated' if existed else 'created'} course {course.course_id}: {course.title}\n")
 
 
-def _courses(target: Target, out: TextIO) -> None:
+def _courses(target: ConnectedStack, out: TextIO) -> None:
     """Every course, empty ones too, with its item count and title."""
     catalog = target.publisher.catalog
     course_ids = catalog.course_ids()

@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Protocol
 
 
-class Target(Protocol):
+class HttpTarget(Protocol):
     """What serves the requests of one local endpoint."""
 
     def handle(self, request: QuietHandler) -> None: ...
@@ -45,7 +45,7 @@ class QuietHandler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    target: Target | None = None
+    target: HttpTarget | None = None
 
 
 class BackgroundServer:
@@ -61,7 +61,7 @@ class BackgroundServer:
         host, port = self._server.socket.getsockname()[:2]
         return f"http://{host}:{port}"
 
-    def serve(self, target: Target) -> None:
+    def serve(self, target: HttpTarget) -> None:
         self._server.target = target
         self._thread.start()
 

@@ -91,7 +91,7 @@ class StackResources:
 
 
 @dataclass(frozen=True)
-class LocalStack:
+class RunningLocalStack:
     """The running `make local` stack: its resources and where its AWS stand-in answers."""
 
     resources: StackResources
@@ -99,7 +99,7 @@ class LocalStack:
     region: str
 
 
-def local_stack(path: Path = LOCAL_STATE) -> LocalStack:
+def local_stack(path: Path = LOCAL_STATE) -> RunningLocalStack:
     """The local stack described by ``path``; ``StackError`` when it is not running: no
     ``path``, or one left by a stack that stopped without removing it (killed, say), whose
     AWS stand-in no longer answers."""
@@ -125,10 +125,10 @@ def _answers(endpoint_url: str) -> bool:
         return False
 
 
-def _read_local_stack(path: Path) -> LocalStack:
+def _read_local_stack(path: Path) -> RunningLocalStack:
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
-        return LocalStack(
+        return RunningLocalStack(
             StackResources(
                 info["bucket"],
                 info["table"],

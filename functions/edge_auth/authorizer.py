@@ -6,7 +6,7 @@ token's groups (all-access or nothing) between allow and 403, and the ``TokenCac
 remembers verified tokens (with their groups) until they expire, or until a refresh drops the
 key that verified them.
 
-Content grants (``grants``) go the same way, with their own keys and their own cache: a
+Content grants (``grant_verification``) go the same way, with their own keys and their own cache: a
 grant opens the objects under its ``prefix``, and a cached grant is never looked up where a
 Cognito token is expected, nor the reverse.
 
@@ -24,7 +24,7 @@ from typing import NamedTuple
 from shared.trust.config import EdgeConfig, GrantConfig, PoolConfig
 from shared.trust.rs256 import RsaPublicKey
 
-from . import claims, grants, jws
+from . import claims, grant_verification, jws
 from .errors import (
     DeniedError,
     GrantScopeError,
@@ -36,7 +36,7 @@ from .jwks import Fetcher, KeyStore, fetch_on_demand
 from .token_cache import CachedDecision, GrantDecision, TokenCache
 
 
-class TrustedPool(NamedTuple):
+class PoolWithKeys(NamedTuple):
     """A configured pool and the store of its current keys."""
 
     config: PoolConfig
@@ -48,7 +48,7 @@ class Authorizer:
 
     def __init__(
         self,
-        pools: tuple[TrustedPool, ...],
+        pools: tuple[PoolWithKeys, ...],
         *,
         grant_keys: GrantConfig | None = None,
         cache: TokenCache[CachedDecision] | None = None,
@@ -75,7 +75,7 @@ class Authorizer:
         """
         return cls(
             tuple(
-                TrustedPool(
+                PoolWithKeys(
                     pool, KeyStore(pool.keys, pool.jwks_url, fetcher=fetcher, clock=monotonic)
                 )
                 for pool in config.pools
@@ -107,7 +107,7 @@ class Authorizer:
         now = self._clock()
         decision = self._grants.get(grant, now)
         if decision is None:
-            decision = grants.verify(grant, self._grant_keys, now)
+            decision = grant_verification.verify(grant, self._grant_keys, now)
             self._grants.put(grant, decision, now)
         if not uri.startswith(decision.prefix, 1):
             raise GrantScopeError("the grant does not open this object")
@@ -139,7 +139,7 @@ class Authorizer:
             return CachedDecision(expires_at, claims.groups(payload), rules.access, key)
         raise refused or InvalidSignatureError("signature does not verify")
 
-    def _candidates(self, parsed: jws.CompactJws) -> list[tuple[TrustedPool, RsaPublicKey]]:
+    def _candidates(self, parsed: jws.CompactJws) -> list[tuple[PoolWithKeys, RsaPublicKey]]:
         """The keys named by the token's ``kid`` (one per pool that has it), refreshing once.
 
         An unknown ``kid`` refreshes only the pool the token's (unverified) ``iss`` names: a

@@ -28,7 +28,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from shared.catalog.errors import InvalidValueError
 from shared.catalog.model import validate_id
 from shared.enrolments.model import Change, Enrolment, validate_learner
-from shared.enrolments.store import MAX_PAGE, EnrolmentStore, Outcome, page_limit
+from shared.enrolments.store import MAX_PAGE, BatchOutcome, EnrolmentStore, page_limit
 
 from .errors import NotSignedError
 from .observability import logger, metrics, tracer
@@ -195,7 +195,7 @@ def _refused(item: Any, message: str) -> dict[str, Any]:
     return answer
 
 
-def _result(outcome: Outcome) -> dict[str, Any]:
+def _result(outcome: BatchOutcome) -> dict[str, Any]:
     answer = outcome.to_json()
     del answer["op"]
     return answer

@@ -64,7 +64,7 @@ class TokenLifetimes:
         return replace(self, **changes)
 
 
-class SigningKey:
+class LoginSigningKey:
     """A fresh RSA-2048 key; only ``public_jwk`` ever leaves this object."""
 
     def __init__(self) -> None:
@@ -107,7 +107,7 @@ class MintedTokens:
 
 class TokenMinter:
     def __init__(
-        self, issuer: str, key: SigningKey, lifetimes: TokenLifetimes, clock: Clock = time.time
+        self, issuer: str, key: LoginSigningKey, lifetimes: TokenLifetimes, clock: Clock = time.time
     ) -> None:
         self.issuer = issuer
         self.key = key

@@ -13,8 +13,13 @@ import time
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from tests.e2e.conftest import ARTIFACTS, artifact, content_url, user
+import pytest
+
+from tests.support.artifacts import ARTIFACTS, artifact
 from tests.support.browser import content_cookies, play_hls_lecture, sign_in
+from tests.support.local_stack import content_url, user
+
+pytestmark = pytest.mark.slow
 
 
 def watch(page: Any, url: str) -> list[int]:

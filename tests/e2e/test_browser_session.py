@@ -19,7 +19,6 @@ import jwt
 import pytest
 
 from local.cognito import DemoUser
-from tests.e2e.conftest import user
 from tests.support.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -30,6 +29,9 @@ from tests.support.browser import (
     stored,
 )
 from tests.support.local_content import local_content
+from tests.support.local_stack import user
+
+pytestmark = pytest.mark.slow
 
 INTRO = "button[data-content-id='aws-101-intro']"
 PLAYING = "document.getElementById('player').readyState >= 2"

@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import http
+from tests.support.http_client import http
 from tools.stack import ROOT
+
+pytestmark = pytest.mark.slow
 
 COURSE = "newcomer-101"
 #: A course of its own for the starter files, so that the handout's course keeps one item.

@@ -13,7 +13,10 @@ from urllib.parse import quote
 import pytest
 
 from local.cognito import sign_in
-from tests.e2e.conftest import content_url, http, user
+from tests.support.http_client import http
+from tests.support.local_stack import content_url, user
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="session")

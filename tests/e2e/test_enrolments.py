@@ -21,8 +21,9 @@ from botocore.credentials import Credentials
 from local.cognito import DemoUser, sign_in
 from shared.enrolments.model import format_time
 from shared.enrolments.store import EnrolmentStore
-from tests.e2e.conftest import http, local_stack
+from tests.support.http_client import http
 from tests.support.killing import killed_after_its_write
+from tests.support.local_stack import started_local_stack
 from tests.support.signed import admin, call
 from tools.content import run
 from tools.stack import LOCAL_CREDENTIALS
@@ -56,7 +57,7 @@ class Learner:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    with local_stack(tmp_path_factory.mktemp("enrolment-stack")) as info:
+    with started_local_stack(tmp_path_factory.mktemp("enrolment-stack")) as info:
         yield info
 
 

@@ -15,8 +15,11 @@ import jwt
 import pytest
 
 from local.cognito import sign_in
-from tests.e2e.conftest import http, user
+from tests.support.http_client import http
+from tests.support.local_stack import user
 from tools.stack import LOCAL_CREDENTIALS
+
+pytestmark = pytest.mark.slow
 
 GRANTED = "/g/"
 

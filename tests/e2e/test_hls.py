@@ -17,11 +17,15 @@ from urllib.parse import urljoin
 import pytest
 
 from local.cognito import sign_in
-from tests.e2e.conftest import HttpAnswer, artifact, http, user
 from tests.e2e.test_content_cli import content
 from tests.support import browser as demo
+from tests.support.artifacts import artifact
+from tests.support.http_client import HttpAnswer, http
+from tests.support.local_stack import user
 from tools.publishing.playlist import references
 from tools.publishing.renditions import RenditionSet
+
+pytestmark = pytest.mark.slow
 
 HLS_PLAYLIST = "application/vnd.apple.mpegurl"
 

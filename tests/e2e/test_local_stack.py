@@ -13,9 +13,12 @@ import pytest
 
 from local.cognito import create_cognito_pool, sign_in
 from local.samples import SAMPLES
-from tests.e2e.conftest import HttpAnswer, content_url, http
+from tests.support.http_client import HttpAnswer, http
+from tests.support.local_stack import content_url
 from tools.demo_site import VENDOR
 from tools.stack import LOCAL_CREDENTIALS
+
+pytestmark = pytest.mark.slow
 
 STACK_KEYS = {
     "cloudfront_url",

@@ -12,7 +12,7 @@ import requests
 from authlib.integrations.base_client.errors import OAuthError
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tests.e2e.conftest import content_url, local_stack, user
+from tests.support.local_stack import content_url, started_local_stack, user
 from tests.support.managed_login import (
     authorize,
     endpoint,
@@ -20,6 +20,8 @@ from tests.support.managed_login import (
     oauth_client,
     sign_in_form,
 )
+
+pytestmark = pytest.mark.slow
 
 
 def query(url: str) -> dict[str, list[str]]:
@@ -391,7 +393,9 @@ def test_the_demo_page_is_configured_with_the_stand_in(stack):
 
 
 def test_token_lifetimes_are_a_local_stack_option(tmp_path):
-    with local_stack(tmp_path, "--id-token-seconds", "7", "--access-token-seconds", "9") as short:
+    with started_local_stack(
+        tmp_path, "--id-token-seconds", "7", "--access-token-seconds", "9"
+    ) as short:
         client = oauth_client(short)
         tokens = fetch_tokens(short, client, authorize(short, client, *member_login(short)))
     claims = jwt.decode(tokens["id_token"], options={"verify_signature": False})

@@ -15,7 +15,10 @@ import pytest
 from tests.support.printout import printed_block
 from tools.stack import ROOT
 
-pytestmark = pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl"),
+]
 
 #: A printed command line and the status its comment names (the API lines name none: 200).
 EXPECTED = re.compile(r"#\s*(?P<status>\d{3})\b")

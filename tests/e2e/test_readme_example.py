@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 import requests
 
-from tests.e2e.conftest import user
+from tests.support.local_stack import user
 from tools.stack import ROOT
+
+pytestmark = pytest.mark.slow
 
 PLACEHOLDERS = {
     "auth_url": '"https://<prefix>.auth.us-east-1.amazoncognito.com"',

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import os
 import uuid
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import Any
 
 import boto3
 import pytest
@@ -14,11 +13,9 @@ from moto.server import ThreadedMotoServer
 
 from local.cognito import CognitoPool, create_cognito_pool
 from local.resources import create_enrolment_table
-from local.template import resource_properties
-from shared.catalog.model import Course
 from shared.enrolments.store import EnrolmentStore
-from tools.publishing.writes import CatalogWriter
-from tools.stack import StackResources, resolve, use_fake_credentials
+from tests.support.moto_stack import Stack, create_course, deploy_content_stack
+from tools.stack import StackResources, use_fake_credentials
 
 REGION = "us-east-1"
 
@@ -62,80 +59,16 @@ def aws(session: boto3.Session, moto_url: str, monkeypatch: pytest.MonkeyPatch) 
     }
 
 
-class Stack(NamedTuple):
-    """A stack deployed in moto with the outputs `bin/content` reads."""
-
-    name: str
-    resources: StackResources
-
-
 @pytest.fixture
 def deployed(aws: dict[str, Any]) -> Iterator[Stack]:
-    name = f"content-{uuid.uuid4().hex[:8]}"
-    distribution = aws["cloudfront"].create_distribution(
-        DistributionConfig={
-            "CallerReference": name,
-            "Comment": "",
-            "Enabled": True,
-            "Origins": {
-                "Quantity": 1,
-                "Items": [
-                    {
-                        "Id": "content",
-                        "DomainName": "b.s3.amazonaws.com",
-                        "S3OriginConfig": {"OriginAccessIdentity": ""},
-                    }
-                ],
-            },
-            "DefaultCacheBehavior": {
-                "TargetOriginId": "content",
-                "ViewerProtocolPolicy": "redirect-to-https",
-                "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
-            },
-        }
-    )["Distribution"]
-    pool_id = aws["cognito-idp"].create_user_pool(PoolName=name, UsernameAttributes=["email"])[
-        "UserPool"
-    ]["Id"]
-    shape = ("BillingMode", "AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes")
-    tables = {
-        name: {
-            "Type": "AWS::DynamoDB::Table",
-            "Properties": {k: resource_properties(name)[k] for k in shape},
-        }
-        for name in ("CatalogTable", "EnrolmentTable")
-    }
-    template = {
-        "Resources": {"ContentBucket": {"Type": "AWS::S3::Bucket"}, **tables},
-        "Outputs": {
-            "ContentBucketName": {"Value": {"Ref": "ContentBucket"}},
-            "CatalogTableName": {"Value": {"Ref": "CatalogTable"}},
-            "EnrolmentTableName": {"Value": {"Ref": "EnrolmentTable"}},
-            "DistributionId": {"Value": distribution["Id"]},
-            "ContentBaseUrl": {"Value": f"https://{distribution['DomainName']}"},
-            "UserPoolId": {"Value": pool_id},
-            "CourseGroupPrefix": {"Value": "course-"},
-        },
-    }
-    aws["cloudformation"].create_stack(StackName=name, TemplateBody=json.dumps(template))
-    resources = resolve(aws["cloudformation"], name)
-    # moto's CloudFormation ignores VersioningConfiguration; the template enables it.
-    aws["s3"].put_bucket_versioning(
-        Bucket=resources.bucket, VersioningConfiguration={"Status": "Enabled"}
-    )
-    yield Stack(name, resources)
-    aws["cloudformation"].delete_stack(StackName=name)
+    deployed = deploy_content_stack(aws)
+    yield deployed
+    aws["cloudformation"].delete_stack(StackName=deployed.name)
 
 
 @pytest.fixture
 def stack(deployed: Stack) -> StackResources:
     return deployed.resources
-
-
-def create_course(aws: dict[str, Any], stack: Stack, course_id: str) -> None:
-    """The course, as `bin/content course put` creates it (publishing needs it first)."""
-    catalog = CatalogWriter(aws["dynamodb"], stack.resources.table)
-    catalog.put_course(Course.check(course_id, f"Course {course_id}"))
 
 
 @pytest.fixture

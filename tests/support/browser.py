@@ -8,7 +8,7 @@ import shutil
 from typing import Any
 
 from local.cognito import DemoUser
-from local.managed_login.server import SESSION_COOKIE
+from local.managed_login.sessions import SESSION_COOKIE
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 # What this machine's closed network needs (no background fetches) and what root needs.

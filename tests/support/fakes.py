@@ -18,6 +18,9 @@ class FakeClock:
     def __call__(self) -> float:
         return self.now
 
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
 
 class FakeFetcher:
     """Answers JWKS fetches with a script of JWKS dicts or exceptions, recording each call.

@@ -43,7 +43,7 @@ class ScriptedServer:
     requests: list[Recorded] = field(default_factory=list)
 
 
-class QuietHandler(BaseHTTPRequestHandler):
+class QuietTestHandler(BaseHTTPRequestHandler):
     """A request handler that keeps http.server's access log out of the test output."""
 
     def log_message(self, format: str, *args: object) -> None:
@@ -67,7 +67,7 @@ def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
 def scripted_server() -> Iterator[ScriptedServer]:
     state = ScriptedServer(url="")
 
-    class Handler(QuietHandler):
+    class Handler(QuietTestHandler):
         def _answer(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""

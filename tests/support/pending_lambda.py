@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.support.http import QuietHandler, serving
+from tests.support.http import QuietTestHandler, serving
 
 PENDING = {
     "State": "Pending",
@@ -59,7 +59,7 @@ def pending_lambda(moto_url: str) -> Iterator[PendingLambda]:
     upstream = urllib.parse.urlsplit(moto_url)
     state = PendingLambda(url="")
 
-    class Proxy(QuietHandler):
+    class Proxy(QuietTestHandler):
         def _forward(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else None

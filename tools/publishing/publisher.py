@@ -34,7 +34,7 @@ from .writes import CatalogWriter, Journal
 
 
 @dataclass(frozen=True)
-class Outcome:
+class PublishOutcome:
     """What a command did: the item it published or removed, whether a run before had done
     it already, and notes for the operator."""
 
@@ -90,7 +90,7 @@ class Publisher:
         force: bool = False,
         move_from: str | None = None,
         progress: Progress | None = None,
-    ) -> Outcome:
+    ) -> PublishOutcome:
         """Publish the draft into its course, which must exist: a new item, with ``force`` a
         replacement of the course's item of that ID, with ``move_from`` the item of that ID in
         course ``move_from`` replaced by the draft in its own course."""
@@ -103,7 +103,7 @@ class Publisher:
             and draft.published_as(live)
             and self.bucket.has(live.key, live.version)
         ):
-            return Outcome(live, already_done=True, notes=notes)
+            return PublishOutcome(live, already_done=True, notes=notes)
         _check_replacing(draft, live, force, move_from)
         if draft.position is not None:
             position = draft.position
@@ -126,7 +126,7 @@ class Publisher:
             else:
                 self.catalog.replace(served, journal)
             notes += self._finish(journal)
-        return Outcome(served, notes=notes)
+        return PublishOutcome(served, notes=notes)
 
     def _require_course(self, course_id: str) -> None:
         """Courses are created explicitly: a typo must not make a new one."""
@@ -140,7 +140,7 @@ class Publisher:
             f"bin/content course put --course {course_id} --title TITLE"
         )
 
-    def remove(self, content_id: str) -> Outcome:
+    def remove(self, content_id: str) -> PublishOutcome:
         validate_id(content_id, "content ID")
         unfinished = self.catalog.journal(content_id)
         notes = self._recover(content_id)
@@ -149,14 +149,14 @@ class Publisher:
             # A remove that got past its switch last time, finished just now: done.
             removed = unfinished.retire if unfinished and unfinished.switched else None
             if unfinished and unfinished.operation == "remove" and removed is not None:
-                return Outcome(removed, already_done=True, notes=notes)
+                return PublishOutcome(removed, already_done=True, notes=notes)
             raise NothingToDoError(f"no content {content_id!r} in the catalog")
         journal = Journal(content_id, uuid.uuid4().hex, "remove", None, live)
         with self._recovering(journal):
             self.catalog.begin(journal)
             self.catalog.delete(journal)
             notes += self._finish(journal)
-        return Outcome(live, notes=notes)
+        return PublishOutcome(live, notes=notes)
 
     # --- the steps after the switch, and recovery -----------------------------------------
 

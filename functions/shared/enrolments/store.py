@@ -92,7 +92,7 @@ class Page(Generic[T]):
 
 
 @dataclass(frozen=True)
-class Outcome:
+class BatchOutcome:
     """One item of a batch: what was asked and how it went (HTTP-like ``status``)."""
 
     op: str
@@ -201,12 +201,12 @@ class EnrolmentStore:
         puts: Sequence[Enrolment],
         deletes: Sequence[tuple[str, str]],
         courses: Collection[str],
-    ) -> list[Outcome]:
+    ) -> list[BatchOutcome]:
         """Puts (each into one of ``courses``, the courses that exist) and deletes (learner,
         course) in batches; one outcome per item, in order: puts, then deletes. An item whose
         key came before in the same call is refused (DynamoDB refuses a batch that names a key
         twice)."""
-        outcomes: list[Outcome | None] = []
+        outcomes: list[BatchOutcome | None] = []
         writes: list[tuple[int, dict[str, Any]]] = []
         seen: set[tuple[str, str]] = set()
         asked: list[tuple[str, str, str, Enrolment | None]]
@@ -214,13 +214,15 @@ class EnrolmentStore:
         asked += [("delete", learner, course, None) for learner, course in deletes]
         for op, learner, course, enrolment in asked:
             if (learner, course) in seen:
-                outcomes.append(Outcome(op, course, learner, 400, "appears twice in the batch"))
+                outcomes.append(
+                    BatchOutcome(op, course, learner, 400, "appears twice in the batch")
+                )
                 continue
             seen.add((learner, course))
             if enrolment is None:
                 request = {"DeleteRequest": {"Key": enrolment_key(learner, course)}}
             elif course not in courses:
-                outcomes.append(Outcome(op, course, learner, 404, f"no course {course}"))
+                outcomes.append(BatchOutcome(op, course, learner, 404, f"no course {course}"))
                 continue
             else:
                 request = {"PutRequest": {"Item": self._item(enrolment)}}
@@ -230,9 +232,9 @@ class EnrolmentStore:
         for position, (index, _) in enumerate(writes):
             op, learner, course, _ = asked[index]
             outcomes[index] = (
-                Outcome(op, course, learner, 503, "throttled: send this item again")
+                BatchOutcome(op, course, learner, 503, "throttled: send this item again")
                 if position in failed
-                else Outcome(op, course, learner, 200 if op == "put" else 204)
+                else BatchOutcome(op, course, learner, 200 if op == "put" else 204)
             )
         return [outcome for outcome in outcomes if outcome is not None]
 

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from tests.integration.conftest import Stack, create_course
 from tests.support.killing import killed_after_its_write
+from tests.support.moto_stack import Stack, create_course
 from tests.support.publishing import Fault, Faulty, ProcessDied, Snapshot, throttled
 from tools.content import run
 from tools.publishing.bucket import ContentBucket
@@ -28,8 +28,9 @@ from tools.publishing.invalidation import CloudFrontInvalidation, cached_paths
 from tools.publishing.publisher import Publisher
 from tools.publishing.writes import CatalogWriter
 
-#: Publishing needs its course first.
-pytestmark = pytest.mark.usefixtures("aws_101")
+#: Publishing needs its course first; the matrix runs hundreds of publishes (slow).
+pytestmark = [pytest.mark.usefixtures("aws_101"), pytest.mark.slow]
+
 OLD = b"\x00\x00\x00\x18ftypmp42" + b"old" * 700
 NEW = b"\x00\x00\x00\x18ftypmp42" + b"new" * 900
 WEBM = b"\x1a\x45\xdf\xa3" + b"webm" * 900

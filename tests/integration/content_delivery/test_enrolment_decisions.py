@@ -9,7 +9,6 @@ import base64
 import copy
 import dataclasses
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -28,8 +27,8 @@ from tests.support.aws_calls import calls_to
 from tests.support.catalog import InMemoryCatalog
 from tests.support.enrolments import enrol, new_learner
 from tests.support.grant_keys import grant_secret
+from tests.support.sample_events import LoadEvent
 
-LoadEvent = Callable[[str], dict[str, Any]]
 NOW = 1_800_000_000
 LIFETIME = 4 * 3600
 OTHER_ITEM = dataclasses.replace(

@@ -238,6 +238,7 @@ def deletes(endpoint: ScriptedServer) -> list[Any]:
     return [r for r in endpoint.requests if r.method == "DELETE"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", IN_USE)
 def test_an_object_in_use_for_the_first_attempts_is_deleted_on_a_later_one(
     held: ScriptedServer, xml_cloudfront: Any, kind: str
@@ -254,6 +255,7 @@ def test_an_object_in_use_for_the_first_attempts_is_deleted_on_a_later_one(
     assert [r.method for r in held.requests] == ["GET", "DELETE"] * 3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", IN_USE)
 def test_an_object_still_in_use_at_the_deadline_fails_the_delete_with_cloudfront_s_reason(
     held: ScriptedServer, xml_cloudfront: Any, kind: str

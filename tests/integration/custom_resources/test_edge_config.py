@@ -42,7 +42,7 @@ from shared.trust.jwks_fetch import fetch_jwks
 from testkit.build import ensure_built, run_edge_package, zipped
 from testkit.custom_resource import cfn_event
 from testkit.events import viewer_request
-from testkit.grants import LEARNER_SUB, granted_uri
+from testkit.signed_grants import LEARNER_SUB, granted_uri
 from tests.support.http import Answer, ScriptedServer, scripted_server
 from tests.support.pending_lambda import PendingLambda, pending_lambda
 
@@ -426,6 +426,7 @@ def test_cloudformation_hears_why_a_create_failed(
     assert "cannot describe user pool nope" in body["Reason"]
 
 
+@pytest.mark.slow
 def test_a_jwks_that_never_comes_fails_the_create_by_its_deadline_with_the_fetch_s_reason(
     cognito_pool: CognitoPool,
     edge_function: dict[str, Any],
@@ -477,6 +478,7 @@ def test_the_version_is_reported_only_once_lambda_says_it_is_active(
     assert slow_lambda.reported == ["2"] * 4
 
 
+@pytest.mark.slow
 def test_a_version_that_never_becomes_active_fails_readably_before_the_deadline(
     cognito_pool: CognitoPool,
     edge_function: dict[str, Any],

@@ -350,6 +350,7 @@ def test_the_matrix_covers_every_write_of_each_create(
     assert (tuple(first.writes), tuple(retried.writes)) == (FIRST, RETRIED)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("scenario", "at", "after", "stop"), interrupted_cases())
 def test_a_create_stopped_at_any_step_converges_when_it_runs_again(
     secrets: Any,
@@ -378,6 +379,7 @@ def test_a_create_stopped_at_any_step_converges_when_it_runs_again(
     assert again.data == outcome.data
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("after", [False, True])
 def test_a_create_stopped_then_rolled_back_leaves_no_secret(
     secrets: Any, make_request: Callable[..., Request], stack_id: str, after: bool
@@ -392,6 +394,7 @@ def test_a_create_stopped_then_rolled_back_leaves_no_secret(
     assert secrets_named(secrets, secret_name(stack_id)) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("write", ["create_secret", "put_secret_value"])
 def test_a_create_killed_after_a_write_converges_when_lambda_retries_it(
     secrets: Any,

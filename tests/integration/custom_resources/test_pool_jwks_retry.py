@@ -15,6 +15,7 @@ from testkit.tokens import TEST_ISSUER, SigningKey
 from tests.support.http import Answer, scripted_server
 
 
+@pytest.mark.slow
 def test_a_jwks_whose_first_attempts_fail_is_fetched_on_a_later_one(test_key: SigningKey) -> None:
     served = Answer(200, json.dumps(test_key.jwks()).encode())
     with scripted_server() as server:
@@ -25,6 +26,7 @@ def test_a_jwks_whose_first_attempts_fail_is_fetched_on_a_later_one(test_key: Si
     assert [request.path for request in server.requests] == ["/jwks.json"] * 3
 
 
+@pytest.mark.slow
 def test_a_jwks_that_never_comes_fails_by_the_deadline_saying_what_the_last_try_met() -> None:
     with scripted_server() as server:
         server.routes["/jwks.json"] = Answer(503)

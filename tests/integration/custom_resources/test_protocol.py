@@ -158,6 +158,7 @@ def test_the_service_timeout_is_cloudformation_s_and_reaches_no_handler(
     assert (seen[0].properties, seen[0].old_properties) == ({"Name": "x"}, {"Name": "x"})
 
 
+@pytest.mark.slow
 def test_an_answer_the_url_never_takes_is_tried_as_often_as_the_margin_counts(
     listener: ScriptedServer,
 ) -> None:

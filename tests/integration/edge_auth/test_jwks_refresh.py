@@ -13,8 +13,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +24,10 @@ from shared.trust.errors import JwksFetchError
 from shared.trust.jwks_fetch import fetch_jwks
 from testkit.events import viewer_request
 from testkit.tokens import SigningKey, cognito_claims, edge_config
-from tests.integration.edge_auth.conftest import RawServer, Script, TlsServerFactory
 from tests.support.fakes import json_lines
 from tests.support.http import Answer, scripted_server
-
-RawServerFactory = Callable[[Script], AbstractContextManager[RawServer]]
-
+from tests.support.raw_server import RawServerFactory
+from tests.support.tls_server import TlsServerFactory
 
 _services = itertools.count()
 

@@ -53,14 +53,14 @@ def call(
     return answer["statusCode"], json.loads(text) if text else None
 
 
-class Courses:
+class KnownCourses:
     """The catalog's course list, as the function reads it (``course_ids``)."""
 
     def course_ids(self) -> list[str]:
         return ["aws-101", "aws-201"]
 
 
-COURSES = Courses()
+COURSES = KnownCourses()
 
 
 @pytest.fixture

@@ -14,10 +14,10 @@ import pytest
 
 from shared.catalog.store import CatalogStore
 from shared.enrolments.store import EnrolmentStore
-from tests.integration.conftest import Stack
 from tests.support.aws_calls import calls_to
 from tests.support.enrolments import new_learner
 from tests.support.killing import killed_after_its_write
+from tests.support.moto_stack import Stack
 from tests.support.publishing import Fault, Faulty, ProcessDied, throttled
 from tools.content import run
 from tools.enrolment import Enrolling

@@ -16,11 +16,13 @@ from shared.grant_store import revocation_name
 from shared.grant_store_writes import add_key, clean_up, revoke, rotate
 from shared.grant_token import HmacKey, generate_key
 from shared.key_value_store import BATCH_SIZE, KeyValueStore
-from testkit.grants import LEARNER_SUB
+from testkit.signed_grants import LEARNER_SUB
 from tests.support.publishing import Fault, Faulty, ProcessDied
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudfront_keyvaluestore import CloudFrontKeyValueStoreClient
+
+pytestmark = pytest.mark.slow
 
 NOW = 1_767_225_600
 LATER = NOW + MAX_LIFETIME_SECONDS + 1

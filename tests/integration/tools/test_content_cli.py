@@ -14,7 +14,7 @@ from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
 from shared.catalog.model import ContentItem
-from tests.integration.conftest import Stack
+from tests.support.moto_stack import Stack
 from tests.support.publishing import Fault, Faulty, Snapshot, throttled
 from tools.content import run
 from tools.publishing.bucket import ContentBucket
@@ -26,7 +26,8 @@ from tools.publishing.writes import CatalogWriter
 from tools.stack import ROOT, StackResources
 
 #: Publishing needs its course first.
-pytestmark = pytest.mark.usefixtures("aws_101")
+pytestmark = [pytest.mark.usefixtures("aws_101"), pytest.mark.slow]
+
 VIDEO = b"\x00\x00\x00\x18ftypmp42" + b"v" * 2048
 
 

@@ -11,13 +11,14 @@ import pytest
 
 from local.samples import SAMPLE_DIR
 from shared.catalog.model import HLS_PLAYLIST
-from tests.integration.conftest import Stack
 from tests.integration.tools.test_content_cli import cli, invalidated_paths, snapshot
+from tests.support.moto_stack import Stack
 from tools.publishing.bucket import CACHE_CONTROL
 from tools.publishing.renditions import RenditionSet
 
 #: Publishing needs its course first.
-pytestmark = pytest.mark.usefixtures("aws_101")
+pytestmark = [pytest.mark.usefixtures("aws_101"), pytest.mark.slow]
+
 SAMPLE_SET = SAMPLE_DIR / "intro-hls"
 
 

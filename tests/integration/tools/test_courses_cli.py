@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from shared.catalog.model import Course
-from tests.integration.conftest import Stack
 from tests.integration.tools.test_content_cli import (
     VIDEO,
     add,
@@ -20,10 +19,11 @@ from tests.integration.tools.test_content_cli import (
     invalidated_paths,
     snapshot,
 )
+from tests.support.moto_stack import Stack
 from tools.publishing.draft import Draft
 from tools.publishing.writes import CatalogWriter, ConflictError, Journal
 
-pytestmark = pytest.mark.usefixtures("aws_101")
+pytestmark = [pytest.mark.usefixtures("aws_101"), pytest.mark.slow]
 
 
 @pytest.fixture

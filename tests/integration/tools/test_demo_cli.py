@@ -16,10 +16,12 @@ from typing import Any
 
 import pytest
 
-from tests.integration.conftest import Stack
 from tests.support.http import scripted_server
+from tests.support.moto_stack import Stack
 from tools.demo import run
 from tools.stack import ROOT
+
+pytestmark = pytest.mark.slow
 
 OUTPUTS = {
     "ApiUrl": "https://abc123.execute-api.us-east-1.amazonaws.com/v1",

@@ -14,9 +14,11 @@ import pytest
 
 from shared.catalog.store import CatalogStore
 from shared.enrolments.store import EnrolmentStore
-from tests.integration.conftest import Stack
 from tests.support.aws_calls import calls_to
+from tests.support.moto_stack import Stack
 from tools.content import run
+
+pytestmark = pytest.mark.slow
 
 USER = "learner@example.com"
 

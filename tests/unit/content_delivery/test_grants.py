@@ -24,13 +24,13 @@ from shared.b64 import b64url_encode
 from shared.catalog.model import HLS_PLAYLIST
 from shared.trust.config import parse_config
 from testkit.events import viewer_request
-from testkit.grants import GRANT_ISSUER, GRANT_KID, grants_config
+from testkit.signed_grants import GRANT_KID, TEST_GRANT_ISSUER, grants_config
 from testkit.tokens import SigningKey, edge_config
 from tests.support.catalog import InMemoryCatalog
+from tests.support.content_api import CDN, unread_enrolments
 from tests.support.grant_keys import grant_secret
-from tests.unit.content_delivery.conftest import CDN, unread_enrolments
+from tests.support.sample_events import LoadEvent
 
-LoadEvent = Callable[[str], dict[str, Any]]
 NOW = 1_900_000_000.0
 LIFETIME = 4 * 3600
 
@@ -42,7 +42,7 @@ def grant_key() -> SigningKey:
 
 @pytest.fixture
 def grant_settings(settings: Settings) -> Settings:
-    grants = GrantSettings("stack-grant-key", GRANT_ISSUER, LIFETIME)
+    grants = GrantSettings("stack-grant-key", TEST_GRANT_ISSUER, LIFETIME)
     return Settings(**{**settings.__dict__, "grants": grants})
 
 
@@ -57,7 +57,7 @@ def secret(grant_key: SigningKey) -> Secret:
 
 @pytest.fixture
 def call(grant_settings: Settings, secret: Secret) -> Callable[[dict[str, Any]], Any]:
-    signer = GrantSigner(GRANT_ISSUER, LIFETIME, lambda: secret[0])
+    signer = GrantSigner(TEST_GRANT_ISSUER, LIFETIME, lambda: secret[0])
 
     def invoke(event: dict[str, Any]) -> Any:
         app = build_app(
@@ -104,7 +104,7 @@ def test_an_item_s_url_carries_a_grant_before_its_object_key(
 def test_a_grant_ends_at_the_earlier_of_its_lifetime_and_the_enrolment_s_end(
     secret: Secret, until: int | None, expires: int
 ) -> None:
-    signer = GrantSigner(GRANT_ISSUER, LIFETIME, lambda: secret[0])
+    signer = GrantSigner(TEST_GRANT_ISSUER, LIFETIME, lambda: secret[0])
     claims = claims_of(signer.mint("learner", "courses/aws-101/", NOW, until))
     assert claims["exp"] == expires
 
@@ -125,7 +125,7 @@ def test_a_grant_names_the_caller_by_sub_only_for_the_configured_lifetime(
     caller = event["requestContext"]["authorizer"]["claims"]
     claims = claims_of(grant_of(call(event)[1]["url"]))
     assert claims == {
-        "iss": GRANT_ISSUER,
+        "iss": TEST_GRANT_ISSUER,
         "token_use": "content-grant",
         "sub": caller["sub"],
         "prefix": "courses/aws-101/",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,17 +13,11 @@ from content_delivery.api import build_app
 from local.lambda_context import LocalLambdaContext
 from local.samples import SAMPLE_ITEMS
 from shared.catalog.model import ContentItem, ContentKey
+from testkit.events import APP_ORIGIN
 from tests.support.catalog import BrokenCatalog, InMemoryCatalog
+from tests.support.content_api import CDN, OTHER_ORIGIN, Invoke, unread_enrolments
 from tests.support.fakes import json_lines
-from tests.unit.content_delivery.conftest import (
-    APP_ORIGIN,
-    CDN,
-    OTHER_ORIGIN,
-    Invoke,
-    unread_enrolments,
-)
-
-LoadEvent = Callable[[str], dict[str, Any]]
+from tests.support.sample_events import LoadEvent
 
 
 def content_event(load_event: LoadEvent, content_id: str) -> dict[str, Any]:

@@ -6,18 +6,17 @@ that could escape into another course are refused whoever asks."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from edge_auth import gate as edge
 from testkit.tokens import SigningKey, cognito_claims, edge_config
+from tests.support.edge_gates import GateFactory
 from tests.support.fakes import json_lines
-from tests.unit.edge_auth.conftest import GateFactory
+from tests.support.sample_events import Event, LoadEvent
+from tests.support.viewer_requests import status
 
-Event = dict[str, Any]
-LoadEvent = Callable[[str], Event]
 INTRO = "/courses/aws-101/aws-101-intro/9c2e41d07a5b4f0e8d3a6b1c2d3e4f50.mp4"
 OTHER_COURSE = "/courses/aws-201/aws-201-intro/0a1b2c3d4e5f60718293a4b5c6d7e8f9.mp4"
 
@@ -36,10 +35,6 @@ def request_for(load_event: LoadEvent, token: str, uri: str, method: str = "GET"
     return event
 
 
-def answer_status(answer: dict[str, Any]) -> int | None:
-    return int(answer["status"]) if "status" in answer else None
-
-
 def decide(gate: edge.Gate, load_event: LoadEvent, key: SigningKey, groups: list[str], uri: str):
     token = key.sign(cognito_claims(groups=groups))
     return edge.decide(gate, request_for(load_event, token, uri))
@@ -50,7 +45,7 @@ def test_a_course_group_opens_nothing_on_a_token_not_even_its_own_course(
     gate: edge.Gate, load_event: LoadEvent, test_key: SigningKey, uri: str
 ) -> None:
     answer = decide(gate, load_event, test_key, ["course-aws-101"], uri)
-    assert answer_status(answer) == 403
+    assert status(answer) == 403
     assert 'error="insufficient_scope"' in answer["headers"]["www-authenticate"][0]["value"]
 
 
@@ -58,13 +53,13 @@ def test_an_all_access_member_reads_every_course_and_paths_outside_them(
     gate: edge.Gate, load_event: LoadEvent, test_key: SigningKey
 ) -> None:
     for uri in (INTRO, OTHER_COURSE, "/x.pdf", "/Courses/aws-101/x.mp4"):
-        assert answer_status(decide(gate, load_event, test_key, ["students"], uri)) is None
+        assert status(decide(gate, load_event, test_key, ["students"], uri)) is None
 
 
 def test_a_user_in_no_group_gets_403(
     gate: edge.Gate, load_event: LoadEvent, test_key: SigningKey
 ) -> None:
-    assert answer_status(decide(gate, load_event, test_key, [], INTRO)) == 403
+    assert status(decide(gate, load_event, test_key, [], INTRO)) == 403
 
 
 def test_one_cached_token_keeps_its_answer_for_each_uri(
@@ -73,10 +68,10 @@ def test_one_cached_token_keeps_its_answer_for_each_uri(
     """The cache keeps the token's groups: a later URI is judged by them, not let through."""
     token = test_key.sign(cognito_claims(groups=["course-aws-101", "teachers"]))
     for uri in (INTRO, OTHER_COURSE, INTRO):
-        assert answer_status(edge.decide(gate, request_for(load_event, token, uri))) == 403
+        assert status(edge.decide(gate, request_for(load_event, token, uri))) == 403
     member = test_key.sign(cognito_claims(groups=["students"]))
     for uri in (INTRO, OTHER_COURSE, INTRO):
-        assert answer_status(edge.decide(gate, request_for(load_event, member, uri))) is None
+        assert status(edge.decide(gate, request_for(load_event, member, uri))) is None
 
 
 ESCAPES = [
@@ -109,7 +104,7 @@ ESCAPES = [
 def test_an_ambiguous_uri_under_courses_is_refused_whoever_asks(
     gate: edge.Gate, load_event: LoadEvent, test_key: SigningKey, uri: str
 ) -> None:
-    assert answer_status(decide(gate, load_event, test_key, ["students"], uri)) == 401
+    assert status(decide(gate, load_event, test_key, ["students"], uri)) == 401
 
 
 def test_an_ambiguous_uri_is_logged_as_a_malformed_request_with_its_uri(
@@ -136,7 +131,7 @@ def test_an_ambiguous_uri_is_logged_as_a_malformed_request_with_its_uri(
 def test_a_clean_uri_in_the_course_is_read_by_the_all_access_member(
     gate: edge.Gate, load_event: LoadEvent, test_key: SigningKey, uri: str
 ) -> None:
-    assert answer_status(decide(gate, load_event, test_key, ["students"], uri)) is None
+    assert status(decide(gate, load_event, test_key, ["students"], uri)) is None
 
 
 def test_a_preflight_for_an_ambiguous_uri_is_refused_too(
@@ -144,14 +139,14 @@ def test_a_preflight_for_an_ambiguous_uri_is_refused_too(
 ) -> None:
     event = copy.deepcopy(load_event("edge_preflight"))
     event["Records"][0]["cf"]["request"]["uri"] = "/courses/aws-101/../aws-201/x.mp4"
-    assert answer_status(edge.decide(gate, event)) == 401
+    assert status(edge.decide(gate, event)) == 401
 
 
 @pytest.mark.parametrize("uri", [None, 7, ["/courses/aws-101/x"]])
 def test_a_uri_that_is_not_a_string_is_refused(
     gate: edge.Gate, load_event: LoadEvent, test_key: SigningKey, uri: Any
 ) -> None:
-    assert answer_status(decide(gate, load_event, test_key, ["students"], uri)) == 401
+    assert status(decide(gate, load_event, test_key, ["students"], uri)) == 401
 
 
 def test_answers_stay_right_after_the_seen_uri_memo_fills_and_empties(
@@ -161,5 +156,5 @@ def test_answers_stay_right_after_the_seen_uri_memo_fills_and_empties(
 
     for i in range(MAX_SEEN + 10):
         course_of(f"/courses/aws-{i}/x.mp4")
-    assert answer_status(decide(gate, load_event, test_key, ["students"], INTRO)) is None
-    assert answer_status(decide(gate, load_event, test_key, ["course-aws-101"], INTRO)) == 403
+    assert status(decide(gate, load_event, test_key, ["students"], INTRO)) is None
+    assert status(decide(gate, load_event, test_key, ["course-aws-101"], INTRO)) == 403

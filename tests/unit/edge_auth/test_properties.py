@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from edge_auth import gate as edge
 from testkit.tokens import TEST_CONFIG_PATH, TEST_COOKIE, SigningKey, cognito_claims
-from tests.unit.edge_auth.conftest import GateFactory
+from tests.support.edge_gates import GateFactory
 
 SETTINGS = settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -76,12 +76,14 @@ def gate(make_gate: GateFactory) -> edge.Gate:
     return make_gate(json.loads(TEST_CONFIG_PATH.read_text()))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(event=json_values)
 def test_any_json_value_as_event_gets_a_deny(gate: edge.Gate, event: Any) -> None:
     assert is_deny(edge.decide(gate, event))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(request_headers=headers | json_values, method=methods)
 def test_any_headers_without_a_signed_token_get_a_deny(
@@ -102,6 +104,7 @@ header_extras = st.dictionaries(
 )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -127,6 +130,7 @@ def test_the_unmodified_token_is_allowed(gate: edge.Gate) -> None:
     assert not is_deny(edge.decide(gate, copy.deepcopy(VALID_EVENT)))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(
     position=st.integers(min_value=0, max_value=len(VALID) - 1),

@@ -14,7 +14,7 @@ from samcli.lib.generated_sample_events.events import Events
 
 from edge_auth import gate as edge
 from testkit.tokens import TEST_CONFIG_PATH
-from tests.unit.edge_auth.conftest import GateFactory
+from tests.support.edge_gates import GateFactory
 
 _EVENTS = Events()
 _CLOUDFRONT_TYPES = sorted(_EVENTS.event_mapping["cloudfront"])

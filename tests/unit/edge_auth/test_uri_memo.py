@@ -15,9 +15,9 @@ import pytest
 from edge_auth import gate as edge
 from edge_auth.paths import MAX_SEEN_URI
 from shared.b64 import b64url_encode
-from testkit.grants import GRANT_KID, granted_uri, grants_config
+from testkit.signed_grants import GRANT_KID, granted_uri, grants_config
 from testkit.tokens import SigningKey, edge_config
-from tests.unit.edge_auth.conftest import GateFactory
+from tests.support.edge_gates import GateFactory
 
 #: What an attacker sent: as many distinct URIs as the memo holds entries (less one, so it is
 #: never emptied for being full), each shaped like a granted URI: 8 KB, or the longest the memo
@@ -40,6 +40,7 @@ def forged_grant_uri(n: int, length: int) -> str:
     return uri
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("length", [8_192, MAX_SEEN_URI])
 def test_unauthenticated_requests_with_long_uris_leave_the_memory_within_a_few_mb(
     make_gate: GateFactory,

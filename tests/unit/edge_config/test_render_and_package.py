@@ -14,7 +14,7 @@ from edge_config.package import CONFIG_ENTRY, EDGE_PACKAGE_LIMIT_BYTES, PackageE
 from edge_config.render import TrustedPool, config_bytes, issuer_of, render_edge_config
 from shared.trust.config import parse_config
 from shared.trust.errors import ConfigError
-from testkit.grants import GRANT_ISSUER, GRANT_KID, grants_config
+from testkit.signed_grants import GRANT_KID, TEST_GRANT_ISSUER, grants_config
 from testkit.tokens import TEST_CLIENT_ID, TEST_ISSUER, SigningKey
 
 POOL_FIELDS = frozenset(TrustedPool._fields)
@@ -201,6 +201,6 @@ def test_grant_keys_are_rendered_for_the_edge(test_key: SigningKey) -> None:
 def test_a_private_grant_key_fails_the_rendering(test_key: SigningKey) -> None:
     grant_key = SigningKey.generate(GRANT_KID)
     private = json.loads(RSAAlgorithm.to_jwk(grant_key.private_key))
-    grants = {"issuer": GRANT_ISSUER, "jwks": {"keys": [{**private, "kid": GRANT_KID}]}}
+    grants = {"issuer": TEST_GRANT_ISSUER, "jwks": {"keys": [{**private, "kid": GRANT_KID}]}}
     with pytest.raises(ConfigError, match="private key material"):
         rendered(test_key, grants=grants)

@@ -88,6 +88,7 @@ def test_the_function_as_written_answers_every_case() -> None:
     assert wrong_answers(GRANT_CHECK) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("rule", "code", "without"), RULES, ids=[r[0] for r in RULES])
 def test_the_corpus_fails_without_the_rule(
     tmp_path: Path, rule: str, code: str, without: str

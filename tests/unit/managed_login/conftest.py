@@ -1,21 +1,13 @@
+"""Fixtures for the managed-login stand-in's parts."""
+
 from __future__ import annotations
 
 import pytest
 
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+from tests.support.fakes import FakeClock
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> FakeClock:
+    """A clock the test moves by hand."""
+    return FakeClock(1_800_000_000.0)

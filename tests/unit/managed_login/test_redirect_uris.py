@@ -4,8 +4,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from local.managed_login.answers import with_query
 from local.managed_login.directory import AppClient
-from local.managed_login.server import with_query
 
 APP = "http://127.0.0.1:8000/"
 CLIENT = AppClient(

@@ -15,7 +15,7 @@ from local.managed_login.stores import (
     RefreshTokens,
     SecretStore,
 )
-from tests.unit.managed_login.conftest import Clock
+from tests.support.fakes import FakeClock
 
 GRANT = CodeGrant(
     client_id="web",
@@ -28,7 +28,7 @@ GRANT = CodeGrant(
 
 
 def refresh_grant(
-    clock: Clock, lifetime: float = 3600.0, client_id: str = "web", family: str = "family-1"
+    clock: FakeClock, lifetime: float = 3600.0, client_id: str = "web", family: str = "family-1"
 ) -> RefreshGrant:
     return RefreshGrant(
         family=family,

@@ -7,8 +7,8 @@ import jwt
 import pytest
 
 from local.managed_login.tokens import (
+    LoginSigningKey,
     MintedTokens,
-    SigningKey,
     TokenLifetimes,
     TokenMinter,
     UserProfile,
@@ -21,11 +21,11 @@ USER = UserProfile("user-1", "sub-1", "a@example.com", True, ("students",))
 
 @pytest.fixture(scope="module")
 def key():
-    return SigningKey()
+    return LoginSigningKey()
 
 
 def mint(
-    key: SigningKey,
+    key: LoginSigningKey,
     clock: Callable[[], float],
     scopes: tuple[str, ...] = ("openid", "email"),
     user: UserProfile = USER,
@@ -38,7 +38,7 @@ def mint(
     )
 
 
-def verified(key: SigningKey, token: str | None) -> dict[str, Any]:
+def verified(key: LoginSigningKey, token: str | None) -> dict[str, Any]:
     assert token is not None
     public = jwt.PyJWK(key.public_jwk).key
     # The test clock is not the wall clock: check the signature here, the times in each test.

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from content_delivery.grants import GrantSigner
-from edge_auth import grants as edge_grants
+from edge_auth import grant_verification
 from shared.grant_secret import (
     KEY_BITS,
     KID,
@@ -24,7 +24,7 @@ from shared.grant_secret import (
 )
 from shared.trust.config import GrantConfig
 from shared.trust.keyset import parse_jwks
-from testkit.grants import GRANT_ISSUER, LEARNER_SUB
+from testkit.signed_grants import LEARNER_SUB, TEST_GRANT_ISSUER
 
 
 @pytest.fixture(scope="module")
@@ -58,10 +58,10 @@ def test_a_grant_signed_with_the_secret_verifies_at_the_edge_with_the_public_jwk
     key: GrantKey,
 ) -> None:
     now = time.time()
-    signer = GrantSigner(GRANT_ISSUER, 3600, lambda: secret_string(key))
+    signer = GrantSigner(TEST_GRANT_ISSUER, 3600, lambda: secret_string(key))
     grant = signer.mint(LEARNER_SUB, "courses/aws-101/", now)
-    config = GrantConfig(GRANT_ISSUER, parse_jwks({"keys": [public_jwk(key)]}))
-    decision = edge_grants.verify(grant, config, now)
+    config = GrantConfig(TEST_GRANT_ISSUER, parse_jwks({"keys": [public_jwk(key)]}))
+    decision = grant_verification.verify(grant, config, now)
     assert decision.prefix == "courses/aws-101/"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,6 +33,7 @@ def test_the_course_group_prefix_parameter_is_the_migration_s_pattern() -> None:
     assert allowed_pattern("CourseGroupPrefix") == anchored(PREFIX_PATTERN)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.from_regex(allowed_pattern("AppOrigins"), fullmatch=True))
 def test_every_app_origin_the_template_allows_is_an_origin_the_code_accepts(origin: str) -> None:

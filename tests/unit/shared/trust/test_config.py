@@ -11,7 +11,7 @@ import pytest
 from edge_auth import config as config_file
 from shared.trust import config
 from shared.trust.errors import ConfigError
-from testkit.grants import GRANT_ISSUER, GRANT_KID, grants_config
+from testkit.signed_grants import GRANT_KID, TEST_GRANT_ISSUER, grants_config
 from testkit.tokens import TEST_CONFIG_PATH, TEST_ISSUER, SigningKey
 
 UPDATED_ISSUER = TEST_ISSUER.replace("https://cognito-idp.", "https://issuer-cognito-idp.")
@@ -281,7 +281,7 @@ def test_grants_name_their_issuer_and_keys(config_dict: dict[str, Any]) -> None:
     grant_key = SigningKey.generate(kid=GRANT_KID)
     settings = config.parse_config({**config_dict, "grants": grants_config(grant_key)})
     assert settings.grants is not None
-    assert settings.grants.issuer == GRANT_ISSUER
+    assert settings.grants.issuer == TEST_GRANT_ISSUER
     assert set(settings.grants.keys) == {GRANT_KID}
 
 
@@ -309,11 +309,11 @@ def test_a_grant_key_may_not_reuse_a_pool_key_s_kid(
     "grants",
     [
         [],
-        {"issuer": GRANT_ISSUER},
+        {"issuer": TEST_GRANT_ISSUER},
         {"issuer": TEST_ISSUER, "jwks": "KEYS"},
         {"issuer": "has space", "jwks": "KEYS"},
-        {"issuer": GRANT_ISSUER, "jwks": {"keys": []}},
-        {"issuer": GRANT_ISSUER, "jwks": "KEYS", "typo": 1},
+        {"issuer": TEST_GRANT_ISSUER, "jwks": {"keys": []}},
+        {"issuer": TEST_GRANT_ISSUER, "jwks": "KEYS", "typo": 1},
     ],
 )
 def test_an_invalid_grants_entry_is_an_error(config_dict: dict[str, Any], grants: Any) -> None:

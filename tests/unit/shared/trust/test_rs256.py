@@ -28,8 +28,10 @@ def _wycheproof_cases() -> list[Any]:
             assert group["sha"] == "SHA-256"
             jwk = group["keyJwk"]
             for test in group["tests"]:
-                case_id = f"{path.stem.split('_')[2]}-tc{test['tcId']}-{test['result']}"
-                cases.append(pytest.param(jwk, test, id=case_id))
+                bits = path.stem.split("_")[2]
+                case_id = f"{bits}-tc{test['tcId']}-{test['result']}"
+                marks = [pytest.mark.slow] if bits == "4096" else []
+                cases.append(pytest.param(jwk, test, id=case_id, marks=marks))
     return cases
 
 
@@ -61,7 +63,7 @@ def test_verify_accepts_a_signature_made_by_cryptography(test_key: SigningKey) -
     assert rs256.verify(parse_jwk(test_key.public_jwk()), message, signature)
 
 
-@pytest.mark.parametrize("bits", [3072, 4096])
+@pytest.mark.parametrize("bits", [3072, pytest.param(4096, marks=pytest.mark.slow)])
 def test_verify_accepts_larger_keys(bits: int) -> None:
     key = SigningKey.generate("big", bits)
     signature = key.private_key.sign(b"m", padding.PKCS1v15(), hashes.SHA256())

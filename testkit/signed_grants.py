@@ -9,7 +9,7 @@ from typing import Any
 from shared.grant_layout import PATH_SEGMENT, TOKEN_USE
 from testkit.tokens import SigningKey
 
-GRANT_ISSUER = "urn:private-content:test-stack:grants"
+TEST_GRANT_ISSUER = "urn:private-content:test-stack:grants"
 GRANT_KID = "grant-test-1"
 LEARNER_SUB = "7d8ca528-4931-4254-9273-ea5ee853f271"
 
@@ -19,7 +19,7 @@ def grant_claims(
     *,
     now: float | None = None,
     lifetime: int = 4 * 3600,
-    issuer: str = GRANT_ISSUER,
+    issuer: str = TEST_GRANT_ISSUER,
 ) -> dict[str, Any]:
     issued = int(time.time() if now is None else now)
     return {
@@ -32,7 +32,7 @@ def grant_claims(
     }
 
 
-def grants_config(*keys: SigningKey, issuer: str = GRANT_ISSUER) -> dict[str, Any]:
+def grants_config(*keys: SigningKey, issuer: str = TEST_GRANT_ISSUER) -> dict[str, Any]:
     """The edge config's ``grants`` entry trusting ``keys``' public halves."""
     return {"issuer": issuer, "jwks": {"keys": [key.public_jwk() for key in keys]}}
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,13 +13,13 @@ import pytest
 from edge_auth import gate as edge
 from edge_auth import jws
 from shared.b64 import b64url_encode
-from testkit.grants import GRANT_KID, grant_claims, granted_uri, grants_config
+from testkit.signed_grants import GRANT_KID, grant_claims, granted_uri, grants_config
 from testkit.tokens import SigningKey, cognito_claims, edge_config
+from tests.support.edge_gates import GateFactory
 from tests.support.fakes import FakeClock, json_lines
-from tests.unit.edge_auth.conftest import GateFactory
+from tests.support.sample_events import Event, LoadEvent
+from tests.support.viewer_requests import status
 
-Event = dict[str, Any]
-LoadEvent = Callable[[str], Event]
 NOW = 1_900_000_000.0
 INTRO = "/courses/aws-101/aws-101-intro/9c2e41d07a5b4f0e8d3a6b1c2d3e4f50.mp4"
 OTHER_COURSE = "/courses/aws-201/aws-201-intro/0a1b2c3d4e5f60718293a4b5c6d7e8f9.mp4"
@@ -53,10 +52,6 @@ def request(load_event: LoadEvent, uri: str, token: str | None = None) -> Event:
             {"key": "Authorization", "value": f"Bearer {token}"}
         ]
     return event
-
-
-def status(answer: dict[str, Any]) -> int | None:
-    return int(answer["status"]) if "status" in answer else None
 
 
 def grant(key: SigningKey, **claims: Any) -> str:

@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from aws_lambda_powertools.metrics import MetricUnit
 
+from shared import api_answers
 from shared.catalog.errors import CatalogItemError, InvalidValueError
 
 from .errors import ContentNotFoundError, ForbiddenError, UnauthenticatedError
@@ -65,27 +65,16 @@ def not_found(exc: ContentNotFoundError) -> Response[Any]:
     return message(404, str(exc))
 
 
-def no_route(exc: NotFoundError) -> Response[Any]:
-    return message(404, "not found")
-
-
-def unexpected(exc: Exception) -> Response[Any]:
-    logger.exception("unexpected error")
-    return message(500, "internal error")
-
-
 def error_answers() -> APIGatewayRouter:
-    """A router holding only the exception handlers, for ``include_router``."""
-    router = APIGatewayRouter()  # type: ignore[no-untyped-call]
-    handlers: list[tuple[type[Exception], Any]] = [
-        (UnauthenticatedError, unauthenticated),
-        (ForbiddenError, forbidden),
-        (CatalogItemError, broken_item),
-        (InvalidValueError, invalid_value),
-        (ContentNotFoundError, not_found),
-        (NotFoundError, no_route),
-        (Exception, unexpected),
-    ]
-    for error, handler in handlers:
-        router.exception_handler(error)(handler)
-    return router
+    """This function's exception handlers, for ``include_router``."""
+    return api_answers.error_answers(
+        [
+            (UnauthenticatedError, unauthenticated),
+            (ForbiddenError, forbidden),
+            (CatalogItemError, broken_item),
+            (InvalidValueError, invalid_value),
+            (ContentNotFoundError, not_found),
+        ],
+        logger,
+        message,
+    )

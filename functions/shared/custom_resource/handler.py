@@ -22,8 +22,8 @@ logger = Logger()
 
 
 def handler_for(service: str, apply: Apply) -> LambdaHandler:
-    """The Lambda handler that answers CloudFormation with ``apply`` and a ``service`` client
-    (made per request: a warm environment may outlive the credentials' Region setting)."""
+    """The Lambda handler that answers CloudFormation with ``apply`` and a ``service`` client,
+    made for each request as each resource's own handler made it before."""
 
     @logger.inject_lambda_context
     def handler(event: dict[str, Any], context: Any) -> None:

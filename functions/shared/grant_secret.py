@@ -14,6 +14,11 @@ import json
 
 from shared.grant_token import KID, SECRET, HmacKey
 
+#: The longest the Content Delivery function signs with a key it read from the secret before
+#: reading the secret again: within this time of a rotation or a retirement, the API signs
+#: only with the new current key. A rotation keeps the previous key valid this much longer.
+MAX_KEY_CACHE_SECONDS = 60
+
 
 class GrantSecretError(ValueError):
     """The secret's value is no usable grant key (the message never shows the value)."""

@@ -34,15 +34,26 @@ class GrantKeyConflictError(ValueError):
 def revoke(store: KeyValueStore, sub: str, now: float, course: str | None = None) -> int:
     """Refuse every grant of ``sub`` for ``course`` (None: every course) issued up to ``now``.
     A later revocation already there is kept: revocations only move forward."""
-    name = revocation_name(sub, course)
+    return revoke_many(store, [(sub, course)], now)
+
+
+def revoke_many(
+    store: KeyValueStore, revocations: Iterable[tuple[str, str | None]], now: float
+) -> int:
+    """``revoke`` for each (sub, course) of ``revocations``, in as few writes as the store
+    takes (``BATCH_SIZE`` entries each, each all or nothing); the number of entries written."""
+    names = {revocation_name(sub, course) for sub, course in revocations}
     revoked_at = int(now)
 
     def plan(current: Values) -> Values:
-        value = current[name]
-        held = None if value is None else parse_revocation_value(value)
-        return {name: revocation_value(now)} if held is None or held < revoked_at else {}
+        wanted: dict[str, str | None] = {}
+        for name, value in current.items():
+            held = None if value is None else parse_revocation_value(value)
+            if held is None or held < revoked_at:
+                wanted[name] = revocation_value(now)
+        return wanted
 
-    return store.update([name], plan)
+    return store.update(names, plan)
 
 
 def _record(current: Values, kid: str) -> KeyRecord | None:

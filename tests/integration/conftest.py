@@ -12,9 +12,11 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from local.cognito import CognitoPool, create_cognito_pool
+from local.keyvaluestore import LocalKeyValueStores
 from local.resources import create_enrolment_table
 from shared.enrolments.store import EnrolmentStore
 from tests.support.moto_stack import Stack, create_course, deploy_content_stack
+from tests.support.revocations import GrantStore, new_grant_store
 from tools.stack import StackResources, use_fake_credentials
 
 REGION = "us-east-1"
@@ -84,3 +86,17 @@ def enrolment_store(session: boto3.Session, moto_url: str) -> EnrolmentStore:
     dynamodb = session.client("dynamodb", endpoint_url=moto_url)
     name = create_enrolment_table(dynamodb, f"enrolments-{uuid.uuid4().hex[:8]}")
     return EnrolmentStore(dynamodb, name, sleep=lambda _: None)
+
+
+@pytest.fixture(scope="session")
+def key_value_stores() -> Iterator[LocalKeyValueStores]:
+    """The local KeyValueStore endpoint (``local.keyvaluestore``), for the session."""
+    endpoint = LocalKeyValueStores()
+    yield endpoint
+    endpoint.stop()
+
+
+@pytest.fixture
+def grant_store(key_value_stores: LocalKeyValueStores) -> GrantStore:
+    """A grant store of the test's own, holding a current grant key."""
+    return new_grant_store(key_value_stores)

@@ -21,3 +21,8 @@ class BrokenRecordError(EnrolmentError):
 
 class ThrottledError(EnrolmentError):
     """DynamoDB left writes unprocessed after every retry: run the same command again."""
+
+
+class NoGrantStoreError(EnrolmentError):
+    """A change that must revoke grants, on a stack deployed before its grant store: refused
+    before anything is written (an unenrolment never leaves its grants usable)."""

@@ -9,6 +9,10 @@ enrolment goes only into a course that exists: the caller says which do (the cat
 Decisions read with ``ConsistentRead``: an unenrolment is seen by the next call. Pages follow
 DynamoDB's: ``next`` names where the page ended (opaque to callers, checked when it comes
 back) and is None on the last page.
+
+A record may carry ``revocationPending`` (``REVOCATION_PENDING``): a change that must revoke
+the learner's grants for the course wrote it and has not confirmed the revocation yet
+(``shared.enrolments.revoking``). Readers of the enrolment ignore it.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import json
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
@@ -27,7 +31,7 @@ from shared.aws_errors import error_code
 from shared.b64 import b64url_decode, b64url_encode
 from shared.catalog.errors import InvalidValueError
 
-from .errors import BrokenRecordError, UnknownCourseError
+from .errors import BrokenRecordError, ThrottledError, UnknownCourseError
 from .model import LEARNER_PATTERN, Enrolment
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -41,6 +45,12 @@ DEFAULT_PAGE = 50
 WRITE_BATCH = 25
 #: How often an unprocessed part of a batch (throttling) is tried again, with backoff.
 BATCH_ATTEMPTS = 8
+#: DynamoDB's own limit: BatchGetItem reads 100 keys.
+READ_BATCH = 100
+#: The attribute of a record whose revocation is still owed (see the module docstring).
+REVOCATION_PENDING = "revocationPending"
+#: A learner and a course: an enrolment's key.
+Key = tuple[str, str]
 
 _serialize = TypeSerializer().serialize
 _deserialize = TypeDeserializer().deserialize
@@ -113,6 +123,51 @@ class BatchOutcome:
         return answer
 
 
+@dataclass
+class BatchItem:
+    """One item of a batch, in the order asked: a put (``enrolment``) or a delete, and its
+    ``outcome`` once decided (refused, or written)."""
+
+    op: str
+    learner: str
+    course_id: str
+    enrolment: Enrolment | None = None
+    outcome: BatchOutcome | None = None
+
+    @property
+    def key(self) -> Key:
+        return (self.learner, self.course_id)
+
+    def decide(self, status: int, message: str | None = None) -> None:
+        self.outcome = BatchOutcome(self.op, self.course_id, self.learner, status, message)
+
+
+def batch_items(
+    puts: Sequence[Enrolment], deletes: Sequence[Key], courses: Collection[str]
+) -> list[BatchItem]:
+    """Puts, then deletes (learner, course), with the ones that cannot be written refused: an
+    item whose key came before in the same batch (DynamoDB refuses a batch that names a key
+    twice), a put into a course not in ``courses`` (the courses that exist)."""
+    items = [BatchItem("put", e.learner, e.course_id, e) for e in puts]
+    items += [BatchItem("delete", learner, course) for learner, course in deletes]
+    seen: set[Key] = set()
+    for item in items:
+        if item.key in seen:
+            item.decide(400, "appears twice in the batch")
+        elif item.op == "put" and item.course_id not in courses:
+            item.decide(404, f"no course {item.course_id}")
+        seen.add(item.key)
+    return items
+
+
+class Held(NamedTuple):
+    """A stored record: its enrolment (None when it breaks the model: it never opened
+    anything) and whether a revocation is still owed for it."""
+
+    enrolment: Enrolment | None
+    revocation_pending: bool
+
+
 class EnrolmentStore:
     """The enrolment table, through the DynamoDB client API."""
 
@@ -166,6 +221,35 @@ class EnrolmentStore:
         )
         return _page(raw, Enrolment.from_dynamo, None if last is None else last["learner"]["S"])
 
+    def held(self, keys: Collection[Key]) -> dict[Key, Held]:
+        """The stored records of ``keys`` that exist, read strongly consistent (BatchGetItem,
+        100 keys a call, what DynamoDB leaves unprocessed asked again)."""
+        found: dict[Key, Held] = {}
+        ordered = sorted(set(keys))
+        for start in range(0, len(ordered), READ_BATCH):
+            for raw in self._read_chunk(ordered[start : start + READ_BATCH]):
+                plain = _plain(raw)
+                try:
+                    enrolment: Enrolment | None = Enrolment.from_dynamo(plain)
+                except BrokenRecordError:
+                    enrolment = None
+                key = (str(plain.get("learner")), str(plain.get("courseId")))
+                found[key] = Held(enrolment, plain.get(REVOCATION_PENDING) is True)
+        return found
+
+    def _read_chunk(self, keys: list[Key]) -> list[dict[str, Any]]:
+        asked: Any = {"Keys": [enrolment_key(*key) for key in keys], "ConsistentRead": True}
+        items: list[dict[str, Any]] = []
+        for attempt in range(BATCH_ATTEMPTS):
+            answer = self.dynamodb.batch_get_item(RequestItems={self.table: asked})
+            items += [dict(raw) for raw in answer.get("Responses", {}).get(self.table, [])]
+            left = (answer.get("UnprocessedKeys") or {}).get(self.table)
+            if not left or not left.get("Keys"):
+                return items
+            asked = dict(left)
+            self._backoff(attempt)
+        raise ThrottledError("throttled: DynamoDB left enrolments unread; try again")
+
     # ----------------------------------------------------------------- writes --
     def put_if_absent(self, enrolment: Enrolment) -> bool:
         """Create an enrolment unless the learner has one in the course already (whatever its
@@ -182,12 +266,38 @@ class EnrolmentStore:
             raise
         return True
 
-    def put(self, enrolment: Enrolment, courses: Collection[str]) -> None:
+    def put(
+        self, enrolment: Enrolment, courses: Collection[str], *, revocation_pending: bool = False
+    ) -> None:
         """Create or replace an enrolment; ``UnknownCourseError`` unless its course is one of
         ``courses`` (the courses that exist)."""
         if enrolment.course_id not in courses:
             raise UnknownCourseError(f"no course {enrolment.course_id}")
-        self.dynamodb.put_item(TableName=self.table, Item=self._item(enrolment))
+        item = self._item(enrolment, revocation_pending)
+        self.dynamodb.put_item(TableName=self.table, Item=item)
+
+    def settle(self, enrolment: Enrolment) -> bool:
+        """Take ``revocationPending`` off the record ``enrolment`` was written as; False when
+        the record has changed since (another writer's record is theirs to settle)."""
+        if enrolment.change is None:
+            raise ValueError("only a record that names its change can be settled")
+        change = enrolment.change.to_dynamo()
+        try:
+            self.dynamodb.update_item(
+                TableName=self.table,
+                Key=enrolment_key(enrolment.learner, enrolment.course_id),
+                UpdateExpression="REMOVE #pending",
+                ConditionExpression="#pending = :yes AND changedAt = :at AND changedBy = :by",
+                ExpressionAttributeNames={"#pending": REVOCATION_PENDING},
+                ExpressionAttributeValues=_attributes(
+                    {":yes": True, ":at": change["changedAt"], ":by": change["changedBy"]}
+                ),
+            )
+        except ClientError as exc:
+            if error_code(exc) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
 
     def delete(self, learner: str, course_id: str) -> bool:
         """Delete the enrolment; False when there was none (nothing to do is no error)."""
@@ -199,48 +309,39 @@ class EnrolmentStore:
     def apply(
         self,
         puts: Sequence[Enrolment],
-        deletes: Sequence[tuple[str, str]],
+        deletes: Sequence[Key],
         courses: Collection[str],
     ) -> list[BatchOutcome]:
         """Puts (each into one of ``courses``, the courses that exist) and deletes (learner,
-        course) in batches; one outcome per item, in order: puts, then deletes. An item whose
-        key came before in the same call is refused (DynamoDB refuses a batch that names a key
-        twice)."""
-        outcomes: list[BatchOutcome | None] = []
-        writes: list[tuple[int, dict[str, Any]]] = []
-        seen: set[tuple[str, str]] = set()
-        asked: list[tuple[str, str, str, Enrolment | None]]
-        asked = [("put", e.learner, e.course_id, e) for e in puts]
-        asked += [("delete", learner, course, None) for learner, course in deletes]
-        for op, learner, course, enrolment in asked:
-            if (learner, course) in seen:
-                outcomes.append(
-                    BatchOutcome(op, course, learner, 400, "appears twice in the batch")
-                )
-                continue
-            seen.add((learner, course))
-            if enrolment is None:
-                request = {"DeleteRequest": {"Key": enrolment_key(learner, course)}}
-            elif course not in courses:
-                outcomes.append(BatchOutcome(op, course, learner, 404, f"no course {course}"))
-                continue
+        course) in batches; one outcome per item, in order: puts, then deletes
+        (``batch_items`` says which are refused)."""
+        items = batch_items(puts, deletes, courses)
+        self.write(items)
+        return [item.outcome for item in items if item.outcome is not None]
+
+    def write(self, items: Sequence[BatchItem], pending: Collection[Key] = ()) -> None:
+        """Write the items not decided yet, 25 a call, and decide each: written, or 503 when
+        DynamoDB left it unprocessed after every retry. Puts whose key is in ``pending`` are
+        written with ``revocationPending``."""
+        writes = [item for item in items if item.outcome is None]
+        requests: list[dict[str, Any]] = []
+        for item in writes:
+            if item.enrolment is None:
+                requests.append({"DeleteRequest": {"Key": enrolment_key(*item.key)}})
             else:
-                request = {"PutRequest": {"Item": self._item(enrolment)}}
-            writes.append((len(outcomes), request))
-            outcomes.append(None)
-        failed = self._batch_write([request for _, request in writes])
-        for position, (index, _) in enumerate(writes):
-            op, learner, course, _ = asked[index]
-            outcomes[index] = (
-                BatchOutcome(op, course, learner, 503, "throttled: send this item again")
-                if position in failed
-                else BatchOutcome(op, course, learner, 200 if op == "put" else 204)
-            )
-        return [outcome for outcome in outcomes if outcome is not None]
+                record = self._item(item.enrolment, item.key in pending)
+                requests.append({"PutRequest": {"Item": record}})
+        failed = self._batch_write(requests)
+        for position, item in enumerate(writes):
+            if position in failed:
+                item.decide(503, "throttled: send this item again")
+            else:
+                item.decide(200 if item.op == "put" else 204)
 
     # --------------------------------------------------------------- plumbing --
-    def _item(self, enrolment: Enrolment) -> dict[str, Any]:
-        return _attributes(enrolment.to_dynamo())
+    def _item(self, enrolment: Enrolment, revocation_pending: bool = False) -> dict[str, Any]:
+        pending = {REVOCATION_PENDING: True} if revocation_pending else {}
+        return _attributes(enrolment.to_dynamo() | pending)
 
     def _query(
         self, query: dict[str, Any], limit: int, start: dict[str, Any] | None

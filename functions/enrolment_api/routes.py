@@ -12,6 +12,13 @@ and traces name the course and the caller, never a learner's ``sub`` (no answer 
 * ``POST /enrolments``, ``{"put": [...], "delete": [...]}``, 1-100 items in all: 200 with one
   result per item, in the same two lists; a bad item does not fail the others.
 * ``GET /enrolments?learner=SUB`` or ``?courseId=ID``, ``limit`` (1-100, 50) and ``next``.
+* ``POST /learners/{learner}/revoke``: every grant of the learner, for every course, issued up
+  to now is refused at the edge; 200 saying so.
+
+A deletion, and a replacement that narrows the window, revoke the learner's grants for the
+course (``shared.enrolments.revoking``): the revocation is written first, and if the grant
+store cannot be written the answer is a 503 and nothing changes (a batch item: that item's
+503); sent again, such a request converges.
 """
 
 from __future__ import annotations
@@ -27,8 +34,11 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from shared.catalog.errors import InvalidValueError
 from shared.catalog.model import validate_id
-from shared.enrolments.model import Change, Enrolment, validate_learner
+from shared.enrolments.model import Change, Enrolment, format_time, validate_learner
+from shared.enrolments.revoking import RevokingEnrolments
 from shared.enrolments.store import MAX_PAGE, BatchOutcome, EnrolmentStore, page_limit
+from shared.grant_store_writes import revoke
+from shared.key_value_store import KeyValueStore
 
 from .errors import NotSignedError
 from .observability import logger, metrics, tracer
@@ -46,18 +56,28 @@ class Courses(Protocol):
 
 
 class EnrolmentRoutes:
-    """The routes over one enrolment store; ``router`` holds them for the app. An enrolment
-    goes only into a course of ``courses``, read (strongly consistent) once per request."""
+    """The routes over one enrolment store and the grant store; ``router`` holds them for the
+    app. An enrolment goes only into a course of ``courses``, read (strongly consistent) once
+    per request."""
 
-    def __init__(self, store: EnrolmentStore, courses: Courses, clock: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        store: EnrolmentStore,
+        courses: Courses,
+        grants: KeyValueStore,
+        clock: Callable[[], float],
+    ) -> None:
         self.store = store
         self.courses = courses
+        self.grants = grants
+        self.changes = RevokingEnrolments(store, grants, clock)
         self.clock = clock
         self.router = APIGatewayRouter()  # type: ignore[no-untyped-call]
         self.router.put("/enrolments/<course_id>/<learner>")(self.put_one)
         self.router.delete("/enrolments/<course_id>/<learner>")(self.delete_one)
         self.router.post("/enrolments")(self.batch)
         self.router.get("/enrolments")(self.listing)
+        self.router.post("/learners/<learner>/revoke")(self.revoke_learner)
 
     def change(self) -> Change:
         """Who is asking (their IAM ARN) and now; no IAM caller is a 403."""
@@ -86,7 +106,7 @@ class EnrolmentRoutes:
         if not isinstance(fields, dict):
             raise InvalidValueError("the body must be a JSON object")
         enrolment = Enrolment.parse(learner, course_id, fields, change)
-        self.store.put(enrolment, self.courses.course_ids())
+        self.changes.put(enrolment, self.courses.course_ids())
         logger.info("enrolled", extra={"course_id": course_id, "by": change.by})
         metrics.add_metric(name="Enrolled", unit=MetricUnit.Count, value=1)
         return enrolment.to_json()
@@ -94,7 +114,7 @@ class EnrolmentRoutes:
     @tracer.capture_method(capture_response=False)
     def delete_one(self, course_id: str, learner: str) -> Response[Any]:
         change = self.change()
-        self.store.delete(validate_learner(learner), validate_id(course_id, "course ID"))
+        self.changes.delete(validate_learner(learner), validate_id(course_id, "course ID"))
         logger.info("unenrolled", extra={"course_id": course_id, "by": change.by})
         metrics.add_metric(name="Unenrolled", unit=MetricUnit.Count, value=1)
         return Response(status_code=204)
@@ -110,7 +130,7 @@ class EnrolmentRoutes:
             raise InvalidValueError('"put" and "delete" must be lists')
         if not 1 <= len(puts) + len(deletes) <= MAX_PAGE:
             raise InvalidValueError(f"a batch holds 1 to {MAX_PAGE} items in all")
-        answer = Batch(change).run(self.store, puts, deletes, self.courses.course_ids())
+        answer = Batch(change).run(self.changes, puts, deletes, self.courses.course_ids())
         logger.info("batch applied", extra={"items": len(puts) + len(deletes), "by": change.by})
         return answer
 
@@ -135,6 +155,16 @@ class EnrolmentRoutes:
             answer["next"] = page.next
         return answer
 
+    @tracer.capture_method(capture_response=False)
+    def revoke_learner(self, learner: str) -> dict[str, Any]:
+        change = self.change()
+        sub = validate_learner(learner)
+        now = self.clock()
+        revoke(self.grants, sub, now)
+        logger.info("grants revoked for every course", extra={"by": change.by})
+        metrics.add_metric(name="GrantsRevoked", unit=MetricUnit.Count, value=1)
+        return {"learner": sub, "courses": "all", "grantsIssuedUpTo": format_time(int(now))}
+
 
 class Batch:
     """One ``POST /enrolments``: each item checked on its own, the good ones applied together."""
@@ -143,7 +173,11 @@ class Batch:
         self.change = change
 
     def run(
-        self, store: EnrolmentStore, puts: list[Any], deletes: list[Any], courses: Collection[str]
+        self,
+        changes: RevokingEnrolments,
+        puts: list[Any],
+        deletes: list[Any],
+        courses: Collection[str],
     ) -> dict[str, Any]:
         results: dict[str, list[dict[str, Any] | None]] = {
             "put": [None] * len(puts),
@@ -161,7 +195,9 @@ class Batch:
                 good_deletes.append((index, self._delete(item)))
             except InvalidValueError as exc:
                 results["delete"][index] = _refused(item, str(exc))
-        outcomes = store.apply([e for _, e in good_puts], [key for _, key in good_deletes], courses)
+        outcomes = changes.apply(
+            [e for _, e in good_puts], [key for _, key in good_deletes], courses
+        )
         placed = [("put", i) for i, _ in good_puts] + [("delete", i) for i, _ in good_deletes]
         for (op, index), outcome in zip(placed, outcomes, strict=True):
             results[op][index] = _result(outcome)

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from shared.aws_errors import describe, error_code
 
@@ -35,7 +35,8 @@ Plan = Callable[[Mapping[str, str | None]], Mapping[str, str | None]]
 
 
 class KeyValueStoreError(Exception):
-    """The store could not be read or changed (the message names the service's error)."""
+    """The store could not be read or changed, or not reached (the message names the
+    service's error)."""
 
 
 class KeyValueStore:
@@ -62,6 +63,8 @@ class KeyValueStore:
             if error_code(exc) == "ResourceNotFoundException":
                 return None
             raise KeyValueStoreError(describe(exc, "CloudFront KeyValueStore")) from None
+        except BotoCoreError as exc:
+            raise KeyValueStoreError(describe(exc, "CloudFront KeyValueStore")) from None
 
     def keys(self, prefix: str = "") -> Iterator[str]:
         """Every key that starts with ``prefix`` (the API lists all; this filters)."""
@@ -69,7 +72,7 @@ class KeyValueStore:
         while True:
             try:
                 page = self._client.list_keys(KvsARN=self._arn, MaxResults=50, **token)
-            except ClientError as exc:
+            except (ClientError, BotoCoreError) as exc:
                 raise KeyValueStoreError(describe(exc, "CloudFront KeyValueStore")) from None
             for item in page.get("Items", []):
                 if item["Key"].startswith(prefix):
@@ -111,6 +114,8 @@ class KeyValueStore:
                     changes["Deletes"] = deletes
                 self._client.update_keys(KvsARN=self._arn, IfMatch=etag, **changes)
                 return len(puts) + len(deletes)
+            except BotoCoreError as exc:  # no answer at all: the endpoint is not reached
+                raise KeyValueStoreError(describe(exc, "CloudFront KeyValueStore")) from None
             except ClientError as exc:
                 if error_code(exc) != "ConflictException":
                     raise KeyValueStoreError(describe(exc, "CloudFront KeyValueStore")) from None

@@ -9,7 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from local.keyvaluestore import KeyValueStoreData, LocalKeyValueStores
+import boto3
+import pytest
+from botocore.config import Config
+
+from local.keyvaluestore import ARN_PREFIX, KeyValueStoreData, LocalKeyValueStores
 from shared.grant_store import parse_revocation_value, revocation_name
 from shared.grant_store_writes import add_key
 from shared.grant_token import HmacKey, generate_key, mint
@@ -102,3 +106,30 @@ class Before:
             return attribute(**kwargs)
 
         return after_the_rival
+
+
+def unreachable_grant_store() -> KeyValueStore:
+    """A grant store where nothing answers (one attempt, no retry): for tests in which no
+    grant may be written, or in which every write must fail."""
+    client = boto3.client(
+        "cloudfront-keyvaluestore",
+        endpoint_url="http://127.0.0.1:9",
+        region_name="us-east-1",
+        aws_access_key_id="unit",
+        aws_secret_access_key="unit",
+        config=Config(retries={"max_attempts": 1}, connect_timeout=1),
+    )
+    return KeyValueStore(client, f"{ARN_PREFIX}unreachable", pause=lambda _: None)
+
+
+def reach_stand_in(
+    monkeypatch: pytest.MonkeyPatch, endpoint: LocalKeyValueStores, moto_url: str
+) -> None:
+    """Let a plain ``boto3.client("cloudfront-keyvaluestore")`` (a deployed function's, the
+    CLI's for a deployed stack) reach ``endpoint``, and every other client moto. The service's
+    endpoint rules put the account in the host name, so the stand-in is reached as a proxy
+    (see ``local.keyvaluestore``); moto's own address bypasses it."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE", endpoint.url)
+    monkeypatch.setenv("HTTP_PROXY", endpoint.url)
+    monkeypatch.setenv("NO_PROXY", moto_url.removeprefix("http://"))

@@ -1,7 +1,8 @@
 """The Enrolment API's routes, in process, over the enrolment store in moto: an IAM caller (as
 API Gateway passes one after checking the signature) creates, replaces, deletes and lists
 enrolments; anything without one is a 403; bad input is a 400, an unknown course a 404; a
-batch applies its good items and reports each; nothing calls Cognito."""
+batch applies its good items and reports each; nothing calls Cognito. (What unenrolments do to
+grants: test_revocations.py.)"""
 
 from __future__ import annotations
 
@@ -10,57 +11,11 @@ from typing import Any
 
 import pytest
 
-from enrolment_api.api import build_app
-from local.events import api_proxy_event
-from local.lambda_context import LocalLambdaContext
 from shared.enrolments.store import EnrolmentStore
 from tests.support.aws_calls import calls_to
+from tests.support.enrolment_api import BACKEND, call
 from tests.support.enrolments import enrol, new_learner
-
-NOW = 1_800_000_000
-BACKEND = "arn:aws:sts::123456789012:assumed-role/shop-backend/checkout"
-CALLER = {"accessKey": "ASIAEXAMPLE", "accountId": "123456789012", "userArn": BACKEND}
-
-
-def call(
-    store: EnrolmentStore,
-    method: str,
-    path: str,
-    body: Any = None,
-    query: dict[str, str] | None = None,
-    caller: dict[str, str] | None = CALLER,
-    claims: dict[str, str] | None = None,
-) -> tuple[int, Any]:
-    parts = path.strip("/").split("/")
-    resource, parameters = "/enrolments", {}
-    if len(parts) == 3:
-        resource = "/enrolments/{courseId}/{learner}"
-        parameters = {"courseId": parts[1], "learner": parts[2]}
-    event = api_proxy_event(
-        method=method,
-        resource=resource,
-        path=path,
-        path_parameters=parameters,
-        headers={"Host": "abc123.execute-api.us-east-1.amazonaws.com"},
-        claims=claims,
-        query={k: [v] for k, v in (query or {}).items()},
-        body=None if body is None else body if isinstance(body, str) else json.dumps(body),
-        caller=caller,
-    )
-    app = build_app(store, COURSES, clock=lambda: NOW)
-    answer = app.resolve(event, LocalLambdaContext())  # type: ignore[arg-type]
-    text = answer.get("body") or ""
-    return answer["statusCode"], json.loads(text) if text else None
-
-
-class KnownCourses:
-    """The catalog's course list, as the function reads it (``course_ids``)."""
-
-    def course_ids(self) -> list[str]:
-        return ["aws-101", "aws-201"]
-
-
-COURSES = KnownCourses()
+from tests.support.revocations import GrantStore
 
 
 @pytest.fixture
@@ -124,12 +79,15 @@ def test_a_bad_put_is_a_400_with_a_short_message(
     assert len(answer["message"]) < 200
 
 
-def test_delete_is_a_204_whether_or_not_there_was_an_enrolment(store: EnrolmentStore) -> None:
+def test_delete_is_a_204_whether_or_not_there_was_an_enrolment(
+    store: EnrolmentStore, grant_store: GrantStore
+) -> None:
     learner = new_learner()
     enrol(store, learner, "aws-101")
-    assert call(store, "DELETE", f"/enrolments/aws-101/{learner}") == (204, None)
+    path, grants = f"/enrolments/aws-101/{learner}", grant_store.kvs
+    assert call(store, "DELETE", path, grants=grants) == (204, None)
     assert store.enrolment(learner, "aws-101") is None
-    assert call(store, "DELETE", f"/enrolments/aws-101/{learner}") == (204, None)
+    assert call(store, "DELETE", path, grants=grants) == (204, None)
 
 
 @pytest.mark.parametrize(
@@ -149,21 +107,31 @@ def test_delete_is_a_204_whether_or_not_there_was_an_enrolment(store: EnrolmentS
         ("DELETE", "/enrolments/aws-101/{learner}", None),
         ("POST", "/enrolments", {"delete": [{"courseId": "aws-101", "learner": "{learner}"}]}),
         ("GET", "/enrolments?learner={learner}", None),
+        ("POST", "/learners/{learner}/revoke", None),
     ],
 )
 def test_a_request_with_no_iam_caller_is_a_403_and_changes_nothing(
-    store: EnrolmentStore, who: dict[str, Any], method: str, path: str, body: Any
+    store: EnrolmentStore,
+    grant_store: GrantStore,
+    who: dict[str, Any],
+    method: str,
+    path: str,
+    body: Any,
 ) -> None:
     learner = new_learner()
     enrol(store, learner, "aws-101")
     route, _, query = path.format(learner=learner).partition("?")
     text = None if body is None else json.dumps(body).replace("{learner}", learner)
     params = dict([query.split("=")]) if query else None
-    assert call(store, method, route, text, params, **who) == (403, {"message": "Forbidden"})
+    answer = call(store, method, route, text, params, grants=grant_store.kvs, **who)
+    assert answer == (403, {"message": "Forbidden"})
     assert store.enrolment(learner, "aws-101") is not None
+    assert grant_store.revocations() == {}
 
 
-def test_a_batch_applies_its_good_items_and_reports_each_in_place(store: EnrolmentStore) -> None:
+def test_a_batch_applies_its_good_items_and_reports_each_in_place(
+    store: EnrolmentStore, grant_store: GrantStore
+) -> None:
     kept, gone, other = new_learner(), new_learner(), new_learner()
     enrol(store, gone, "aws-101")
     status, body = call(
@@ -179,6 +147,7 @@ def test_a_batch_applies_its_good_items_and_reports_each_in_place(store: Enrolme
             ],
             "delete": [{"courseId": "aws-101", "learner": gone}],
         },
+        grants=grant_store.kvs,
     )
     assert status == 200
     assert [r["status"] for r in body["put"]] == [200, 404, 400, 400]
@@ -253,11 +222,14 @@ def test_a_bad_listing_request_is_a_400(store: EnrolmentStore, query: dict[str, 
     assert call(store, "GET", "/enrolments", query=query)[0] == 400
 
 
-def test_no_route_of_the_enrolment_api_calls_cognito(store: EnrolmentStore) -> None:
-    learner = new_learner()
+def test_no_route_of_the_enrolment_api_calls_cognito(
+    store: EnrolmentStore, grant_store: GrantStore
+) -> None:
+    learner, grants = new_learner(), grant_store.kvs
     with calls_to("cognito-idp") as cognito:
         call(store, "PUT", f"/enrolments/aws-101/{learner}")
         call(store, "POST", "/enrolments", {"put": [{"courseId": "aws-201", "learner": learner}]})
         call(store, "GET", "/enrolments", query={"learner": learner})
-        call(store, "DELETE", f"/enrolments/aws-101/{learner}")
+        call(store, "DELETE", f"/enrolments/aws-101/{learner}", grants=grants)
+        call(store, "POST", f"/learners/{learner}/revoke", grants=grants)
     assert cognito == []

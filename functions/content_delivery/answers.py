@@ -15,6 +15,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from shared import api_answers
 from shared.catalog.errors import CatalogItemError, InvalidValueError
+from shared.key_value_store import KeyValueStoreError
 
 from .errors import ContentNotFoundError, ForbiddenError, UnauthenticatedError
 from .observability import logger, metrics
@@ -65,6 +66,13 @@ def not_found(exc: ContentNotFoundError) -> Response[Any]:
     return message(404, str(exc))
 
 
+def store_unwritable(exc: KeyValueStoreError) -> Response[Any]:
+    """A revocation that could not be written: nothing changed, and the caller may try again."""
+    logger.error("grant store not written", extra={"detail": str(exc)})
+    metrics.add_metric(name="GrantStoreUnwritable", unit=MetricUnit.Count, value=1)
+    return message(503, "your grants could not be revoked now: try again")
+
+
 def error_answers() -> APIGatewayRouter:
     """This function's exception handlers, for ``include_router``."""
     return api_answers.error_answers(
@@ -74,6 +82,7 @@ def error_answers() -> APIGatewayRouter:
             (CatalogItemError, broken_item),
             (InvalidValueError, invalid_value),
             (ContentNotFoundError, not_found),
+            (KeyValueStoreError, store_unwritable),
         ],
         logger,
         message,

@@ -12,6 +12,7 @@ from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 
 from shared.catalog.store import Catalog
 from shared.enrolments.store import EnrolmentStore
+from shared.key_value_store import KeyValueStore
 
 from .answers import VARY, error_answers
 from .entitlements import Entitlements
@@ -34,12 +35,15 @@ def build_app(
     enrolments: EnrolmentStore,
     signer: GrantSigner | None = None,
     clock: Callable[[], float] = time.time,
+    *,
+    grant_store: KeyValueStore | None = None,
 ) -> APIGatewayRestResolver:
-    """The API over ``catalog`` and ``enrolments``; with ``signer`` (required when
-    ``settings.grants`` is set), each answer carries one grant for the caller and the answer's
-    course."""
-    if (signer is None) != (settings.grants is None):
-        raise SettingsError("grants are on exactly when a grant signer is given")
+    """The API over ``catalog`` and ``enrolments``; with ``signer`` and ``grant_store`` (both
+    required when ``settings.grants`` is set), each answer carries one grant for the caller and
+    the answer's course, and ``POST /me/revoke`` revokes the caller's grants in that store."""
+    grants = settings.grants is not None
+    if (signer is not None) != grants or (grant_store is not None) != grants:
+        raise SettingsError("grants are on exactly when a grant signer and store are given")
     first, *others = settings.app_origins
     cors = CORSConfig(
         allow_origin=first,
@@ -50,6 +54,7 @@ def build_app(
     app = APIGatewayRestResolver(cors=cors)
     app.use(middlewares=[_vary_on_origin])
     entitlements = Entitlements(settings.access, enrolments, catalog)
-    app.include_router(ContentRoutes(settings, catalog, entitlements, signer, clock).router)
+    routes = ContentRoutes(settings, catalog, entitlements, signer, clock, grant_store)
+    app.include_router(routes.router)
     app.include_router(error_answers())
     return app

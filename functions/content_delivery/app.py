@@ -18,6 +18,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.catalog.store import CatalogStore
 from shared.enrolments.store import EnrolmentStore
+from shared.key_value_store import KeyValueStore
 
 from .api import build_app
 from .errors import SettingsError
@@ -33,11 +34,16 @@ def _app_from_environment() -> APIGatewayRestResolver | None:
         logger.error("invalid configuration, answering 500", extra={"detail": str(exc)})
         return None
     dynamodb = boto3.client("dynamodb")
+    grant_store = None
+    if settings.grants is not None:
+        client = boto3.client("cloudfront-keyvaluestore")
+        grant_store = KeyValueStore(client, settings.grants.store_arn)
     return build_app(
         settings,
         CatalogStore(dynamodb, settings.catalog_table),
         EnrolmentStore(dynamodb, settings.enrolment_table),
         grant_signer(settings.grants, SecretsProvider()),
+        grant_store=grant_store,
     )
 
 

@@ -6,7 +6,8 @@ authorizer, a test invoke) is refused with 401 before the catalog is read. Every
 follows ``entitlements``: the all-access group reads every course, anyone else a course while
 their enrolment in it is valid (read fresh on every call); a course the caller may not read is
 a 403, and ``GET /courses`` lists only the courses the caller may read, page by page. A broken
-catalog item is never turned into a URL: logged, counted and left out.
+catalog item is never turned into a URL: logged, counted and left out. ``POST /me/revoke``
+refuses every grant the caller was issued up to now, for every course (a sign-out calls it).
 
 What the function records is readable by anyone who may read its logs or traces, so it holds
 no token, no grant and no ``sub``: the log lines name the item or course and carry the API
@@ -25,7 +26,10 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from shared.catalog.model import ContentItem, validate_id
 from shared.catalog.store import Catalog
+from shared.enrolments.model import format_time
 from shared.enrolments.store import page_limit
+from shared.grant_store_writes import revoke
+from shared.key_value_store import KeyValueStore
 
 from .answers import report_broken
 from .entitlements import Caller, Entitlements, token_groups
@@ -57,7 +61,8 @@ class ContentRoutes:
     """The learner-facing routes over one catalog; ``router`` holds them for the app.
 
     With ``signer`` (the app requires it when ``settings.grants`` is set), each answer carries
-    one grant for the caller and the answer's course, in every item's URL.
+    one grant for the caller and the answer's course, in every item's URL; ``grant_store``
+    (likewise) is where the caller's grants are revoked.
     """
 
     def __init__(
@@ -67,16 +72,19 @@ class ContentRoutes:
         entitlements: Entitlements,
         signer: GrantSigner | None,
         clock: Callable[[], float],
+        grant_store: KeyValueStore | None = None,
     ) -> None:
         self.settings = settings
         self.catalog = catalog
         self.entitlements = entitlements
         self.signer = signer
         self.clock = clock
+        self.grant_store = grant_store
         self.router = APIGatewayRouter()  # type: ignore[no-untyped-call]
         self.router.get("/content/<content_id>")(self.get_content)
         self.router.get("/courses/<course_id>/content")(self.list_course)
         self.router.get("/courses")(self.list_courses)
+        self.router.post("/me/revoke")(self.revoke_mine)
 
     def caller(self) -> Caller:
         """The signed-in user, from the authorizer's claims; no ``sub`` is a 401."""
@@ -130,3 +138,15 @@ class ContentRoutes:
         answer = self.entitlements.courses(who, limit, cursor, now)
         logger.info("courses listed", extra={"courses": len(answer["courses"])})
         return answer
+
+    @tracer.capture_method(capture_response=False)
+    def revoke_mine(self) -> dict[str, Any]:
+        """Every grant issued to the caller up to now, for every course, refused at the edge;
+        without grants (URLs that carry none) there is nothing to revoke."""
+        who, now = self.caller(), self.clock()
+        if self.grant_store is None:
+            return {"courses": "none"}
+        revoke(self.grant_store, who.sub, now)
+        logger.info("the caller's grants revoked for every course")
+        metrics.add_metric(name="GrantsRevoked", unit=MetricUnit.Count, value=1)
+        return {"courses": "all", "grantsIssuedUpTo": format_time(int(now))}

@@ -119,6 +119,10 @@ class Resolver:
             "AWS::Cognito::UserPool": lambda _: (
                 f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{self.ref(name)}"
             ),
+            # A KeyValueStore's ARN ends in an ID CloudFront makes (a UUID).
+            "AWS::CloudFront::KeyValueStore": lambda _: (
+                f"arn:aws:cloudfront::{ACCOUNT}:key-value-store/{STACK_UUID}"
+            ),
         }
         if attribute == "Arn" and kind in arns:
             return arns[kind](self._name(name))

@@ -225,14 +225,17 @@ def test_the_api_function_gets_every_app_origin(cfn: dict[str, Any]) -> None:
 
 def test_the_function_not_a_one_origin_mock_answers_every_preflight(cfn: dict[str, Any]) -> None:
     """SAM's Cors makes a mock integration naming one origin; the function answers instead.
-    (The app's paths: the enrolment API's are for a backend, not a browser.)"""
+    (The app's paths: the enrolment API's, /learners/ included, are for a backend, not a
+    browser.)"""
     paths = props(cfn, "ContentApi")["Body"]["paths"]
-    app_paths = {p: o for p, o in paths.items() if not p.startswith("/enrolments")}
+    backend = ("/enrolments", "/learners/")
+    app_paths = {p: o for p, o in paths.items() if not p.startswith(backend)}
     assert app_paths
     for path, operations in app_paths.items():
         integration = operations["options"]["x-amazon-apigateway-integration"]
         assert integration["type"] == "aws_proxy", path
-        assert integration["uri"] == operations["get"]["x-amazon-apigateway-integration"]["uri"]
+        [route] = [op for verb, op in operations.items() if verb != "options"]
+        assert integration["uri"] == route["x-amazon-apigateway-integration"]["uri"]
         assert operations["options"]["security"] == [{"NONE": []}], path
 
 

@@ -533,6 +533,7 @@ ENROLMENT_METHODS = {
     ("/enrolments/{courseId}/{learner}", "delete"),
     ("/enrolments", "post"),
     ("/enrolments", "get"),
+    ("/learners/{learner}/revoke", "post"),
 }
 
 
@@ -542,7 +543,7 @@ def test_every_app_method_but_preflight_requires_the_cognito_authorizer(
     body = props(resources, "ContentApi")["Body"]
     methods = [(path, verb, op) for path, ops in body["paths"].items() for verb, op in ops.items()]
     app = [(path, verb, op) for path, verb, op in methods if (path, verb) not in ENROLMENT_METHODS]
-    assert {verb for _, verb, _ in app} == {"get", "options"}
+    assert {verb for _, verb, _ in app} == {"get", "post", "options"}
     for path, verb, op in app:
         if verb == "options":
             assert op["security"] == [{"NONE": []}], path
@@ -571,7 +572,7 @@ def test_every_enrolment_method_requires_a_sigv4_signature_and_nothing_else_does
         assert "credentials" not in integration, (path, verb)
 
 
-def test_the_output_policy_lets_a_backend_call_the_four_enrolment_methods_only(
+def test_the_output_policy_lets_a_backend_call_the_five_enrolment_methods_only(
     resources: dict[str, Any], cfn: dict[str, Any]
 ) -> None:
     assert cfn["Outputs"]["EnrolmentApiPolicyArn"]["Value"] == {"Ref": "EnrolmentApiAccessPolicy"}
@@ -584,19 +585,30 @@ def test_the_output_policy_lets_a_backend_call_the_four_enrolment_methods_only(
         f"{prefix}/DELETE/enrolments/*/*",
         f"{prefix}/POST/enrolments",
         f"{prefix}/GET/enrolments",
+        f"{prefix}/POST/learners/*/revoke",
     ]
+
+
+#: Revocations: an ETag-conditioned read and write of the grant store, nothing else of it.
+GRANT_STORE_WRITES = {
+    f"cloudfront-keyvaluestore:{action}": [{"Fn::GetAtt": ["GrantStore", "Arn"]}]
+    for action in ("DescribeKeyValueStore", "GetKey", "UpdateKeys")
+}
 
 
 def test_the_enrolment_function_may_use_the_enrolment_table_and_read_the_course_list_only(
     resources: dict[str, Any],
 ) -> None:
-    """No Cognito action; of the catalog, only the record that names the courses."""
+    """No Cognito action; of the catalog, only the record that names the courses; of the grant
+    store, what a revocation needs."""
     granted = granted_actions(resources, "EnrolmentFunction")
     table = {"Fn::GetAtt": ["EnrolmentTable", "Arn"]}
+    writes = ("PutItem", "DeleteItem", "BatchWriteItem", "BatchGetItem", "UpdateItem")
     assert granted == {
-        **{f"dynamodb:{action}": [table] for action in ("PutItem", "DeleteItem", "BatchWriteItem")},
+        **{f"dynamodb:{action}": [table] for action in writes},
         "dynamodb:Query": [table, {"Fn::Sub": "${EnrolmentTable.Arn}/index/byCourse"}],
         "dynamodb:GetItem": [{"Fn::GetAtt": ["CatalogTable", "Arn"]}],
+        **GRANT_STORE_WRITES,
     }
     [catalog] = [
         s
@@ -626,6 +638,27 @@ def test_the_api_lists_the_courses_behind_the_cognito_authorizer(
 ) -> None:
     paths = props(resources, "ContentApi")["Body"]["paths"]
     assert paths["/courses"]["get"]["security"] == [{"CognitoAuthorizer": []}]
+
+
+def test_a_learner_revokes_their_own_grants_behind_the_cognito_authorizer(
+    resources: dict[str, Any],
+) -> None:
+    paths = props(resources, "ContentApi")["Body"]["paths"]
+    revoke = paths["/me/revoke"]
+    assert revoke["post"]["security"] == [{"CognitoAuthorizer": []}]
+    assert (
+        "ContentDeliveryFunction.Arn"
+        in revoke["post"]["x-amazon-apigateway-integration"]["uri"]["Fn::Sub"]
+    )
+    assert revoke["options"]["security"] == [{"NONE": []}]  # the browser's preflight
+
+
+@pytest.mark.parametrize("function", ["ContentDeliveryFunction", "EnrolmentFunction"])
+def test_the_functions_that_revoke_write_to_the_stack_s_grant_store(
+    resources: dict[str, Any], function: str
+) -> None:
+    variables = props(resources, function)["Environment"]["Variables"]
+    assert variables["GRANT_STORE_ARN"] == {"Fn::GetAtt": ["GrantStore", "Arn"]}
 
 
 def test_content_delivery_applies_the_edge_s_groups_and_reads_the_enrolments(
@@ -720,7 +753,7 @@ def granted_actions(resources: dict[str, Any], function: str) -> dict[str, list[
     return granted
 
 
-def test_content_delivery_may_only_read_the_catalog_the_enrolments_and_the_grant_key(
+def test_content_delivery_may_only_read_the_catalog_enrolments_and_grant_key_and_revoke(
     resources: dict[str, Any],
 ) -> None:
     catalog = {"Fn::GetAtt": ["CatalogTable", "Arn"]}
@@ -730,6 +763,7 @@ def test_content_delivery_may_only_read_the_catalog_the_enrolments_and_the_grant
         "dynamodb:Query": [{"Fn::Sub": "${CatalogTable.Arn}/index/byCourse"}, enrolments],
         "dynamodb:BatchGetItem": [catalog],
         "secretsmanager:GetSecretValue": [{"Fn::GetAtt": ["GrantKey", "SecretArn"]}],
+        **GRANT_STORE_WRITES,
     }
     [titles] = [
         s

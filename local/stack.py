@@ -114,6 +114,10 @@ class StackInfo:
     grant_secret_id: str = ""
     #: Lifetimes of the stand-in's tokens: ``id``, ``access`` and ``refresh``, in seconds.
     token_seconds: dict[str, int] = field(default_factory=dict)
+    #: The grant KeyValueStore's ARN, and the local KeyValueStore endpoint that serves it
+    #: (``bin/content --local`` revokes there).
+    grant_store_arn: str = ""
+    keyvaluestore_url: str = ""
 
 
 class Servers(NamedTuple):

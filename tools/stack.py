@@ -12,12 +12,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 from urllib.parse import urlsplit
 
+import boto3
+from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from shared.aws_errors import describe, error_code
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_cloudformation import CloudFormationClient
+    from mypy_boto3_cloudfront_keyvaluestore import CloudFrontKeyValueStoreClient
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMCONFIG = ROOT / "samconfig.toml"
@@ -88,6 +91,9 @@ class StackResources:
     #: The per-course groups of earlier versions (``bin/content migrate-groups`` reads them).
     course_group_prefix: str | None = None
     enrolment_table: str | None = None
+    #: The grant KeyValueStore, where unenrolments revoke grants; None for a stack deployed
+    #: before it existed (output GrantStoreArn).
+    grant_store_arn: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,21 @@ class RunningLocalStack:
     resources: StackResources
     endpoint_url: str
     region: str
+    #: The local KeyValueStore stand-in's endpoint (``local.keyvaluestore``), if it runs.
+    keyvaluestore_url: str | None = None
+
+
+def key_value_store_client(
+    session: boto3.Session, endpoint_url: str | None = None
+) -> CloudFrontKeyValueStoreClient:
+    """boto3's ``cloudfront-keyvaluestore`` client: AWS's, or (``endpoint_url``) the local
+    stand-in's. The service's endpoint rules put the account in the host name, which no
+    loopback name resolves, so the stand-in is reached as an HTTP proxy: the request is built
+    and signed (SigV4A) exactly as for AWS."""
+    if endpoint_url is None:
+        return session.client("cloudfront-keyvaluestore")
+    config = Config(proxies={"http": endpoint_url}, retries={"max_attempts": 1})
+    return session.client("cloudfront-keyvaluestore", endpoint_url=endpoint_url, config=config)
 
 
 def local_stack(path: Path = LOCAL_STATE) -> RunningLocalStack:
@@ -136,9 +157,11 @@ def _read_local_stack(path: Path) -> RunningLocalStack:
                 info["cloudfront_url"],
                 user_pool_id=info.get("user_pool_id"),
                 enrolment_table=info.get("enrolment_table"),
+                grant_store_arn=info.get("grant_store_arn") or None,
             ),
             endpoint_url=info["aws_endpoint_url"],
             region=info["region"],
+            keyvaluestore_url=info.get("keyvaluestore_url") or None,
         )
     except FileNotFoundError as exc:
         raise StackError(
@@ -211,4 +234,5 @@ def resolve(cloudformation: CloudFormationClient, stack_name: str) -> StackResou
         user_pool_id=outputs.get("UserPoolId"),
         course_group_prefix=outputs.get("CourseGroupPrefix"),
         enrolment_table=outputs.get("EnrolmentTableName"),
+        grant_store_arn=outputs.get("GrantStoreArn"),
     )

@@ -16,7 +16,7 @@ from local.keyvaluestore import LocalKeyValueStores
 from local.resources import create_enrolment_table
 from shared.enrolments.store import EnrolmentStore
 from tests.support.moto_stack import Stack, create_course, deploy_content_stack
-from tests.support.revocations import GrantStore, new_grant_store
+from tests.support.revocations import GrantStore, new_grant_store, reach_stand_in
 from tools.stack import StackResources, use_fake_credentials
 
 REGION = "us-east-1"
@@ -62,8 +62,17 @@ def aws(session: boto3.Session, moto_url: str, monkeypatch: pytest.MonkeyPatch) 
 
 
 @pytest.fixture
-def deployed(aws: dict[str, Any]) -> Iterator[Stack]:
-    deployed = deploy_content_stack(aws)
+def deployed(
+    aws: dict[str, Any],
+    grant_store: GrantStore,
+    key_value_stores: LocalKeyValueStores,
+    moto_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Stack]:
+    """The stack, with ``grant_store`` as its grant store, which the CLI reaches as it would
+    AWS's (moto has no KeyValueStore)."""
+    reach_stand_in(monkeypatch, key_value_stores, moto_url)
+    deployed = deploy_content_stack(aws, grant_store.arn)
     yield deployed
     aws["cloudformation"].delete_stack(StackName=deployed.name)
 

@@ -20,8 +20,9 @@ class Stack(NamedTuple):
     resources: StackResources
 
 
-def deploy_content_stack(aws: dict[str, Any]) -> Stack:
-    """Deploy a new such stack with the ``aws`` clients (on moto)."""
+def deploy_content_stack(aws: dict[str, Any], grant_store_arn: str | None = None) -> Stack:
+    """Deploy a new such stack with the ``aws`` clients (on moto); with ``grant_store_arn``
+    as its grant store (a store in the local KeyValueStore: moto has none)."""
     name = f"content-{uuid.uuid4().hex[:8]}"
     distribution = aws["cloudfront"].create_distribution(
         DistributionConfig={
@@ -56,7 +57,7 @@ def deploy_content_stack(aws: dict[str, Any]) -> Stack:
         }
         for resource in ("CatalogTable", "EnrolmentTable")
     }
-    template = {
+    template: dict[str, Any] = {
         "Resources": {"ContentBucket": {"Type": "AWS::S3::Bucket"}, **tables},
         "Outputs": {
             "ContentBucketName": {"Value": {"Ref": "ContentBucket"}},
@@ -68,6 +69,8 @@ def deploy_content_stack(aws: dict[str, Any]) -> Stack:
             "CourseGroupPrefix": {"Value": "course-"},
         },
     }
+    if grant_store_arn is not None:
+        template["Outputs"]["GrantStoreArn"] = {"Value": grant_store_arn}
     aws["cloudformation"].create_stack(StackName=name, TemplateBody=json.dumps(template))
     resources = resolve(aws["cloudformation"], name)
     # moto's CloudFormation ignores VersioningConfiguration; the template enables it.

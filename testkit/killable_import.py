@@ -2,10 +2,12 @@
 there.
 
 Usage: python -m testkit.killable_import <k> <bin/content arguments...>
-A write is a course's creation (one transaction in the catalog) or one BatchWriteItem call of up
-to 25 enrolments. Once
-the k-th has taken effect, the process prints ``write done`` and waits to be killed (SIGKILL:
-no handler, no clean-up, as when a machine dies mid-import).
+A write is a course's creation (one transaction in the catalog), one BatchWriteItem call of up
+to 25 enrolments, one grant-store step of up to 50 revocations (``KeyValueStore``'s batch: its
+UpdateKeys, or nothing when every revocation is there already, as a confirmation in the same
+second finds) or a replacement's settling (UpdateItem). Once the k-th has taken effect, the
+process prints ``write done`` and waits to be killed (SIGKILL: no handler, no clean-up, as when
+a machine dies mid-import).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import time
 from typing import Any
 
 from shared.enrolments.store import EnrolmentStore
+from shared.key_value_store import KeyValueStore
 from tools.content import main
 from tools.publishing.writes import CatalogWriter
 
@@ -37,6 +40,8 @@ def _stop_after(writes: int) -> None:
 
     counted(CatalogWriter, "put_course")
     counted(EnrolmentStore, "_write_chunk")
+    counted(EnrolmentStore, "settle")
+    counted(KeyValueStore, "_update_batch")
 
 
 if __name__ == "__main__":

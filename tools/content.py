@@ -1,5 +1,5 @@
 """Publish course content and enrol learners: ``bin/content [--local] course put|add|list|remove|
-courses`` (docs/publishing.md) and ``enroll|unenroll|enrolments|import|migrate-groups``
+courses`` (docs/publishing.md) and ``enroll|unenroll|enrolments|import|revoke|migrate-groups``
 (``enrolment_commands``, docs/enrolments.md).
 
 Every failure ends with one readable line on stderr and a non-zero exit status: 2 for a
@@ -26,6 +26,7 @@ from shared.catalog.errors import CatalogError, InvalidValueError
 from shared.catalog.model import CONTENT_TYPES, Course, validate_id
 from shared.enrolments.errors import EnrolmentError
 from shared.enrolments.store import EnrolmentStore
+from shared.key_value_store import KeyValueStore, KeyValueStoreError
 from tools.publishing.bucket import PART_SIZE, ContentBucket
 from tools.publishing.draft import Draft
 from tools.publishing.errors import NothingToDoError
@@ -43,6 +44,7 @@ from .stack import (
     StackError,
     StackResources,
     default_target,
+    key_value_store_client,
     local_stack,
     resolve,
 )
@@ -149,11 +151,15 @@ class ConnectedStack:
 
 def _connect(args: argparse.Namespace) -> ConnectedStack:
     """The publisher for the stack the arguments name (the only step that reaches AWS)."""
+    kvs_endpoint = None
     if args.local:
         local = local_stack(args.local_state)
         session = boto3.Session(region_name=local.region, **LOCAL_CREDENTIALS)
         endpoint: str | None = local.endpoint_url
         resources = local.resources
+        kvs_endpoint = local.keyvaluestore_url
+        if resources.grant_store_arn and kvs_endpoint is None:
+            raise StackError("the local stack names a grant store but no KeyValueStore endpoint")
     else:
         target = None if args.stack and args.region else default_target()
         session = boto3.Session(region_name=args.region or (target.region if target else None))
@@ -178,6 +184,10 @@ def _connect(args: argparse.Namespace) -> ConnectedStack:
         cognito = session.client("cognito-idp", endpoint_url=endpoint)
     enrolling = None
     if resources.enrolment_table:
+        grants = None
+        if resources.grant_store_arn:
+            client = key_value_store_client(session, kvs_endpoint)
+            grants = KeyValueStore(client, resources.grant_store_arn)
         enrolling = Enrolling(
             EnrolmentStore(
                 session.client("dynamodb", endpoint_url=endpoint), resources.enrolment_table
@@ -185,6 +195,7 @@ def _connect(args: argparse.Namespace) -> ConnectedStack:
             publisher.catalog,
             None if cognito is None else LearnerDirectory(cognito, str(resources.user_pool_id)),
             caller_identity(session.client("sts", endpoint_url=endpoint)),
+            grants=grants,
         )
     return ConnectedStack(publisher, resources, enrolling, cognito)
 
@@ -215,6 +226,9 @@ def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr)
         return 2
     except (CatalogError, StackError, EnrolmentError) as exc:
         err.write(f"error: {exc}\n")
+        return 1
+    except KeyValueStoreError as exc:  # the revocation is written first: a rerun converges
+        err.write(f"error: the grant store could not be written ({exc}); run this again\n")
         return 1
     except KeyboardInterrupt:
         err.write("error: interrupted; run the same command again to finish\n")

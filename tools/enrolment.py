@@ -4,7 +4,9 @@ records, and who made the change.
 A learner given by ``sub`` is enrolled with no Cognito call at all; an email is looked up once
 (AdminGetUser, the pool's sign-in attribute) and then enrolled by the ``sub`` it names. Every
 write records who made it: the caller's IAM identity (STS GetCallerIdentity, which needs no
-permission), read once and only when something is written.
+permission), read once and only when something is written. Unenrolments and narrowing
+replacements revoke the learner's grants in the stack's grant store
+(``shared.enrolments.revoking``).
 """
 
 from __future__ import annotations
@@ -19,8 +21,11 @@ from botocore.exceptions import ClientError
 
 from shared.aws_errors import error_code
 from shared.catalog.errors import InvalidValueError
+from shared.enrolments.errors import NoGrantStoreError
 from shared.enrolments.model import LEARNER_PATTERN, LEARNER_RULE, Change
+from shared.enrolments.revoking import RevokingEnrolments
 from shared.enrolments.store import EnrolmentStore
+from shared.key_value_store import KeyValueStore
 from tools.publishing.writes import CatalogWriter
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -72,15 +77,26 @@ class LearnerDirectory:
 @dataclass
 class Enrolling:
     """What the enrolment commands work with: the store, the catalog (which courses exist; an
-    import's courses are written there), the pool (for emails, if the stack names one) and who
-    is asking."""
+    import's courses are written there), the pool (for emails, if the stack names one), who
+    is asking, and the grant store (None for a stack deployed before it)."""
 
     store: EnrolmentStore
     catalog: CatalogWriter
     directory: LearnerDirectory | None
     identity: Callable[[], str]
     clock: Callable[[], float] = time.time
+    grants: KeyValueStore | None = None
     _caller: str | None = None
+
+    @property
+    def changes(self) -> RevokingEnrolments:
+        """Enrolment writes that revoke what they must."""
+        return RevokingEnrolments(self.store, self.grants, self.clock)
+
+    def require_grants(self) -> KeyValueStore:
+        if self.grants is None:
+            raise NoGrantStoreError()
+        return self.grants
 
     def learner(self, name: str) -> str:
         """The ``sub`` of a learner named by ``sub`` (no call) or email (one lookup)."""

@@ -1,6 +1,8 @@
 """The enrolment commands of ``bin/content``: ``enroll``, ``unenroll``, ``enrolments``,
-``import`` and ``migrate-groups`` (their arguments, their checks before any AWS call, and what
-each prints). Courses are the catalog's (``course put``, in ``tools.content``)."""
+``import``, ``revoke`` and ``migrate-groups`` (their arguments, their checks before any AWS
+call, and what each prints). Courses are the catalog's (``course put``, in ``tools.content``).
+An unenrolment, and an enrolment that narrows one, revoke the learner's grants for the course
+first (``shared.enrolments.revoking``); ``revoke`` revokes them without unenrolling."""
 
 from __future__ import annotations
 
@@ -11,8 +13,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 from shared.catalog.errors import InvalidValueError
 from shared.catalog.model import validate_id
 from shared.enrolments.errors import UnknownCourseError
-from shared.enrolments.model import Enrolment
+from shared.enrolments.model import Enrolment, format_time
 from shared.enrolments.store import MAX_PAGE
+from shared.grant_store_writes import revoke
 
 from .enrolment import Enrolling, validate_learner_name
 from .importing import Plan, plan, run_import
@@ -22,7 +25,7 @@ from .progress import ProgressBar
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
-COMMANDS = frozenset({"enroll", "unenroll", "enrolments", "import", "migrate-groups"})
+COMMANDS = frozenset({"enroll", "unenroll", "enrolments", "import", "revoke", "migrate-groups"})
 
 
 class NotEnrolledError(InvalidValueError):
@@ -33,7 +36,7 @@ def add_parsers(commands: Any) -> None:
     """The enrolment commands, on ``bin/content``'s subcommand parsers."""
     for name, text in (
         ("enroll", "let a learner read a course (creates or replaces the enrolment)"),
-        ("unenroll", "take a course away from a learner, from their next API call"),
+        ("unenroll", "take a course away from a learner, their grants for it included"),
     ):
         command = commands.add_parser(name, help=text)
         command.add_argument("--user", required=True, help="the learner's sub or sign-in email")
@@ -48,7 +51,15 @@ def add_parsers(commands: Any) -> None:
     which.add_argument("--course", help="course ID")
     which.add_argument("--learner", help="the learner's sub or sign-in email")
 
-    bulk = commands.add_parser("import", help="course records and enrolments from JSON Lines")
+    refuse = commands.add_parser(
+        "revoke", help="refuse a learner's grants issued up to now (they stay enrolled)"
+    )
+    refuse.add_argument("--user", required=True, help="the learner's sub or sign-in email")
+    refuse.add_argument("--course", help="only this course's grants (default: every course)")
+
+    bulk = commands.add_parser(
+        "import", help="course records, enrolments and unenrolments from JSON Lines"
+    )
     bulk.add_argument("file", type=Path, help="one JSON object a line (see docs/enrolments.md)")
 
     migrate = commands.add_parser(
@@ -59,8 +70,9 @@ def add_parsers(commands: Any) -> None:
 
 def check(args: argparse.Namespace) -> Plan | None:
     """Every rule that needs no AWS call; an import's whole file is read and checked here."""
-    if args.command in ("enroll", "unenroll"):
-        validate_id(args.course, "course ID")
+    if args.command in ("enroll", "unenroll", "revoke"):
+        if args.course is not None:
+            validate_id(args.course, "course ID")
         validate_learner_name(args.user)
     if args.command == "enroll":
         Enrolment.parse("00000000-0000-4000-8000-000000000000", args.course, _window(args))
@@ -96,19 +108,26 @@ def run_command(
     """Run one enrolment command; the exit status (2 when an import had bad lines).
 
     ``cognito`` (client, pool ID, course-group prefix) is what ``migrate-groups`` reads."""
-    store = enrolling.store
     if args.command == "enroll":
         sub = enrolling.learner(args.user)
         try:
             enrolment = Enrolment.parse(sub, args.course, _window(args), enrolling.change())
-            store.put(enrolment, enrolling.catalog.course_ids())
+            enrolling.changes.put(enrolment, enrolling.catalog.course_ids())
         except UnknownCourseError as exc:
             raise InvalidValueError(f"{exc}; create it with `bin/content course put`") from exc
         out.write(f"enrolled {args.user} in {args.course} (from their next API call)\n")
     elif args.command == "unenroll":
-        if not store.delete(enrolling.learner(args.user), args.course):
-            raise NotEnrolledError(f"{args.user} is not enrolled in {args.course}")
-        out.write(f"unenrolled {args.user} from {args.course} (from their next API call)\n")
+        if not enrolling.changes.delete(enrolling.learner(args.user), args.course):
+            raise NotEnrolledError(
+                f"{args.user} is not enrolled in {args.course} (their grants for it are revoked"
+                " all the same)"
+            )
+        out.write(
+            f"unenrolled {args.user} from {args.course} (from their next API call; their grants"
+            " for it are revoked)\n"
+        )
+    elif args.command == "revoke":
+        _revoke(enrolling, args, out)
     elif args.command == "enrolments":
         _list(enrolling, args, out)
     elif args.command == "import":
@@ -121,6 +140,16 @@ def run_command(
         out.write(migrate_groups(client, pool_id, args.prefix or prefix, enrolling).summary())
         out.write("\n")
     return 0
+
+
+def _revoke(enrolling: Enrolling, args: argparse.Namespace, out: TextIO) -> None:
+    grants = enrolling.require_grants()
+    sub, now = enrolling.learner(args.user), enrolling.clock()
+    revoke(grants, sub, now, args.course)
+    which = "every course" if args.course is None else args.course
+    out.write(
+        f"revoked the grants of {args.user} for {which} issued up to {format_time(int(now))}\n"
+    )
 
 
 def _list(enrolling: Enrolling, args: argparse.Namespace, out: TextIO) -> None:
@@ -147,7 +176,9 @@ def _list(enrolling: Enrolling, args: argparse.Namespace, out: TextIO) -> None:
 
 
 def _import(enrolling: Enrolling, found: Plan, out: TextIO, err: TextIO) -> int:
-    total = len(found.enrolments)
+    if found.unenrolments:
+        enrolling.require_grants()  # before anything is written
+    total = len(found.enrolments) + len(found.unenrolments)
     progress = ProgressBar(total, err, unit="enrolments") if err.isatty() and total else None
     done = run_import(found, enrolling, progress)
     for number, message in done.bad:

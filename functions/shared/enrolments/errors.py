@@ -26,3 +26,9 @@ class ThrottledError(EnrolmentError):
 class NoGrantStoreError(EnrolmentError):
     """A change that must revoke grants, on a stack deployed before its grant store: refused
     before anything is written (an unenrolment never leaves its grants usable)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "this stack has no grant store to revoke grants in (output GrantStoreArn): "
+            "deploy this version first"
+        )

@@ -85,10 +85,7 @@ class RevokingEnrolments:
 
     def _revoke(self, keys: Collection[Key]) -> None:
         if self.grants is None:
-            raise NoGrantStoreError(
-                "this stack has no grant store to revoke grants in (output GrantStoreArn): "
-                "deploy this version first"
-            )
+            raise NoGrantStoreError()
         revoke_many(self.grants, keys, self.clock())
 
     def put(self, enrolment: Enrolment, courses: Collection[str]) -> None:

@@ -77,7 +77,7 @@ def test_an_import_writes_its_courses_and_enrolments(
 ) -> None:
     code, out, err = cli(deployed.name, "import", str(write(tmp_path, LINES)))
     assert (code, err) == (0, "")
-    assert out == "2 course(s) and 60 enrolment(s) written, 0 bad line(s)\n"
+    assert out == "2 course(s), 60 enrolment(s) and 0 unenrolment(s) written, 0 bad line(s)\n"
     assert stored(store, catalog) == (WANTED, set(COURSES))
 
 
@@ -98,7 +98,7 @@ def test_bad_lines_are_reported_by_number_skipped_and_exit_2(
     ]
     code, out, err = cli(deployed.name, "import", str(write(tmp_path, lines)))
     assert code == 2
-    assert out == "1 course(s) and 1 enrolment(s) written, 6 bad line(s)\n"
+    assert out == "1 course(s), 1 enrolment(s) and 0 unenrolment(s) written, 6 bad line(s)\n"
     reported = [line.split(":", 1)[0] for line in err.splitlines()]
     assert reported == ["line 2", "line 4", "line 6", "line 7", "line 8", "line 9"]
     assert "no course imp-zzz" in err

@@ -18,41 +18,15 @@ import boto3
 import pytest
 from botocore.credentials import Credentials
 
-from local.cognito import DemoUser, sign_in
 from shared.enrolments.model import format_time
 from shared.enrolments.store import EnrolmentStore
 from tests.support.http_client import http
 from tests.support.killing import killed_after_its_write
+from tests.support.local_learners import Learner
 from tests.support.local_stack import started_local_stack
 from tests.support.signed import admin, call
 from tools.content import run
 from tools.stack import LOCAL_CREDENTIALS
-
-
-class Learner:
-    """A user of the stack's pool made for one test: their sub and tokens."""
-
-    def __init__(self, stack: dict[str, Any], cognito: Any) -> None:
-        self.username = f"e2e-{uuid.uuid4().hex[:10]}@example.com"
-        password = "Enrolled-Passw0rd!"
-        pool = stack["user_pool_id"]
-        cognito.admin_create_user(
-            UserPoolId=pool,
-            Username=self.username,
-            UserAttributes=[{"Name": "email", "Value": self.username}],
-            MessageAction="SUPPRESS",
-        )
-        cognito.admin_set_user_password(
-            UserPoolId=pool, Username=self.username, Password=password, Permanent=True
-        )
-        user = cognito.admin_get_user(UserPoolId=pool, Username=self.username)
-        self.sub = next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub")
-        tokens = sign_in(cognito, stack["client_id"], DemoUser(self.username, password, False))
-        self.id_token, self.access_token = tokens["IdToken"], tokens["AccessToken"]
-
-    def api(self, stack: dict[str, Any], path: str) -> tuple[int, Any]:
-        answer = http(f"{stack['api_url']}{path}", headers={"Authorization": self.id_token})
-        return answer.status, json.loads(answer.body)
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """The "Your own app" example (docs/your-own-app.md, linked from the README), run as written
 (only its three configuration values replaced) in headless Chromium against the local stack:
 managed login with PKCE, the API with the ID token, a returned URL opened with no header, a
-rotated refresh, and sign-out."""
+rotated refresh, and sign-out, after which that URL is refused."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import requests
 
+from tests.support.http_client import refused
 from tests.support.local_stack import user
 from tools.stack import ROOT
 
@@ -79,7 +80,7 @@ def test_the_own_app_example_signs_in_lists_opens_refreshes_and_signs_out(
             return {
                 address: location.href, count: items.length, media: media.status,
                 rotated: refreshed.refresh !== first.refresh, first: first.refresh,
-                refresh: refreshed.refresh, again: again.length,
+                refresh: refreshed.refresh, again: again.length, url: items[0].url,
             };
         }""",
         stack["course_id"],
@@ -102,3 +103,4 @@ def test_the_own_app_example_signs_in_lists_opens_refreshes_and_signs_out(
         )
         assert answer.status_code == 400, answer.text
         assert answer.json()["error"] == "invalid_grant"
+    assert refused(seen["url"]) == 403  # POST /me/revoke

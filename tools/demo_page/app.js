@@ -371,17 +371,41 @@ function problem(error) {
   }
 }
 
-// Revoke the refresh token (and the tokens issued from it, for Cognito's own APIs), then end
-// the managed-login session, which comes back to this page signed out. ID tokens and content
-// URLs already issued stay valid until they expire: a JWT check cannot see a revocation.
+// Refuse every content URL the API gave this user so far, at every edge location: POST
+// /me/revoke with the ID token the page held (their grants are revoked, not their tokens).
+async function revokeGrants(idToken) {
+  const response = await fetch(`${config.apiUrl}/me/revoke`, {
+    method: "POST",
+    headers: { Authorization: idToken },
+  });
+  if (!response.ok) throw new ApiError(response.status, "The content links were not revoked.");
+}
+
+// Revoke the content URLs already issued (their grants), then the refresh token (and the
+// tokens issued from it, for Cognito's own APIs), then end the managed-login session, which
+// comes back to this page signed out. The page is cleared first, and signs out whatever fails
+// on the way, saying what did (after the navigation too). ID tokens already issued stay
+// valid until they expire: a JWT check cannot see a revocation.
 async function signOut() {
+  const idToken = stored("idToken");
   const refreshToken = stored("refreshToken");
   clearSession();
   showStatus("Signing out…");
+  const failed = [];
+  if (idToken) {
+    await revokeGrants(idToken).catch(() => {
+      failed.push("the content links it opened could not be revoked (they stay valid until they expire)");
+    });
+  }
   if (refreshToken) {
     await tokenEndpoint("/oauth2/revoke", { token: refreshToken }).catch(() => {
-      sessionStorage.setItem("notice", "Signed out on this page, but the sign-in service did not confirm that the session was revoked.");
+      failed.push("the sign-in service did not confirm that the session was revoked");
     });
+  }
+  if (failed.length > 0) {
+    const notice = `Signed out on this page, but ${failed.join(", and ")}.`;
+    sessionStorage.setItem("notice", notice);
+    showStatus(notice, true);
   }
   const query = new URLSearchParams({ client_id: config.clientId, logout_uri: redirectUri() });
   location.assign(`${config.authUrl}/logout?${query}`);

@@ -35,7 +35,7 @@ from tools.publishing.publisher import Publisher, PublishOutcome
 from tools.publishing.writes import CatalogWriter
 
 from . import enrolment_commands
-from .enrolment import Enrolling, LearnerDirectory, caller_identity
+from .enrolment import Enrolling, LearnerDirectory, aws_time, caller_identity
 from .migration import DEFAULT_PREFIX
 from .progress import ProgressBar
 from .stack import (
@@ -188,14 +188,16 @@ def _connect(args: argparse.Namespace) -> ConnectedStack:
         if resources.grant_store_arn:
             client = key_value_store_client(session, kvs_endpoint)
             grants = KeyValueStore(client, resources.grant_store_arn)
+        sts = session.client("sts", endpoint_url=endpoint)
         enrolling = Enrolling(
             EnrolmentStore(
                 session.client("dynamodb", endpoint_url=endpoint), resources.enrolment_table
             ),
             publisher.catalog,
             None if cognito is None else LearnerDirectory(cognito, str(resources.user_pool_id)),
-            caller_identity(session.client("sts", endpoint_url=endpoint)),
+            caller_identity(sts),
             grants=grants,
+            aws_clock=None if grants is None else aws_time(sts),
         )
     return ConnectedStack(publisher, resources, enrolling, cognito)
 

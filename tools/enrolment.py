@@ -6,7 +6,9 @@ A learner given by ``sub`` is enrolled with no Cognito call at all; an email is 
 write records who made it: the caller's IAM identity (STS GetCallerIdentity, which needs no
 permission), read once and only when something is written. Unenrolments and narrowing
 replacements revoke the learner's grants in the stack's grant store
-(``shared.enrolments.revoking``).
+(``shared.enrolments.revoking``). A revocation takes the writer's clock, so a machine whose
+clock is off AWS's by more than ``MAX_CLOCK_SKEW_SECONDS`` (an STS answer's ``Date`` says) may
+not write any: behind, it would leave the last grants issued usable.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from shared.aws_errors import error_code
 from shared.catalog.errors import InvalidValueError
-from shared.enrolments.errors import NoGrantStoreError
+from shared.enrolments.errors import EnrolmentError, NoGrantStoreError
 from shared.enrolments.model import LEARNER_PATTERN, LEARNER_RULE, Change
 from shared.enrolments.revoking import RevokingEnrolments
 from shared.enrolments.store import EnrolmentStore
@@ -30,6 +33,15 @@ from tools.publishing.writes import CatalogWriter
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+
+#: How far this machine's clock may be from AWS's when it revokes grants (an answer's ``Date``
+#: has whole seconds; a revocation, too).
+MAX_CLOCK_SKEW_SECONDS = 2
+
+
+class ClockSkewError(EnrolmentError):
+    """This machine's clock is too far from AWS's to write a revocation (exit 1)."""
+
 
 #: A sign-in email as the pool's users have them (Cognito usernames are at most 128 characters).
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s]+")
@@ -86,12 +98,30 @@ class Enrolling:
     identity: Callable[[], str]
     clock: Callable[[], float] = time.time
     grants: KeyValueStore | None = None
+    #: AWS's time, to the second (``aws_time``); None: not checked.
+    aws_clock: Callable[[], float] | None = None
     _caller: str | None = None
 
     @property
     def changes(self) -> RevokingEnrolments:
         """Enrolment writes that revoke what they must."""
         return RevokingEnrolments(self.store, self.grants, self.clock)
+
+    def check_clock(self) -> None:
+        """``ClockSkewError`` unless this machine's clock is within ``MAX_CLOCK_SKEW_SECONDS``
+        of AWS's: checked before anything that may revoke is written."""
+        if self.aws_clock is None:
+            return
+        before = self.clock()
+        theirs = self.aws_clock()  # whole seconds: AWS's time then was in [theirs, theirs + 1)
+        after = self.clock()
+        behind, ahead = theirs - after, before - (theirs + 1)
+        if max(behind, ahead) > MAX_CLOCK_SKEW_SECONDS:
+            off = f"{behind:.0f} s behind" if behind > ahead else f"{ahead:.0f} s ahead of"
+            raise ClockSkewError(
+                f"this machine's clock is {off} AWS's; a revocation takes the writer's time, "
+                "so set the clock (NTP) and run this again"
+            )
 
     def require_grants(self) -> KeyValueStore:
         if self.grants is None:
@@ -116,3 +146,13 @@ class Enrolling:
 def caller_identity(sts: Any) -> Callable[[], str]:
     """The ARN of the credentials in use, read when first needed."""
     return lambda: str(sts.get_caller_identity()["Arn"])
+
+
+def aws_time(sts: Any) -> Callable[[], float]:
+    """AWS's time, from the ``Date`` of an STS answer (whole seconds)."""
+
+    def now() -> float:
+        answer = sts.get_caller_identity()
+        return parsedate_to_datetime(answer["ResponseMetadata"]["HTTPHeaders"]["date"]).timestamp()
+
+    return now

@@ -26,6 +26,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
 COMMANDS = frozenset({"enroll", "unenroll", "enrolments", "import", "revoke", "migrate-groups"})
+#: The commands that may write a revocation (whose time is this machine's clock).
+REVOKING = frozenset({"enroll", "unenroll", "import", "revoke"})
 
 
 class NotEnrolledError(InvalidValueError):
@@ -108,6 +110,8 @@ def run_command(
     """Run one enrolment command; the exit status (2 when an import had bad lines).
 
     ``cognito`` (client, pool ID, course-group prefix) is what ``migrate-groups`` reads."""
+    if args.command in REVOKING:
+        enrolling.check_clock()
     if args.command == "enroll":
         sub = enrolling.learner(args.user)
         try:

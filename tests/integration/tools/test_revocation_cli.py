@@ -3,8 +3,8 @@ grant store (output GrantStoreArn) is in the local KeyValueStore, reached as AWS
 and `--local`, through the stand-in's endpoint from stack.json. An unenrolment, and an
 enrolment that narrows one, revoke the learner's grants for the course before anything else;
 `revoke` revokes without unenrolling. A stack without a grant store, or one that cannot be
-written, is one line and exit 1, with the enrolment still there; bad input is exit 2 before
-any AWS call."""
+written, or a machine whose clock is off AWS's, is one line and exit 1, with the enrolment
+still there; bad input is exit 2 before any AWS call."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 
 from shared.enrolments.model import format_time
@@ -23,6 +24,8 @@ from tests.support.enrolments import enrol, new_learner
 from tests.support.moto_stack import Stack, deploy_content_stack
 from tests.support.revocations import GrantStore
 from tools.content import run
+from tools.enrolment import ClockSkewError, Enrolling, aws_time
+from tools.publishing.writes import CatalogWriter
 
 pytestmark = pytest.mark.slow
 
@@ -206,3 +209,33 @@ def test_local_unenroll_revokes_in_the_local_stack_s_grant_store(
     assert (code, err.getvalue()) == (0, "")
     assert grant_store.decision(learner, "aws-101", before) == "revoked"
     assert store.enrolment(learner, "aws-101") is None
+
+
+@pytest.mark.parametrize(
+    ("offset", "refused"),
+    [(0, None), (-30, "(29|30) s behind AWS's"), (30, "(29|30) s ahead of AWS's")],
+    ids=["in time", "behind", "ahead"],
+)
+def test_a_machine_whose_clock_is_off_aws_s_may_not_revoke(
+    aws: dict[str, Any],
+    moto_url: str,
+    session: boto3.Session,
+    enrolment_store: EnrolmentStore,
+    offset: int,
+    refused: str | None,
+) -> None:
+    """A revocation takes the writer's time: one written 30 s behind would leave the last 30 s
+    of grants usable. AWS's time is an STS answer's Date (moto's: this machine's own)."""
+    enrolling = Enrolling(
+        enrolment_store,
+        CatalogWriter(aws["dynamodb"], "catalog"),
+        None,
+        identity=lambda: "arn:aws:iam::123456789012:user/test",
+        clock=lambda: time.time() + offset,
+        aws_clock=aws_time(session.client("sts", endpoint_url=moto_url)),
+    )
+    if refused is None:
+        enrolling.check_clock()
+        return
+    with pytest.raises(ClockSkewError, match=refused):
+        enrolling.check_clock()

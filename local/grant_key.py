@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from edge_config.render import grant_keys
 from shared import grant_secret as secret
 
 GRANT_SECRET_NAME = "private-content-local/grant-key"  # noqa: S105 - a name, not a secret
@@ -22,10 +21,6 @@ GRANT_LIFETIME_SECONDS = 4 * 3600
 class LocalGrantKey(NamedTuple):
     secret_arn: str
     public_jwk: dict[str, Any]
-
-    def edge_grants(self) -> dict[str, Any]:
-        """The edge config's ``grants`` entry: the public key only."""
-        return grant_keys(GRANT_ISSUER, [self.public_jwk])
 
 
 def create_grant_key(secretsmanager: Any) -> LocalGrantKey:

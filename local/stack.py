@@ -174,7 +174,6 @@ class LocalStack:
             f"{servers.auth.url}/.well-known/jwks.json",  # serves that set, for the edge's refresh
             servers.demo.url,
             aws.client("cognito-idp"),
-            grant_key,
         )
         self._serve_cloudfront(servers, aws, edge_config_path)
         admin = new_admin()
@@ -378,7 +377,6 @@ class LocalStack:
         jwks_url: str,
         app_origin: str,
         cognito: Any,
-        grant_key: LocalGrantKey,
     ) -> Path:
         """config.json rendered by the code the deploy-time custom resource runs, the issuer
         read from the pool as moto describes it."""
@@ -395,7 +393,6 @@ class LocalStack:
             cookie_name=COOKIE_NAME,
             cors_allowed_origins=[app_origin],
             service="edge-auth-local",
-            grants=grant_key.edge_grants(),
         )
         self.state_dir.mkdir(parents=True, exist_ok=True)
         path = self.state_dir / "edge-config.json"

@@ -277,12 +277,32 @@ def test_the_edge_config_role_may_call_what_its_waiters_poll(resources: dict[str
     assert polled <= granted
 
 
-@pytest.mark.parametrize("prop", ["FunctionVersionArn", "Pools", "CookieName", "Grants"])
+@pytest.mark.parametrize("prop", ["FunctionVersionArn", "Pools", "CookieName"])
 def test_the_edge_config_resource_gets_every_input_it_renders(
     resources: dict[str, Any], prop: str
 ) -> None:
     """Any change to one of these must re-run the resource, so each must be a property."""
     assert prop in props(resources, "EdgeConfig")
+
+
+def test_the_edge_config_resource_passes_only_what_it_renders_and_no_grant_key(
+    resources: dict[str, Any],
+) -> None:
+    """Grants are checked by the CloudFront Function: no grant key or issuer goes to the
+    Lambda@Edge config. Each property is one the handler reads, or ``EdgeFunctionSettings``
+    (read by nobody: there to re-run the resource)."""
+    assert set(props(resources, "EdgeConfig")) == {
+        "ServiceToken",
+        "ServiceTimeout",
+        "FunctionVersionArn",
+        "EdgeFunctionSettings",
+        "Pools",
+        "CookieName",
+        "CorsAllowedOrigins",
+        "ServiceName",
+        "MetricsNamespace",
+        "LogLevel",
+    }
 
 
 def test_the_edge_trusts_the_stack_s_own_user_pool_by_id_only(resources: dict[str, Any]) -> None:
@@ -751,15 +771,6 @@ def test_content_delivery_signs_grants_with_the_stack_s_grant_key(
     assert variables["GRANT_SECRET_ID"] == {"Fn::GetAtt": ["GrantKey", "SecretArn"]}
     assert variables["GRANT_ISSUER"] == {"Fn::GetAtt": ["GrantKey", "Issuer"]}
     assert variables["GRANT_LIFETIME_SECONDS"] == {"Ref": "GrantLifetimeSeconds"}
-
-
-def test_the_edge_trusts_the_grant_key_s_public_key_and_the_api_s_issuer(
-    resources: dict[str, Any],
-) -> None:
-    grants = props(resources, "EdgeConfig")["Grants"]
-    assert grants["PublicKeys"] == [{"Fn::GetAtt": ["GrantKey", "PublicJwk"]}]
-    variables = props(resources, "ContentDeliveryFunction")["Environment"]["Variables"]
-    assert grants["Issuer"] == variables["GRANT_ISSUER"]
 
 
 def test_the_grant_issuer_names_the_stack_and_no_user_pool(resources: dict[str, Any]) -> None:

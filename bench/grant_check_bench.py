@@ -26,7 +26,7 @@ import sys
 from shared.grant_store import revocation_name
 from testkit import grant_cases
 from testkit.cloudfront_function import GRANT_CHECK, FunctionRuntime, decision, function_event
-from testkit.signed_grants import LEARNER_SUB
+from testkit.tokens import LEARNER_SUB
 
 ROUNDS = 7
 CALLS = 20_000

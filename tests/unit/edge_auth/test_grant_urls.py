@@ -14,7 +14,7 @@ import pytest
 
 from edge_auth import gate as edge
 from testkit import grant_cases
-from testkit.tokens import SigningKey, cognito_claims, edge_config
+from testkit.tokens import LEARNER_SUB, SigningKey, cognito_claims, edge_config
 from tests.support.edge_gates import GateFactory
 from tests.support.fakes import FakeClock, json_lines
 from tests.support.sample_events import Event, LoadEvent
@@ -27,7 +27,7 @@ GRANT_URLS = {case.name: case.uri for case in grant_cases.cases() if case.uri.st
 RS256_CLAIMS = {
     "iss": "urn:private-content:test-stack:grants",
     "token_use": "content-grant",
-    "sub": "7d8ca528-4931-4254-9273-ea5ee853f271",
+    "sub": LEARNER_SUB,
     "prefix": "courses/aws-101/",
     "iat": int(NOW),
     "exp": int(NOW) + 3600,

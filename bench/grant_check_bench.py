@@ -2,7 +2,7 @@
 ``functions/grant_check/index.js``, time per decision in Node, next to the Lambda@Edge
 handler's grant path measured in the same run (``bench/edge_bench.py``'s ``grant_times``).
 
-The function runs in the runtime 2.0 stand-in (``testkit/cloudfront_function_runtime.mjs``)
+The function runs in the runtime 2.0 stand-in (``local/cloudfront_function_runtime.mjs``)
 and is timed there, around the handler alone, with the KeyValueStore in memory: the numbers
 are the function's own JavaScript work in V8, not CloudFront's engine, nor its KeyValueStore
 reads at an edge location. CloudFront reports the real cost as compute utilization (a share of
@@ -25,9 +25,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from local.cloudfront_function import GRANT_CHECK, FunctionRuntime, decision, function_event
 from shared.grant_store import revocation_name
 from testkit import grant_cases
-from testkit.cloudfront_function import GRANT_CHECK, FunctionRuntime, decision, function_event
 from testkit.signed_grants import LEARNER_SUB
 
 ROUNDS = 7

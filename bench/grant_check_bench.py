@@ -3,7 +3,7 @@
 longer checks grants: its grant path's figures, from before the move, are in
 docs/benchmarks.md; ``make bench`` prints its token figures (``bench/edge_bench.py``) first.
 
-The function runs in the runtime 2.0 stand-in (``testkit/cloudfront_function_runtime.mjs``)
+The function runs in the runtime 2.0 stand-in (``local/cloudfront_function_runtime.mjs``)
 and is timed there, around the handler alone, with the KeyValueStore in memory: the numbers
 are the function's own JavaScript work in V8, not CloudFront's engine, nor its KeyValueStore
 reads at an edge location. CloudFront reports the real cost as compute utilization (a share of
@@ -23,9 +23,9 @@ import statistics
 import subprocess
 import sys
 
+from local.cloudfront_function import GRANT_CHECK, FunctionRuntime, decision, function_event
 from shared.grant_store import revocation_name
 from testkit import grant_cases
-from testkit.cloudfront_function import GRANT_CHECK, FunctionRuntime, decision, function_event
 from testkit.tokens import LEARNER_SUB
 
 ROUNDS = 7

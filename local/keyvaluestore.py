@@ -32,9 +32,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import boto3
-from botocore.config import Config
 
 from tools.http import BackgroundServer, QuietHandler
+from tools.stack import keyvaluestore_client
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_cloudfront_keyvaluestore import CloudFrontKeyValueStoreClient
@@ -238,12 +238,8 @@ class LocalKeyValueStores:
         return data
 
     def client(self, session: boto3.Session | None = None) -> CloudFrontKeyValueStoreClient:
-        """boto3's ``cloudfront-keyvaluestore`` client for these stores (see the module
-        docstring for why it is also the proxy)."""
-        config = Config(proxies={"http": self.url}, retries={"max_attempts": 1})
-        return (session or boto3.Session()).client(
-            "cloudfront-keyvaluestore", endpoint_url=self.url, config=config
-        )
+        """boto3's ``cloudfront-keyvaluestore`` client for these stores."""
+        return keyvaluestore_client(self.url, session)
 
     def stop(self) -> None:
         self._server.stop()

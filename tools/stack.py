@@ -12,12 +12,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 from urllib.parse import urlsplit
 
+import boto3
+from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from shared.aws_errors import describe, error_code
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_cloudformation import CloudFormationClient
+    from mypy_boto3_cloudfront_keyvaluestore import CloudFrontKeyValueStoreClient
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMCONFIG = ROOT / "samconfig.toml"
@@ -88,6 +91,10 @@ class StackResources:
     #: The per-course groups of earlier versions (``bin/content migrate-groups`` reads them).
     course_group_prefix: str | None = None
     enrolment_table: str | None = None
+    #: The grant KeyValueStore (revocations and grant keys), and the secret holding the
+    #: current grant key; None for a stack deployed before they existed.
+    grant_store_arn: str | None = None
+    grant_secret_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,22 @@ class RunningLocalStack:
     resources: StackResources
     endpoint_url: str
     region: str
+    #: Where the local KeyValueStore stand-in answers (``keyvaluestore_client``).
+    keyvaluestore_url: str | None = None
+
+
+def keyvaluestore_client(
+    url: str, session: boto3.Session | None = None
+) -> CloudFrontKeyValueStoreClient:
+    """boto3's own ``cloudfront-keyvaluestore`` client, reaching the local stand-in at ``url``.
+
+    The service's endpoint rules put the account in the host name, which no loopback name
+    resolves, so the stand-in is also the client's HTTP proxy: boto3 builds and signs every
+    request (SigV4A) exactly as for AWS, and the stand-in reads the path from it."""
+    config = Config(proxies={"http": url}, retries={"max_attempts": 1})
+    return (session or boto3.Session()).client(
+        "cloudfront-keyvaluestore", endpoint_url=url, config=config
+    )
 
 
 def local_stack(path: Path = LOCAL_STATE) -> RunningLocalStack:
@@ -136,9 +159,12 @@ def _read_local_stack(path: Path) -> RunningLocalStack:
                 info["cloudfront_url"],
                 user_pool_id=info.get("user_pool_id"),
                 enrolment_table=info.get("enrolment_table"),
+                grant_store_arn=info.get("grant_store_arn"),
+                grant_secret_id=info.get("grant_secret_id"),
             ),
             endpoint_url=info["aws_endpoint_url"],
             region=info["region"],
+            keyvaluestore_url=info.get("keyvaluestore_url"),
         )
     except FileNotFoundError as exc:
         raise StackError(

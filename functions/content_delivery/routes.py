@@ -30,7 +30,7 @@ from shared.enrolments.store import page_limit
 from .answers import report_broken
 from .entitlements import Caller, Entitlements, token_groups
 from .errors import ContentNotFoundError, UnauthenticatedError
-from .grants import GrantSigner, course_prefix, granted_url
+from .grants import GrantSigner, granted_url
 from .observability import logger, metrics, tracer
 from .settings import Settings
 
@@ -91,7 +91,7 @@ class ContentRoutes:
         ending at ``until`` if that comes before the grant lifetime does."""
         if self.signer is None:
             return None
-        return self.signer.mint(who.sub, course_prefix(course_id), now, until)
+        return self.signer.mint(who.sub, course_id, now, until)
 
     @tracer.capture_method(capture_response=False)
     def get_content(self, content_id: str) -> dict[str, Any]:

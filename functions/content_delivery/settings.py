@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from shared.access import AccessRule
 from shared.grant_layout import MAX_LIFETIME_SECONDS
-from shared.patterns import NAME, ORIGIN
+from shared.patterns import KEY_VALUE_STORE_ARN, ORIGIN
 
 from .errors import SettingsError
 
@@ -35,29 +35,31 @@ class Settings:
     access: AccessRule
     #: Everyone else's enrolments (ENROLMENT_TABLE).
     enrolment_table: str
-    #: Content grants in every URL (GRANT_SECRET_ID, GRANT_ISSUER, GRANT_LIFETIME_SECONDS, all
-    #: three or none); None: URLs without grants, for the token cookie or header.
+    #: Content grants in every URL (GRANT_SECRET_ID, GRANT_LIFETIME_SECONDS, GRANT_STORE_ARN,
+    #: all three or none); None: URLs without grants, for the token cookie or header.
     grants: GrantSettings | None = None
 
 
 @dataclass(frozen=True)
 class GrantSettings:
+    #: The secret holding the current grant key (``shared.grant_secret``).
     secret_id: str
-    issuer: str
     lifetime_seconds: int
+    #: The grant KeyValueStore (``shared.grant_store``), where revocations are written.
+    store_arn: str
 
 
 def _grants(env: Mapping[str, str], problems: list[str]) -> GrantSettings | None:
-    names = ("GRANT_SECRET_ID", "GRANT_ISSUER", "GRANT_LIFETIME_SECONDS")
+    names = ("GRANT_SECRET_ID", "GRANT_LIFETIME_SECONDS", "GRANT_STORE_ARN")
     present = [name for name in names if env.get(name)]
     if not present:
         return None
     if len(present) != len(names):
         problems.append(f"{', '.join(names)} must be set together")
         return None
-    issuer, lifetime = env["GRANT_ISSUER"], env["GRANT_LIFETIME_SECONDS"]
-    if not NAME.fullmatch(issuer):
-        problems.append(f"GRANT_ISSUER is not a plain name: {issuer!r}")
+    lifetime, store_arn = env["GRANT_LIFETIME_SECONDS"], env["GRANT_STORE_ARN"]
+    if not KEY_VALUE_STORE_ARN.fullmatch(store_arn):
+        problems.append(f"GRANT_STORE_ARN is not a KeyValueStore ARN: {store_arn!r}")
         return None
     bounds = range(MIN_GRANT_LIFETIME_SECONDS, MAX_LIFETIME_SECONDS + 1)
     if not lifetime.isdigit() or int(lifetime) not in bounds:
@@ -65,7 +67,7 @@ def _grants(env: Mapping[str, str], problems: list[str]) -> GrantSettings | None
             f"GRANT_LIFETIME_SECONDS must be {MIN_GRANT_LIFETIME_SECONDS}-{MAX_LIFETIME_SECONDS}"
         )
         return None
-    return GrantSettings(env["GRANT_SECRET_ID"], issuer, int(lifetime))
+    return GrantSettings(env["GRANT_SECRET_ID"], int(lifetime), store_arn)
 
 
 def _access(env: Mapping[str, str], problems: list[str]) -> AccessRule | None:

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from local.cloudfront_function import FunctionRuntime, decision, function_event
 from testkit import grant_cases
-from testkit.cloudfront_function import FunctionRuntime, decision, function_event
 from testkit.grant_reference import check
 
 CASES = grant_cases.load()

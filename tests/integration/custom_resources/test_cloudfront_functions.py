@@ -5,6 +5,7 @@ and a Create or Update stopped at any write converges when it runs again."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import uuid
 from collections.abc import Callable, Iterator
@@ -20,6 +21,7 @@ from shared.custom_resource.protocol import CustomResourceError, Outcome, Reques
 from testkit.custom_resource import cfn_event
 from tests.support.cloudfront_functions import CloudFrontFunctionsStandIn, cloudfront_functions
 from tests.support.publishing import Fault, Faulty, ProcessDied, throttled
+from tests.support.template import source_template
 
 INDEX_JS = function_code.PACKAGED.read_bytes()
 STORE_ARN = "arn:aws:cloudfront::123456789012:key-value-store/3f0c7e52-example"
@@ -306,3 +308,18 @@ def test_a_create_stopped_then_rolled_back_leaves_no_function(
         apply(faulty(cloudfront, fault), request("Create", properties(name)))
     apply(cloudfront, request("Delete", properties(name), physical_id="GrantCheckFunction"))
     assert stand_in.functions == {}
+
+
+# --- the template's resource -----------------------------------------------------------------
+
+
+def test_the_template_s_grant_check_function_is_created_as_cloudformation_sends_it(
+    stand_in: CloudFrontFunctionsStandIn, cloudfront: Any, name: str
+) -> None:
+    props = copy.deepcopy(source_template()["Resources"]["GrantCheckFunction"]["Properties"])
+    props.pop("ServiceToken")
+    props.pop("ServiceTimeout")
+    props["Name"] = name  # what CloudFormation makes of the !Join
+    props["FunctionConfig"]["KeyValueStoreAssociations"] = [{"KeyValueStoreARN": STORE_ARN}]
+    outcome = apply(cloudfront, request("Create", props))
+    assert_published(stand_in, outcome, name, props["FunctionConfig"]["Comment"], INDEX_JS)

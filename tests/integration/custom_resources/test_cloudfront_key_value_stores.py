@@ -20,6 +20,7 @@ from shared.custom_resource.protocol import CustomResourceError, Outcome, Reques
 from testkit.custom_resource import cfn_event
 from tests.support.http import Answer, ScriptedServer, scripted_server
 from tests.support.publishing import Fault, Faulty, ProcessDied, throttled
+from tests.support.template import source_template
 
 STORE_WRITES = frozenset(
     {"create_key_value_store", "update_key_value_store", "delete_key_value_store"}
@@ -66,6 +67,32 @@ def test_a_store_is_created_and_answers_its_arn_and_id(cloudfront: Any, name: st
     outcome = apply(cloudfront, request("Create", store(name)))
     assert_converged(cloudfront, outcome, name, "grants")
     assert outcome.data["Arn"].endswith(f":key-value-store/{outcome.data['Id']}")
+
+
+def test_every_attribute_the_template_reads_is_one_create_answers(
+    cloudfront: Any, name: str
+) -> None:
+    outcome = apply(cloudfront, request("Create", store(name)))
+    template = source_template()
+    read = {
+        attribute
+        for _, attribute in (
+            value["Fn::GetAtt"] for value in _values(template) if _get_att_of(value, "GrantStore")
+        )
+    }
+    assert "Arn" in read
+    assert read <= set(outcome.data)
+
+
+def _get_att_of(value: Any, resource: str) -> bool:
+    return isinstance(value, dict) and value.get("Fn::GetAtt", [None])[0] == resource
+
+
+def _values(node: Any) -> Iterator[Any]:
+    yield node
+    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else []
+    for child in children:
+        yield from _values(child)
 
 
 def test_creating_again_adopts_the_store_of_the_same_name(cloudfront: Any, name: str) -> None:

@@ -13,6 +13,7 @@ from cloudfront_resources.config_objects import (
     api_config,
 )
 from cloudfront_resources.resources import KINDS, kind_of
+from cloudfront_resources.shapes import to_api
 from local.template import evaluate
 from shared.custom_resource.protocol import CLOUDFORMATION_PROPERTIES, CustomResourceError
 from tests.support.representative_arns import PSEUDO_PARAMETERS
@@ -83,6 +84,28 @@ def test_the_template_s_origin_access_control_converts_to_the_api_shape(cloudfro
     config = api_config(cloudfront, ORIGIN_ACCESS_CONTROL, properties)
     assert config["SigningBehavior"] == "always"
     assert config["OriginAccessControlOriginType"] == "s3"
+
+
+def test_the_template_s_grant_check_function_config_converts_to_the_api_shape(
+    cloudfront: Any,
+) -> None:
+    """AWS::CloudFront::Function writes KeyValueStoreAssociations as a plain list."""
+    properties = template_properties("GrantCheckFunction")
+    assert kind_of(properties).native == "Function"
+    arn = "arn:aws:cloudfront::123456789012:key-value-store/9b8c0e62-example"
+    [association] = properties["FunctionConfig"]["KeyValueStoreAssociations"]
+    association["KeyValueStoreARN"] = arn  # what CloudFormation makes of !GetAtt GrantStore.Arn
+    shape = cloudfront.meta.service_model.shape_for("FunctionConfig")
+    config = to_api(shape, properties["FunctionConfig"], "FunctionConfig")
+    assert config["Runtime"] == "cloudfront-js-2.0"
+    assert config["KeyValueStoreAssociations"] == {
+        "Quantity": 1,
+        "Items": [{"KeyValueStoreARN": arn}],
+    }
+
+
+def test_the_template_s_grant_store_is_a_key_value_store() -> None:
+    assert kind_of(template_properties("GrantStore")).native == "KeyValueStore"
 
 
 def test_lists_of_objects_get_their_quantity(cloudfront: Any) -> None:

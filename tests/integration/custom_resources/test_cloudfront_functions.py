@@ -84,9 +84,10 @@ def assert_published(
     assert arns == [STORE_ARN]
 
 
-def package_an_edited_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> bytes:
+def package_an_edited_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: bytes = INDEX_JS + b"\n// edited\n"
+) -> bytes:
     """From now on the package carries index.js edited: what the next build packages."""
-    code = INDEX_JS + b"\n// edited\n"
     packaged = tmp_path / "grant_check" / "index.js"
     packaged.parent.mkdir()
     packaged.write_bytes(code)
@@ -104,7 +105,7 @@ def test_create_publishes_the_packaged_index_js_byte_for_byte_to_live(
     assert_published(stand_in, outcome, name, "grant check", INDEX_JS)
 
 
-def test_create_creates_then_publishes_what_it_created(
+def test_create_creates_the_function_then_publishes_it(
     stand_in: CloudFrontFunctionsStandIn, cloudfront: Any, name: str
 ) -> None:
     apply(cloudfront, request("Create", properties(name)))
@@ -156,6 +157,36 @@ def test_a_package_without_the_code_fails_the_create(
     monkeypatch.setattr(function_code, "PACKAGED", tmp_path / "grant_check" / "index.js")
     with pytest.raises(CustomResourceError, match=r"no grant_check/index\.js"):
         apply(cloudfront, request("Create", properties(name)))
+
+
+def test_cloudfront_s_refusal_of_a_file_over_10_kb_fails_the_create_with_its_reason(
+    stand_in: CloudFrontFunctionsStandIn,
+    cloudfront: Any,
+    name: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    too_big = package_an_edited_file(tmp_path, monkeypatch, b"//" + b"x" * 10 * 1024)
+    with pytest.raises(CustomResourceError, match="CloudFront said FunctionSizeLimitExceeded"):
+        apply(cloudfront, request("Create", properties(name, code=too_big)))
+    assert stand_in.functions == {}
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("Runtime", "cloudfront-js-1.0"),  # stores need runtime 2.0
+        ("KeyValueStoreAssociations", [{"KeyValueStoreARN": STORE_ARN}] * 2),  # one at most
+    ],
+)
+def test_cloudfront_s_refusal_of_a_config_fails_the_create_with_its_reason(
+    stand_in: CloudFrontFunctionsStandIn, cloudfront: Any, name: str, setting: str, value: Any
+) -> None:
+    refused = properties(name)
+    refused["FunctionConfig"][setting] = value
+    with pytest.raises(CustomResourceError, match="CloudFront said InvalidArgument"):
+        apply(cloudfront, request("Create", refused))
+    assert stand_in.functions == {}
 
 
 def test_creating_again_adopts_the_function_of_the_same_name(

@@ -98,3 +98,30 @@ def test_a_wildcard_in_the_account_field_cannot_stand_for_a_resource_part() -> N
     """Fields before the resource part hold no ':'; a bucket ARN is not a function ARN."""
     [problem] = problems(grant("lambda:GetFunction", "arn:aws:s3:::bucket/*"))
     assert "is no ARN of a type" in problem
+
+
+KEY_VALUE_STORE_ARN = f"{ACCOUNT_ARN}:key-value-store/*"
+
+
+@pytest.mark.parametrize(
+    "action", ["DescribeKeyValueStore", "GetKey", "ListKeys", "UpdateKeys", "PutKey", "DeleteKey"]
+)
+def test_key_value_store_data_actions_are_granted_on_store_arns_only(action: str) -> None:
+    """The cloudfront-keyvaluestore service (what writes and reads keys): its actions act on
+    the key-value-store resource type, so "*" is flagged and a store's ARN passes."""
+    granted = f"cloudfront-keyvaluestore:{action}"
+    assert not problems(grant(granted, KEY_VALUE_STORE_ARN))
+    [problem] = problems(grant(granted, "*"))
+    assert "supports resource types" in problem
+
+
+def test_creating_a_function_or_a_store_supports_no_resource_type() -> None:
+    for action in ("cloudfront:CreateFunction", "cloudfront:CreateKeyValueStore"):
+        assert not problems(grant(action, "*"))
+        assert problems(grant(action, f"{ACCOUNT_ARN}:function/*"))
+
+
+def test_publishing_a_function_is_granted_on_its_arn() -> None:
+    assert not problems(grant("cloudfront:PublishFunction", f"{ACCOUNT_ARN}:function/grant-check"))
+    [problem] = problems(grant("cloudfront:PublishFunction", KEY_VALUE_STORE_ARN))
+    assert "is no ARN of a type" in problem

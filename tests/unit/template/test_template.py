@@ -29,9 +29,9 @@ CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 
 # Resource types the Serverless Application Repository accepts, for the types this kind of
 # stack could use (https://docs.aws.amazon.com/serverlessrepo/latest/devguide/
-# list-supported-resources.html). AWS::CloudFront::OriginAccessControl and
-# ResponseHeadersPolicy are missing from it (SAM issues #3681, #2281), and Custom::<Name> types
-# are rejected too (aws-sam-cli #955), hence AWS::CloudFormation::CustomResource.
+# list-supported-resources.html). AWS::CloudFront::OriginAccessControl, ResponseHeadersPolicy,
+# KeyValueStore and Function are missing from it (SAM issues #3681, #2281), and Custom::<Name>
+# types are rejected too (aws-sam-cli #955), hence AWS::CloudFormation::CustomResource.
 SAR_SUPPORTED = {
     "AWS::ApiGateway::Account",
     "AWS::ApiGateway::Authorizer",
@@ -344,16 +344,72 @@ def behaviors(resources: dict[str, Any]) -> list[dict[str, Any]]:
     return [config["DefaultCacheBehavior"], *config.get("CacheBehaviors", [])]
 
 
-def test_every_behavior_runs_the_configured_edge_version_on_viewer_request(
+def grant_behavior(resources: dict[str, Any]) -> dict[str, Any]:
+    config = props(resources, "Distribution")["DistributionConfig"]
+    [behavior] = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "/g/*"]
+    return behavior  # type: ignore[no-any-return]
+
+
+def viewer_request_checks(behavior: dict[str, Any]) -> list[dict[str, Any]]:
+    """The Lambda@Edge and CloudFront Function associations a viewer request runs."""
+    return [
+        association
+        for association in [
+            *behavior.get("LambdaFunctionAssociations", []),
+            *behavior.get("FunctionAssociations", []),
+        ]
+        if association["EventType"] == "viewer-request"
+    ]
+
+
+def test_the_default_behavior_runs_the_configured_edge_version_on_viewer_request(
     resources: dict[str, Any],
 ) -> None:
-    for behavior in behaviors(resources):
-        [association] = [
-            a for a in behavior["LambdaFunctionAssociations"] if a["EventType"] == "viewer-request"
-        ]
-        assert association["LambdaFunctionARN"] == {
-            "Fn::GetAtt": ["EdgeConfig", "FunctionVersionArn"]
+    default = props(resources, "Distribution")["DistributionConfig"]["DefaultCacheBehavior"]
+    [association] = viewer_request_checks(default)
+    assert association["LambdaFunctionARN"] == {"Fn::GetAtt": ["EdgeConfig", "FunctionVersionArn"]}
+    assert "FunctionAssociations" not in default
+
+
+def test_grant_urls_are_checked_by_the_cloudfront_function_and_by_no_lambda_edge_function(
+    resources: dict[str, Any],
+) -> None:
+    behavior = grant_behavior(resources)
+    assert behavior["FunctionAssociations"] == [
+        {
+            "EventType": "viewer-request",
+            "FunctionARN": {"Fn::GetAtt": ["GrantCheckFunction", "FunctionARN"]},
         }
+    ]
+    assert "LambdaFunctionAssociations" not in behavior
+
+
+def test_every_behavior_checks_each_viewer_request_exactly_once(
+    resources: dict[str, Any],
+) -> None:
+    """No path reaches the bucket unchecked; none pays for two checks."""
+    for behavior in behaviors(resources):
+        assert len(viewer_request_checks(behavior)) == 1, behavior.get("PathPattern", "default")
+
+
+def test_the_only_other_behavior_is_the_grant_urls(resources: dict[str, Any]) -> None:
+    config = props(resources, "Distribution")["DistributionConfig"]
+    assert [b["PathPattern"] for b in config["CacheBehaviors"]] == ["/g/*"]
+
+
+def test_grant_urls_read_the_same_origin_and_send_on_no_cookie_or_header(
+    resources: dict[str, Any],
+) -> None:
+    """The object is cached once for every viewer: nothing of the request but its rewritten
+    URI reaches the cache key or the origin."""
+    behavior = grant_behavior(resources)
+    default = props(resources, "Distribution")["DistributionConfig"]["DefaultCacheBehavior"]
+    assert behavior["TargetOriginId"] == default["TargetOriginId"] == "content"
+    assert behavior["AllowedMethods"] == ["GET", "HEAD", "OPTIONS"]
+    assert behavior["CachedMethods"] == ["GET", "HEAD"]
+    assert "OriginRequestPolicyId" not in behavior
+    assert "ForwardedValues" not in behavior
+    assert behavior["ResponseHeadersPolicyId"] == default["ResponseHeadersPolicyId"]
 
 
 def test_every_behavior_redirects_to_https_and_compresses(resources: dict[str, Any]) -> None:
@@ -947,6 +1003,7 @@ def test_operations_are_alarmed(resources: dict[str, Any], namespace: str, metri
         "AppOriginList",
         "ContentBucketName",
         "CatalogTableName",
+        "GrantStoreArn",
     ],
 )
 def test_the_stack_outputs_what_clients_and_operators_need(

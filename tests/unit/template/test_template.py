@@ -397,19 +397,20 @@ def test_the_only_other_behavior_is_the_grant_urls(resources: dict[str, Any]) ->
     assert [b["PathPattern"] for b in config["CacheBehaviors"]] == ["/g/*"]
 
 
-def test_grant_urls_read_the_same_origin_and_send_on_no_cookie_or_header(
+def test_grant_urls_read_the_same_origin_with_the_same_policies_as_the_default(
     resources: dict[str, Any],
 ) -> None:
-    """The object is cached once for every viewer: nothing of the request but its rewritten
-    URI reaches the cache key or the origin."""
+    """The object is cached once for every viewer (the cache key holds the rewritten URI
+    alone), and S3 gets the CORS headers it needs to answer a preflight, as on the default
+    behavior."""
     behavior = grant_behavior(resources)
     default = props(resources, "Distribution")["DistributionConfig"]["DefaultCacheBehavior"]
     assert behavior["TargetOriginId"] == default["TargetOriginId"] == "content"
     assert behavior["AllowedMethods"] == ["GET", "HEAD", "OPTIONS"]
     assert behavior["CachedMethods"] == ["GET", "HEAD"]
-    assert "OriginRequestPolicyId" not in behavior
     assert "ForwardedValues" not in behavior
-    assert behavior["ResponseHeadersPolicyId"] == default["ResponseHeadersPolicyId"]
+    for policy in ("CachePolicyId", "OriginRequestPolicyId", "ResponseHeadersPolicyId"):
+        assert behavior[policy] == default[policy]
 
 
 def test_every_behavior_redirects_to_https_and_compresses(resources: dict[str, Any]) -> None:

@@ -13,6 +13,10 @@ ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 #: A plain name (a grant issuer, a Powertools service or metrics namespace): no spaces, no
 #: characters a log line or an ARN would have to escape.
 NAME = re.compile(r"[A-Za-z0-9_.:/-]{1,255}")
+#: A CloudFront KeyValueStore's ARN (the grant store's): the only ARN a grant writer is given.
+KEY_VALUE_STORE_ARN = re.compile(
+    r"arn:aws[a-z-]*:cloudfront::[0-9]{12}:key-value-store/[A-Za-z0-9_-]{1,128}"
+)
 #: RFC 6265 cookie-name is an RFC 7230 token.
 COOKIE_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}")
 #: Cognito's issuer host for each ``IssuerConfiguration.Type`` (absent means ORIGINAL).

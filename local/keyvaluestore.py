@@ -32,9 +32,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import boto3
-from botocore.config import Config
 
 from tools.http import BackgroundServer, QuietHandler
+from tools.stack import keyvaluestore_client
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_cloudfront_keyvaluestore import CloudFrontKeyValueStoreClient
@@ -240,10 +240,7 @@ class LocalKeyValueStores:
     def client(self, session: boto3.Session | None = None) -> CloudFrontKeyValueStoreClient:
         """boto3's ``cloudfront-keyvaluestore`` client for these stores (see the module
         docstring for why it is also the proxy)."""
-        config = Config(proxies={"http": self.url}, retries={"max_attempts": 1})
-        return (session or boto3.Session()).client(
-            "cloudfront-keyvaluestore", endpoint_url=self.url, config=config
-        )
+        return keyvaluestore_client(session or boto3.Session(), self.url)
 
     def stop(self) -> None:
         self._server.stop()

@@ -32,6 +32,7 @@ from shared.grant_token import CLOCK_SKEW_SECONDS, HmacKey, generate_key
 from shared.key_value_store import BATCH_SIZE, KeyValueStore
 from testkit.grant_reference import check
 from testkit.signed_grants import LEARNER_SUB
+from tests.support.fakes import FakeClock
 from tests.support.grant_key_life import (
     SecretHistory,
     current_kids,
@@ -52,23 +53,13 @@ NOW = 1_767_225_600
 DEPLOYED = NOW - 3600
 
 
-class Clock:
-    """A clock tests set (the procedures read it through ``clock``)."""
-
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(DEPLOYED)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(DEPLOYED)
-
-
-@pytest.fixture
-def secrets(session: boto3.Session, moto_url: str, clock: Clock) -> SecretHistory:
+def secrets(session: boto3.Session, moto_url: str, clock: FakeClock) -> SecretHistory:
     return SecretHistory(session.client("secretsmanager", endpoint_url=moto_url), clock)
 
 
@@ -97,7 +88,7 @@ def no_pause(_: float) -> None:
     """The rotation's wait for CloudFront's propagation, which the local store does not need."""
 
 
-def rotation(kvs: KeyValueStore, secrets: Any, secret_id: str, clock: Clock) -> list[KeyChange]:
+def rotation(kvs: KeyValueStore, secrets: Any, secret_id: str, clock: FakeClock) -> list[KeyChange]:
     return rotate_key(kvs, writes_to(secrets, secret_id), clock=clock, pause=no_pause)
 
 
@@ -139,7 +130,7 @@ def test_a_rotation_publishes_the_new_key_and_waits_before_the_secret_names_it(
     secrets: SecretHistory,
     secret_id: str,
     deployed: HmacKey,
-    clock: Clock,
+    clock: FakeClock,
 ) -> None:
     """The edge must know a key before the API can sign with it: the wait is the time
     CloudFront may take to bring a store write to every edge location."""
@@ -160,7 +151,7 @@ def test_a_rotation_makes_the_new_key_current_and_keeps_the_old_one_for_its_gran
     secrets: SecretHistory,
     secret_id: str,
     deployed: HmacKey,
-    clock: Clock,
+    clock: FakeClock,
 ) -> None:
     clock.now = NOW
     changed = rotation(kvs, secrets, secret_id, clock)
@@ -185,7 +176,7 @@ def test_no_grant_signed_before_during_or_within_the_key_cache_after_a_rotation_
     secrets: SecretHistory,
     secret_id: str,
     deployed: HmacKey,
-    clock: Clock,
+    clock: FakeClock,
 ) -> None:
     clock.now = NOW
     rotation(kvs, secrets, secret_id, clock)
@@ -200,7 +191,7 @@ def test_grants_of_an_api_whose_clock_runs_ahead_as_far_as_the_edge_allows_live_
     secrets: SecretHistory,
     secret_id: str,
     deployed: HmacKey,
-    clock: Clock,
+    clock: FakeClock,
 ) -> None:
     """Part of the rotation's margin: the edge accepts an ``iat`` up to CLOCK_SKEW_SECONDS
     ahead of its clock, so such grants expire that much later by the edge's clock."""
@@ -223,7 +214,7 @@ def test_the_old_key_s_grants_are_refused_once_its_time_is_up(
     secrets: SecretHistory,
     secret_id: str,
     deployed: HmacKey,
-    clock: Clock,
+    clock: FakeClock,
 ) -> None:
     clock.now = NOW
     rotation(kvs, secrets, secret_id, clock)
@@ -241,7 +232,7 @@ def test_a_second_rotation_keeps_the_first_s_previous_key_until_its_own_time_the
     secrets: SecretHistory,
     secret_id: str,
     deployed: HmacKey,
-    clock: Clock,
+    clock: FakeClock,
 ) -> None:
     clock.now = NOW
     rotation(kvs, secrets, secret_id, clock)
@@ -276,7 +267,7 @@ def test_a_store_full_of_retired_keys_still_rotates(
     secrets: SecretHistory,
     secret_id: str,
     deployed: HmacKey,
-    clock: Clock,
+    clock: FakeClock,
 ) -> None:
     """One write names every key a rotation changes; retired keys change no more, so however
     many the clean-up has not deleted yet, they are not among them."""
@@ -293,7 +284,7 @@ def test_a_store_full_of_retired_keys_still_rotates(
 
 
 def test_what_a_rotation_reports_names_keys_and_never_a_secret(
-    kvs: KeyValueStore, secrets: SecretHistory, secret_id: str, deployed: HmacKey, clock: Clock
+    kvs: KeyValueStore, secrets: SecretHistory, secret_id: str, deployed: HmacKey, clock: FakeClock
 ) -> None:
     clock.now = NOW
     changed = rotation(kvs, secrets, secret_id, clock)
@@ -319,7 +310,7 @@ def test_retiring_retires_every_previous_key_at_once_and_their_grants_are_refuse
     secrets: SecretHistory,
     secret_id: str,
     deployed: HmacKey,
-    clock: Clock,
+    clock: FakeClock,
 ) -> None:
     clock.now = NOW
     rotation(kvs, secrets, secret_id, clock)
@@ -347,7 +338,7 @@ def test_a_leaked_current_key_is_cut_by_a_rotation_then_a_retirement(
     secrets: SecretHistory,
     secret_id: str,
     deployed: HmacKey,
-    clock: Clock,
+    clock: FakeClock,
 ) -> None:
     leaked = grant_of(deployed, NOW)  # what a thief could mint with it
     clock.now = NOW
@@ -376,7 +367,7 @@ def test_the_clean_up_retires_expired_previous_keys_deletes_retired_ones_and_old
     secrets: SecretHistory,
     secret_id: str,
     deployed: HmacKey,
-    clock: Clock,
+    clock: FakeClock,
 ) -> None:
     clock.now = NOW
     rotation(kvs, secrets, secret_id, clock)
@@ -408,7 +399,7 @@ def test_the_clean_up_deletes_a_key_retired_by_hand(
     secrets: SecretHistory,
     secret_id: str,
     deployed: HmacKey,
-    clock: Clock,
+    clock: FakeClock,
 ) -> None:
     clock.now = NOW
     rotation(kvs, secrets, secret_id, clock)

@@ -17,6 +17,7 @@ from shared.grant_keys import GrantKeyError, first_key, rotate_key
 from shared.grant_secret import MAX_KEY_CACHE_SECONDS
 from shared.grant_store import KeyStatus
 from shared.key_value_store import KeyValueStore, KeyValueStoreError
+from tests.support.fakes import FakeClock
 from tests.support.grant_key_life import (
     SecretHistory,
     current_kids,
@@ -42,14 +43,6 @@ STOPS: dict[str, Callable[[], tuple[BaseException, bool]]] = {
     "aws error": lambda: (throttled(), False),
     "process dies": lambda: (ProcessDied("killed"), True),
 }
-
-
-class Clock:
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class Rotating:
@@ -101,14 +94,14 @@ def rotating(
     moto_url: str,
 ) -> Rotating:
     secrets = SecretHistory(
-        session.client("secretsmanager", endpoint_url=moto_url), Clock(DEPLOYED)
+        session.client("secretsmanager", endpoint_url=moto_url), FakeClock(DEPLOYED)
     )
     return Rotating(client, endpoint.create(f"grants-{uuid.uuid4().hex[:12]}"), secrets)
 
 
 def test_the_matrix_covers_every_write_of_a_rotation(rotating: Rotating) -> None:
     fault = Fault(calls=CALLS)
-    rotating.secrets.clock = Clock(NOW)
+    rotating.secrets.clock = FakeClock(NOW)
     rotating.rotate(fault)
     assert tuple(fault.writes) == WRITES
 
@@ -135,14 +128,14 @@ def test_a_rotation_stopped_at_any_write_converges_when_it_runs_again(
 ) -> None:
     error, fatal = STOPS[stop]()
     fault = Fault(at=at, after=after, error=error, fatal=fatal, calls=CALLS)
-    rotating.secrets.clock = Clock(NOW)
+    rotating.secrets.clock = FakeClock(NOW)
 
     with pytest.raises((KeyValueStoreError, GrantKeyError, ProcessDied)):
         rotating.rotate(fault)
     # Stopped: the API signs with whatever the secret names, and the edge still accepts it.
     rotating.assert_no_grant_is_refused()
 
-    rotating.secrets.clock = Clock(RERUNS[rerun])
+    rotating.secrets.clock = FakeClock(RERUNS[rerun])
     rotating.rotate()
     rotating.assert_converged()
 
@@ -151,8 +144,8 @@ def test_a_rotation_run_twice_in_a_row_keeps_every_grant_of_both_old_keys(
     rotating: Rotating,
 ) -> None:
     """The second run demotes a key the API signed with for seconds at most: kept as long."""
-    rotating.secrets.clock = Clock(NOW)
+    rotating.secrets.clock = FakeClock(NOW)
     rotating.rotate()
-    rotating.secrets.clock = Clock(NOW + MAX_KEY_CACHE_SECONDS // 2)
+    rotating.secrets.clock = FakeClock(NOW + MAX_KEY_CACHE_SECONDS // 2)
     rotating.rotate()
     rotating.assert_converged()

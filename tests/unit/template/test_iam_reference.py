@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.support.iam_reference import Statement, problems, template_statements
+from tests.support.representative_arns import GRANT_STORE_ARN
 from tests.support.template import resources_of_type, transformed_template
 
 STATEMENTS = template_statements(transformed_template())
@@ -98,3 +99,16 @@ def test_a_wildcard_in_the_account_field_cannot_stand_for_a_resource_part() -> N
     """Fields before the resource part hold no ':'; a bucket ARN is not a function ARN."""
     [problem] = problems(grant("lambda:GetFunction", "arn:aws:s3:::bucket/*"))
     assert "is no ARN of a type" in problem
+
+
+@pytest.mark.parametrize(
+    "action", ["DescribeKeyValueStore", "GetKey", "ListKeys", "UpdateKeys", "DeleteKey", "PutKey"]
+)
+def test_a_key_value_store_action_is_granted_on_a_key_value_store_arn_only(action: str) -> None:
+    """The grant store's writers: the reference has ``cloudfront-keyvaluestore``'s actions, each
+    on the ``key-value-store`` type (arn:${Partition}:cloudfront::${Account}:key-value-store/
+    ${Id}), which the GrantStore resource's representative ARN is."""
+    action = f"cloudfront-keyvaluestore:{action}"
+    assert not problems(grant(action, GRANT_STORE_ARN))
+    assert problems(grant(action, "*"))
+    assert problems(grant(action, f"{ACCOUNT_ARN}:distribution/E1EXAMPLE2ABCD"))

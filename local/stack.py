@@ -112,6 +112,10 @@ class StackInfo:
     #: The secret holding this run's grant key (generated at start), for tests that mint
     #: grants the API would not (expired ones).
     grant_secret_id: str = ""
+    #: The grant KeyValueStore and the local stand-in serving it (``local.keyvaluestore``),
+    #: for `bin/content --local grant-key` and tests.
+    grant_store_arn: str = ""
+    keyvaluestore_url: str = ""
     #: Lifetimes of the stand-in's tokens: ``id``, ``access`` and ``refresh``, in seconds.
     token_seconds: dict[str, int] = field(default_factory=dict)
 

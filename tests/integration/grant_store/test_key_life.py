@@ -415,3 +415,20 @@ def test_the_clean_up_leaves_an_unreadable_key_entry_for_a_person_to_look_at(
     kvs.update([key_name("broken")], lambda _: {key_name("broken"): "{not json"})
     assert clean_up(kvs, NOW).keys == []
     assert store.entries()[key_name("broken")] == "{not json"
+
+
+def test_the_keys_a_rotation_leaves_take_under_300_bytes_of_the_store(
+    kvs: KeyValueStore,
+    store: KeyValueStoreData,
+    secrets: SecretHistory,
+    secret_id: str,
+    deployed: HmacKey,
+    clock: FakeClock,
+) -> None:
+    """docs/grants.md's bound: a current and a previous key (CloudFront counts keys and
+    values, in UTF-8 bytes)."""
+    clock.now = NOW
+    rotation(kvs, secrets, secret_id, clock)
+    keys = {name: value for name, value in store.entries().items() if name.startswith("k:")}
+    assert len(keys) == 2
+    assert sum(len(name.encode()) + len(value.encode()) for name, value in keys.items()) < 300

@@ -12,13 +12,15 @@ Each writes the store before the secret: the edge must know a key before anyone 
   has signed with it, the API being made only after its secret).
 * :func:`rotate_key`: a new key ``N``, current in the store; a pause while CloudFront spreads
   it to every edge location; ``N`` into the secret; then one all-or-nothing write makes every
-  other current key previous, accepted for :data:`VERIFY_FOR_SECONDS` more, and retires the
-  previous keys past their ``notAfter``. The API may sign with the old key for up to
-  ``MAX_KEY_CACHE_SECONDS`` after the secret changed, so the old key's ``notAfter`` is counted
-  from a clock read after that write. Stopped after any write and run again, it converges: the
-  secret's key is the only current one, and every key that signed before is previous for long
-  enough (a run again is one more rotation; the key it demotes never signed, or signed
-  briefly, and is kept as long as any other).
+  key that was current when the rotation started previous, accepted for
+  :data:`VERIFY_FOR_SECONDS` more, and retires the previous keys past their ``notAfter``. The
+  API may sign with the old key for up to ``MAX_KEY_CACHE_SECONDS`` after the secret changed,
+  so the old key's ``notAfter`` is counted from a clock read after that write. Stopped after
+  any write and run again, it converges: the secret's key is the only current one, and every
+  key that signed before is previous for long enough (a run again is one more rotation; the
+  key it demotes never signed, or signed briefly, and is kept as long as any other). A key
+  another rotation made meanwhile is left current: two rotations at once end with two current
+  keys, one of them the secret's, rather than with the secret's key demoted.
 * :func:`retire_previous`: every previous key retired at once (a leaked key; if the current
   key leaked, rotate first, then retire).
 * :func:`clean_up` (hourly): previous keys past their ``notAfter`` retired, retired keys
@@ -160,9 +162,10 @@ def rotate_key(
     pause(propagation_seconds)
     write_secret(new)
     # The clock is read after the secret changed: the API stops signing with the old key at
-    # most MAX_KEY_CACHE_SECONDS from then. Retired and unreadable keys verify nothing.
+    # most MAX_KEY_CACHE_SECONDS from then. Retired and unreadable keys verify nothing, and a
+    # key made since the start is another rotation's, maybe the secret's by now.
     usable = (KeyStatus.CURRENT, KeyStatus.PREVIOUS)
-    kids = [kid for kid, state in key_states(store).items() if state.status in usable]
+    kids = [kid for kid, state in before.items() if state.status in usable]
     rotate(store, new, kids, clock(), VERIFY_FOR_SECONDS)
     return changes(before, key_states(store))
 

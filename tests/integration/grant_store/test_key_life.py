@@ -432,3 +432,39 @@ def test_the_keys_a_rotation_leaves_take_under_300_bytes_of_the_store(
     keys = {name: value for name, value in store.entries().items() if name.startswith("k:")}
     assert len(keys) == 2
     assert sum(len(name.encode()) + len(value.encode()) for name, value in keys.items()) < 300
+
+
+@pytest.mark.parametrize("when", ["during its wait", "after its secret write"])
+def test_two_rotations_at_once_leave_the_secret_s_key_current_and_refuse_no_grant(
+    kvs: KeyValueStore,
+    store: KeyValueStoreData,
+    secrets: SecretHistory,
+    secret_id: str,
+    deployed: HmacKey,
+    clock: FakeClock,
+    when: str,
+) -> None:
+    """The schedule's run and `bin/content grant-key rotate` may overlap: the other runs whole
+    inside this one's wait for CloudFront, or between its secret write and its last write."""
+    clock.now = NOW
+
+    def other() -> None:
+        clock.advance(10)
+        rotation(kvs, secrets, secret_id, clock)
+        clock.advance(10)
+
+    write = writes_to(secrets, secret_id)
+
+    def write_then_other(key: HmacKey) -> None:
+        write(key)
+        other()
+
+    rotate_key(
+        kvs,
+        write_then_other if when == "after its secret write" else write,
+        clock=clock,
+        pause=(lambda _: other()) if when == "during its wait" else no_pause,
+    )
+    assert secret_key(secrets, secret_id).kid in current_kids(store.entries())
+    grants = grants_the_api_may_sign(secrets.written, clock.now)
+    assert refused_before_expiry(grants, store.entries()) == []

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.grant_keys import first_key
 from shared.grant_secret import secret_string
-from shared.grant_store_writes import add_key
-from shared.grant_token import generate_key
+from shared.grant_token import HmacKey
 from shared.key_value_store import KeyValueStore
 
 GRANT_SECRET_NAME = "private-content-local/grant-key"  # noqa: S105 - a name, not a secret
@@ -23,11 +23,15 @@ GRANT_LIFETIME_SECONDS = 4 * 3600
 
 
 def create_grant_key(secretsmanager: Any, store: KeyValueStore) -> str:
-    """Generate the first grant key, put it in ``store`` and then in a new secret; the
-    secret's ARN."""
-    key = generate_key()
-    add_key(store, key)
-    arn: str = secretsmanager.create_secret(
-        Name=GRANT_SECRET_NAME, SecretString=secret_string(key)
-    )["ARN"]
-    return arn
+    """The first grant key, made as the deploy-time GrantKey resource makes it (into
+    ``store``, then into a new secret); the secret's ARN."""
+    arns: list[str] = []
+
+    def create_secret(key: HmacKey) -> None:
+        created = secretsmanager.create_secret(
+            Name=GRANT_SECRET_NAME, SecretString=secret_string(key)
+        )
+        arns.append(created["ARN"])
+
+    first_key(store, create_secret)
+    return arns[0]

@@ -238,8 +238,9 @@ class LocalKeyValueStores:
         return data
 
     def client(self, session: boto3.Session | None = None) -> CloudFrontKeyValueStoreClient:
-        """boto3's ``cloudfront-keyvaluestore`` client for these stores."""
-        return keyvaluestore_client(self.url, session)
+        """boto3's ``cloudfront-keyvaluestore`` client for these stores (see the module
+        docstring for why it is also the proxy)."""
+        return keyvaluestore_client(session or boto3.Session(), self.url)
 
     def stop(self) -> None:
         self._server.stop()

@@ -115,7 +115,8 @@ class StackInfo:
     #: The secret holding the current grant key (generated at start), for tests that mint
     #: grants the API would not (expired ones) and for `bin/content --local grant-key`.
     grant_secret_id: str = ""
-    #: The grant KeyValueStore (keys and revocations) and where its stand-in answers.
+    #: The grant KeyValueStore and the local stand-in serving it (``local.keyvaluestore``),
+    #: for `bin/content --local grant-key` and tests.
     grant_store_arn: str = ""
     keyvaluestore_url: str = ""
     #: Lifetimes of the stand-in's tokens: ``id``, ``access`` and ``refresh``, in seconds.

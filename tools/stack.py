@@ -63,6 +63,19 @@ def use_fake_credentials(region: str, name: str = "local") -> None:
         os.environ.pop(variable, None)
 
 
+def keyvaluestore_client(
+    session: boto3.Session, endpoint_url: str | None = None
+) -> CloudFrontKeyValueStoreClient:
+    """boto3's ``cloudfront-keyvaluestore`` client: AWS's, or with ``endpoint_url`` the local
+    stand-in's (``local.keyvaluestore``). The endpoint rules put the account in the host name
+    (``<account>.<endpoint>``), which no loopback name resolves, so the stand-in is reached as
+    an HTTP proxy: boto3 builds and signs (SigV4A) each request exactly as for AWS."""
+    if endpoint_url is None:
+        return session.client("cloudfront-keyvaluestore")
+    config = Config(proxies={"http": endpoint_url}, retries={"max_attempts": 1})
+    return session.client("cloudfront-keyvaluestore", endpoint_url=endpoint_url, config=config)
+
+
 #: The local stack answers on loopback: a connection it does not accept at once, it never will.
 LOCAL_CONNECT_SECONDS = 2.0
 
@@ -91,8 +104,8 @@ class StackResources:
     #: The per-course groups of earlier versions (``bin/content migrate-groups`` reads them).
     course_group_prefix: str | None = None
     enrolment_table: str | None = None
-    #: The grant KeyValueStore (revocations and grant keys), and the secret holding the
-    #: current grant key; None for a stack deployed before they existed.
+    #: The grant KeyValueStore and the grant key's secret (``bin/content grant-key``); None
+    #: for a stack deployed before them.
     grant_store_arn: str | None = None
     grant_secret_id: str | None = None
 
@@ -104,22 +117,8 @@ class RunningLocalStack:
     resources: StackResources
     endpoint_url: str
     region: str
-    #: Where the local KeyValueStore stand-in answers (``keyvaluestore_client``).
+    #: The local KeyValueStore stand-in (``local.keyvaluestore``), if the stack runs one.
     keyvaluestore_url: str | None = None
-
-
-def keyvaluestore_client(
-    url: str, session: boto3.Session | None = None
-) -> CloudFrontKeyValueStoreClient:
-    """boto3's own ``cloudfront-keyvaluestore`` client, reaching the local stand-in at ``url``.
-
-    The service's endpoint rules put the account in the host name, which no loopback name
-    resolves, so the stand-in is also the client's HTTP proxy: boto3 builds and signs every
-    request (SigV4A) exactly as for AWS, and the stand-in reads the path from it."""
-    config = Config(proxies={"http": url}, retries={"max_attempts": 1})
-    return (session or boto3.Session()).client(
-        "cloudfront-keyvaluestore", endpoint_url=url, config=config
-    )
 
 
 def local_stack(path: Path = LOCAL_STATE) -> RunningLocalStack:
@@ -159,12 +158,12 @@ def _read_local_stack(path: Path) -> RunningLocalStack:
                 info["cloudfront_url"],
                 user_pool_id=info.get("user_pool_id"),
                 enrolment_table=info.get("enrolment_table"),
-                grant_store_arn=info.get("grant_store_arn"),
-                grant_secret_id=info.get("grant_secret_id"),
+                grant_store_arn=info.get("grant_store_arn") or None,
+                grant_secret_id=info.get("grant_secret_id") or None,
             ),
             endpoint_url=info["aws_endpoint_url"],
             region=info["region"],
-            keyvaluestore_url=info.get("keyvaluestore_url"),
+            keyvaluestore_url=info.get("keyvaluestore_url") or None,
         )
     except FileNotFoundError as exc:
         raise StackError(
@@ -237,4 +236,6 @@ def resolve(cloudformation: CloudFormationClient, stack_name: str) -> StackResou
         user_pool_id=outputs.get("UserPoolId"),
         course_group_prefix=outputs.get("CourseGroupPrefix"),
         enrolment_table=outputs.get("EnrolmentTableName"),
+        grant_store_arn=outputs.get("GrantStoreArn"),
+        grant_secret_id=outputs.get("GrantSecretArn"),
     )

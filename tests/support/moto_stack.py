@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from local.template import resource_properties
@@ -20,8 +21,9 @@ class Stack(NamedTuple):
     resources: StackResources
 
 
-def deploy_content_stack(aws: dict[str, Any]) -> Stack:
-    """Deploy a new such stack with the ``aws`` clients (on moto)."""
+def deploy_content_stack(aws: dict[str, Any], outputs: Mapping[str, str] | None = None) -> Stack:
+    """Deploy a new such stack with the ``aws`` clients (on moto); ``outputs``, more outputs
+    (the grant store's, say)."""
     name = f"content-{uuid.uuid4().hex[:8]}"
     distribution = aws["cloudfront"].create_distribution(
         DistributionConfig={
@@ -66,6 +68,7 @@ def deploy_content_stack(aws: dict[str, Any]) -> Stack:
             "ContentBaseUrl": {"Value": f"https://{distribution['DomainName']}"},
             "UserPoolId": {"Value": pool_id},
             "CourseGroupPrefix": {"Value": "course-"},
+            **{key: {"Value": value} for key, value in (outputs or {}).items()},
         },
     }
     aws["cloudformation"].create_stack(StackName=name, TemplateBody=json.dumps(template))

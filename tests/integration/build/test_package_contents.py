@@ -22,6 +22,7 @@ OWN_PACKAGE = {
     "ContentDeliveryFunction": "content_delivery",
     "EnrolmentFunction": "enrolment_api",
     "GrantKeyFunction": "grant_key",
+    "GrantKeyScheduleFunction": "grant_key",
 }
 FUNCTION_PACKAGES = set(OWN_PACKAGE.values())
 TOOLS_SIDE = {"tools", "local", "testkit", "tests", "bench", "publishing"}

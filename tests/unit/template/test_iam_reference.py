@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.support.iam_reference import Statement, problems, template_statements
+from tests.support.representative_arns import GRANT_STORE_ARN
 from tests.support.template import resources_of_type, transformed_template
 
 STATEMENTS = template_statements(transformed_template())
@@ -111,8 +112,10 @@ def test_key_value_store_data_actions_are_granted_on_store_arns_only(action: str
     the key-value-store resource type, so "*" is flagged and a store's ARN passes."""
     granted = f"cloudfront-keyvaluestore:{action}"
     assert not problems(grant(granted, KEY_VALUE_STORE_ARN))
+    assert not problems(grant(granted, GRANT_STORE_ARN))
     [problem] = problems(grant(granted, "*"))
     assert "supports resource types" in problem
+    assert problems(grant(granted, f"{ACCOUNT_ARN}:distribution/E1EXAMPLE2ABCD"))
 
 
 def test_creating_a_function_or_a_store_supports_no_resource_type() -> None:

@@ -1,8 +1,9 @@
 """Benchmark of the grant check (``make bench``): the CloudFront Function
-``functions/grant_check/index.js``, time per decision in Node, next to the Lambda@Edge
-handler's grant path measured in the same run (``bench/edge_bench.py``'s ``grant_times``).
+``functions/grant_check/index.js``, time per decision in Node. The Lambda@Edge function no
+longer checks grants: its grant path's figures, from before the move, are in
+docs/benchmarks.md; ``make bench`` prints its token figures (``bench/edge_bench.py``) first.
 
-The function runs in the runtime 2.0 stand-in (``testkit/cloudfront_function_runtime.mjs``)
+The function runs in the runtime 2.0 stand-in (``local/cloudfront_function_runtime.mjs``)
 and is timed there, around the handler alone, with the KeyValueStore in memory: the numbers
 are the function's own JavaScript work in V8, not CloudFront's engine, nor its KeyValueStore
 reads at an edge location. CloudFront reports the real cost as compute utilization (a share of
@@ -18,17 +19,14 @@ from __future__ import annotations
 
 import os
 import platform
-import runpy
 import statistics
 import subprocess
 import sys
-from pathlib import Path
-from typing import Any
 
+from local.cloudfront_function import GRANT_CHECK, FunctionRuntime, decision, function_event
 from shared.grant_store import revocation_name
 from testkit import grant_cases
-from testkit.cloudfront_function import GRANT_CHECK, FunctionRuntime, decision, function_event
-from testkit.signed_grants import LEARNER_SUB
+from testkit.tokens import LEARNER_SUB
 
 ROUNDS = 7
 CALLS = 20_000
@@ -69,15 +67,6 @@ def function_times() -> dict[str, float]:
     return times
 
 
-def edge_grant_times() -> dict[str, float]:
-    """The Lambda@Edge handler's grant path, from ``bench/edge_bench.py`` (run, not copied)."""
-    edge_bench: dict[str, Any] = runpy.run_path(
-        str(Path(__file__).with_name("edge_bench.py")), run_name="edge_bench"
-    )
-    found: dict[str, float] = edge_bench["grant_times"]()
-    return found
-
-
 def node_version() -> str:
     return subprocess.run(
         ["node", "--version"], check=True, capture_output=True, text=True
@@ -87,15 +76,12 @@ def node_version() -> str:
 def main() -> None:
     print(
         f"# grant check benchmark — index.js in Node {node_version()} (runtime 2.0 stand-in), "
-        f"Lambda@Edge in Python {platform.python_version()}, {platform.machine()}"
+        f"{platform.machine()}"
     )
     print(f"# {os.cpu_count()} CPUs, medians of {ROUNDS} rounds of {CALLS} calls\n")
     function = function_times()
     print("CloudFront Function, time per decision in Node (KeyValueStore in memory):")
     for name, value in function.items():
-        print(f"  {name:<50} {value:>8.2f} µs")
-    print("Lambda@Edge handler, grant path, this run:")
-    for name, value in edge_grant_times().items():
         print(f"  {name:<50} {value:>8.2f} µs")
     size = len(GRANT_CHECK.read_bytes())
     print(f"\n{'index.js, as deployed':<52} {size:>8} bytes (limit {SIZE_LIMIT:,})")

@@ -34,7 +34,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import boto3
 
 from tools.http import BackgroundServer, QuietHandler
-from tools.stack import key_value_store_client
+from tools.stack import keyvaluestore_client
 
 if TYPE_CHECKING:  # pragma: no cover
     from mypy_boto3_cloudfront_keyvaluestore import CloudFrontKeyValueStoreClient
@@ -240,7 +240,7 @@ class LocalKeyValueStores:
     def client(self, session: boto3.Session | None = None) -> CloudFrontKeyValueStoreClient:
         """boto3's ``cloudfront-keyvaluestore`` client for these stores (see the module
         docstring for why it is also the proxy)."""
-        return key_value_store_client(session or boto3.Session(), self.url)
+        return keyvaluestore_client(session or boto3.Session(), self.url)
 
     def stop(self) -> None:
         self._server.stop()

@@ -30,6 +30,7 @@ from shared.access import AccessRule
 from shared.catalog.store import CatalogStore
 from shared.enrolments.model import Enrolment
 from shared.enrolments.store import EnrolmentStore
+from shared.key_value_store import KeyValueStore
 from tools.demo_site import DemoSite
 from tools.enrolment import Enrolling, LearnerDirectory
 from tools.http import BackgroundServer
@@ -42,9 +43,11 @@ from tools.stack import use_fake_credentials
 
 from .api import GatewayResponseHeaders, LocalApi
 from .authorizer import CognitoAuthorizer
-from .cloudfront import LocalCloudFront, ResponseHeadersPolicy, S3Origin
+from .cloudfront import LocalCloudFront, ResponseHeadersPolicy, S3Origin, ViewerFunction
+from .cloudfront_function import FunctionRuntime
 from .cognito import CognitoPool, create_cognito_pool
-from .grant_key import GRANT_ISSUER, GRANT_LIFETIME_SECONDS, LocalGrantKey, create_grant_key
+from .grant_key import GRANT_LIFETIME_SECONDS, GRANT_STORE_NAME, create_grant_key
+from .keyvaluestore import KeyValueStoreData, LocalKeyValueStores
 from .managed_login.directory import Directory
 from .managed_login.server import ManagedLogin
 from .managed_login.tokens import LoginSigningKey, TokenLifetimes, TokenMinter
@@ -109,15 +112,16 @@ class StackInfo:
     other_content: list[dict[str, Any]] = field(default_factory=list)
     startup_seconds: float = 0.0
     edge_config_path: str = ""
-    #: The secret holding this run's grant key (generated at start), for tests that mint
-    #: grants the API would not (expired ones).
+    #: The secret holding the current grant key (generated at start), for tests that mint
+    #: grants the API would not (expired ones) and for `bin/content --local grant-key`.
     grant_secret_id: str = ""
-    #: Lifetimes of the stand-in's tokens: ``id``, ``access`` and ``refresh``, in seconds.
-    token_seconds: dict[str, int] = field(default_factory=dict)
-    #: The grant KeyValueStore's ARN, and the local KeyValueStore endpoint that serves it
-    #: (``bin/content --local`` revokes there).
+    #: The grant KeyValueStore and the local stand-in serving it (``local.keyvaluestore``),
+    #: for `bin/content --local` (grant-key, and the revocations of unenroll, import, revoke)
+    #: and tests.
     grant_store_arn: str = ""
     keyvaluestore_url: str = ""
+    #: Lifetimes of the stand-in's tokens: ``id``, ``access`` and ``refresh``, in seconds.
+    token_seconds: dict[str, int] = field(default_factory=dict)
 
 
 class Servers(NamedTuple):
@@ -156,6 +160,8 @@ class LocalStack:
         self.lifetimes = lifetimes or TokenLifetimes.from_template()
         self._moto: ThreadedMotoServer | None = None
         self._servers: list[BackgroundServer] = []
+        self._stores: LocalKeyValueStores | None = None
+        self._function: FunctionRuntime | None = None
 
     def start(self, started: float | None = None) -> StackInfo:
         """Start everything; ``started`` (a ``time.monotonic()`` reading) times the start-up."""
@@ -171,21 +177,25 @@ class LocalStack:
         jwks = pool_jwks(pool.issuer, pool.jwks_url)
         jwks = {"keys": [*jwks["keys"], login_key.public_jwk]}
         published = self._create_data(aws, pool, servers.demo.url)
-        grant_key = create_grant_key(aws.client("secretsmanager"))
+        grant_store = self._start_grant_store()
+        grants = GrantSettings(
+            create_grant_key(aws.client("secretsmanager"), self._grant_writer(grant_store)),
+            GRANT_LIFETIME_SECONDS,
+            grant_store.arn,
+        )
         edge_config_path = self._write_edge_config(
             pool,
             jwks,
             f"{servers.auth.url}/.well-known/jwks.json",  # serves that set, for the edge's refresh
             servers.demo.url,
             aws.client("cognito-idp"),
-            grant_key,
         )
-        self._serve_cloudfront(servers, aws, edge_config_path)
+        self._serve_cloudfront(servers, aws, edge_config_path, grant_store)
         admin = new_admin()
-        self._serve_api(servers, aws, pool, jwks, grant_key, admin)
+        self._serve_api(servers, aws, pool, jwks, grants, admin)
         self._serve_login(servers, aws, pool, login_key, jwks)
         self._serve_demo(servers, pool)
-        info = self._stack_info(servers, aws, pool, grant_key, edge_config_path, published)
+        info = self._stack_info(servers, aws, pool, grants, edge_config_path, published)
         info.admin_credentials = {
             "access_key_id": admin.access_key_id,
             "secret_access_key": admin.secret_access_key,
@@ -233,12 +243,26 @@ class LocalStack:
             self._publish_samples(aws.client, OTHER_SAMPLES),
         )
 
-    def _serve_cloudfront(self, servers: Servers, aws: LocalAws, edge_config_path: Path) -> None:
+    def _start_grant_store(self) -> KeyValueStoreData:
+        """The KeyValueStore stand-in, holding the grant store (empty until the first key)."""
+        self._stores = LocalKeyValueStores(self.ports.host)
+        return self._stores.create(GRANT_STORE_NAME)
+
+    def _grant_writer(self, store: KeyValueStoreData) -> KeyValueStore:
+        """``store`` written as the functions write it: boto3's client, SigV4A-signed."""
+        assert self._stores is not None  # noqa: S101 - started first
+        return KeyValueStore(self._stores.client(), store.arn)
+
+    def _serve_cloudfront(
+        self, servers: Servers, aws: LocalAws, edge_config_path: Path, store: KeyValueStoreData
+    ) -> None:
+        self._function = FunctionRuntime()  # functions/grant_check/index.js, in Node
         servers.cloudfront.serve(
             LocalCloudFront(
                 edge.start(str(edge_config_path)),  # what Lambda@Edge does at init
                 S3Origin(aws.client("s3"), BUCKET),
                 ResponseHeadersPolicy.from_template([servers.demo.url]),
+                ViewerFunction(self._function, store.entries),
             )
         )
 
@@ -248,7 +272,7 @@ class LocalStack:
         aws: LocalAws,
         pool: CognitoPool,
         jwks: dict[str, Any],
-        grant_key: LocalGrantKey,
+        grants: GrantSettings,
         admin: Principal,
     ) -> None:
         """The Content Delivery and Enrolment functions' routes, configured as template.yaml
@@ -259,7 +283,7 @@ class LocalStack:
             app_origins=(servers.demo.url,),
             access=AccessRule.create([pool.group]),
             enrolment_table=ENROLMENT_TABLE,
-            grants=GrantSettings(grant_key.secret_arn, GRANT_ISSUER, GRANT_LIFETIME_SECONDS),
+            grants=grants,
         )
         signer = grant_signer(
             settings.grants, SecretsProvider(boto3_client=aws.client("secretsmanager"))
@@ -325,7 +349,7 @@ class LocalStack:
         servers: Servers,
         aws: LocalAws,
         pool: CognitoPool,
-        grant_key: LocalGrantKey,
+        grants: GrantSettings,
         edge_config_path: Path,
         published: tuple[list[dict[str, Any]], list[dict[str, Any]]],
     ) -> StackInfo:
@@ -348,7 +372,9 @@ class LocalStack:
             content=published[0],
             other_content=published[1],
             edge_config_path=str(edge_config_path),
-            grant_secret_id=grant_key.secret_arn,
+            grant_secret_id=grants.secret_id,
+            grant_store_arn=grants.store_arn,
+            keyvaluestore_url=self._stores.url if self._stores is not None else "",
             token_seconds={
                 "id": self.lifetimes.id_seconds,
                 "access": self.lifetimes.access_seconds,
@@ -382,7 +408,6 @@ class LocalStack:
         jwks_url: str,
         app_origin: str,
         cognito: Any,
-        grant_key: LocalGrantKey,
     ) -> Path:
         """config.json rendered by the code the deploy-time custom resource runs, the issuer
         read from the pool as moto describes it."""
@@ -399,7 +424,6 @@ class LocalStack:
             cookie_name=COOKIE_NAME,
             cors_allowed_origins=[app_origin],
             service="edge-auth-local",
-            grants=grant_key.edge_grants(),
         )
         self.state_dir.mkdir(parents=True, exist_ok=True)
         path = self.state_dir / "edge-config.json"
@@ -417,5 +441,9 @@ class LocalStack:
         (self.state_dir / "stack.json").unlink(missing_ok=True)
         for server in self._servers:
             server.stop()
+        if self._function is not None:
+            self._function.close()
+        if self._stores is not None:
+            self._stores.stop()
         if self._moto is not None:
             self._moto.stop()

@@ -26,6 +26,7 @@ FUNCTIONS = (
     "ContentDeliveryFunction",
     "EnrolmentFunction",
     "GrantKeyFunction",
+    "GrantKeyScheduleFunction",
 )
 
 

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 from shared.b64 import b64url_encode
 from shared.grant_store import KeyRecord, KeyStatus, key_name, key_value, revocation_name
 from shared.grant_token import VERSION, HmacKey, mac, mint
-from testkit.signed_grants import LEARNER_SUB
+from testkit.tokens import LEARNER_SUB
 from tools.stack import ROOT
 
 CORPUS = ROOT / "tests" / "vectors" / "grant_cases.json"

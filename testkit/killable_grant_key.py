@@ -1,10 +1,12 @@
-"""The grant key resource's Create that stops dead after one Secrets Manager write, for tests
-that kill it there.
+"""The grant key resource's Create that stops dead after one write, for tests that kill it
+there.
 
-Usage: python -m testkit.killable_grant_key <write> <stack id> <issuer>
-``write`` is a client method (``create_secret``, ``put_secret_value``, ...): once it has taken
-effect the process prints ``<write> done`` and waits to be killed (SIGKILL: no handler runs,
-no answer reaches CloudFormation). Secrets Manager is found through ``AWS_ENDPOINT_URL``.
+Usage: python -m testkit.killable_grant_key <write> <stack id> <store arn> <store url>
+``write`` is a client method (``update_keys`` of the grant store, ``create_secret`` or
+``put_secret_value`` of Secrets Manager): once it has taken effect the process prints
+``<write> done`` and waits to be killed (SIGKILL: no handler runs, no answer reaches
+CloudFormation). Secrets Manager is found through ``AWS_ENDPOINT_URL``, the grant store at
+``<store url>`` (the local KeyValueStore stand-in).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import boto3
 from grant_key.resource import apply
 from shared.custom_resource.protocol import Request
 from testkit.custom_resource import cfn_event
+from tools.stack import keyvaluestore_client
 
 
 class StopsAfter:
@@ -41,13 +44,15 @@ class StopsAfter:
 
 
 if __name__ == "__main__":
-    write, stack_id, issuer = sys.argv[1:4]
+    write, stack_id, store_arn, store_url = sys.argv[1:5]
     event = cfn_event(
         "Create",
-        {"Issuer": issuer},
+        {"StoreArn": store_arn},
         "https://unused.example/",
         logical_id="GrantKey",
         stack_id=stack_id,
     )
-    client = boto3.client("secretsmanager", region_name="us-east-1")
-    apply(StopsAfter(client, write), Request.from_event(event))  # type: ignore[arg-type]
+    session = boto3.Session(region_name="us-east-1")
+    secrets = StopsAfter(session.client("secretsmanager"), write)
+    kvs = StopsAfter(keyvaluestore_client(session, store_url), write)
+    apply(secrets, kvs, Request.from_event(event))  # type: ignore[arg-type]

@@ -24,6 +24,8 @@ TEST_ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TestOnly1"
 TEST_CLIENT_ID = "testonlyappclient"
 TEST_GROUP = "students"
 TEST_COOKIE = "content_token"
+#: The ``sub`` of the test pool's learner: the tokens' and the grants' (``testkit.grant_cases``).
+LEARNER_SUB = "7d8ca528-4931-4254-9273-ea5ee853f271"
 
 
 def compact(header: dict[str, Any], payload: dict[str, Any], signature: bytes) -> str:
@@ -96,7 +98,7 @@ def cognito_claims(
     """Claims in the shape Cognito issues: ``aud`` for ID tokens, ``client_id`` for access."""
     issued = int(time.time() if now is None else now)
     claims: dict[str, Any] = {
-        "sub": "7d8ca528-4931-4254-9273-ea5ee853f271",
+        "sub": LEARNER_SUB,
         "iss": issuer,
         "token_use": token_use,
         "auth_time": issued,

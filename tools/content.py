@@ -1,6 +1,7 @@
 """Publish course content and enrol learners: ``bin/content [--local] course put|add|list|remove|
-courses`` (docs/publishing.md) and ``enroll|unenroll|enrolments|import|revoke|migrate-groups``
-(``enrolment_commands``, docs/enrolments.md).
+courses`` (docs/publishing.md), ``enroll|unenroll|enrolments|import|revoke|migrate-groups``
+(``enrolment_commands``, docs/enrolments.md) and ``grant-key rotate|retire``
+(``grant_key_commands``, docs/grants.md).
 
 Every failure ends with one readable line on stderr and a non-zero exit status: 2 for a
 request that is wrong (bad ID, title or file, a duplicate without --force), checked before any
@@ -26,6 +27,8 @@ from shared.catalog.errors import CatalogError, InvalidValueError
 from shared.catalog.model import CONTENT_TYPES, Course, validate_id
 from shared.enrolments.errors import EnrolmentError
 from shared.enrolments.store import EnrolmentStore
+from shared.grant_keys import KEY_PROPAGATION_SECONDS, GrantKeyError, secret_writer
+from shared.grant_store_writes import GrantKeyConflictError
 from shared.key_value_store import KeyValueStore, KeyValueStoreError
 from tools.publishing.bucket import PART_SIZE, ContentBucket
 from tools.publishing.draft import Draft
@@ -34,8 +37,9 @@ from tools.publishing.invalidation import CloudFrontInvalidation, Invalidator, N
 from tools.publishing.publisher import Publisher, PublishOutcome
 from tools.publishing.writes import CatalogWriter
 
-from . import enrolment_commands
+from . import enrolment_commands, grant_key_commands
 from .enrolment import Enrolling, LearnerDirectory, aws_time, caller_identity
+from .grant_key_commands import LOCAL_PROPAGATION_SECONDS, GrantKeyStores
 from .migration import DEFAULT_PREFIX
 from .progress import ProgressBar
 from .stack import (
@@ -44,7 +48,7 @@ from .stack import (
     StackError,
     StackResources,
     default_target,
-    key_value_store_client,
+    keyvaluestore_client,
     local_stack,
     resolve,
 )
@@ -125,6 +129,7 @@ def _arguments(argv: Sequence[str]) -> argparse.Namespace:
     commands.add_parser("courses", help="the courses, how many items each has, and their titles")
 
     enrolment_commands.add_parsers(commands)
+    grant_key_commands.add_parsers(commands)
     return parser.parse_args(argv)
 
 
@@ -135,11 +140,22 @@ class ConnectedStack:
     #: None for a stack deployed before the enrolment table (no EnrolmentTableName output).
     enrolling: Enrolling | None
     cognito: CognitoIdentityProviderClient | None
+    #: None for a stack deployed before the grant store (no GrantStoreArn output), or a local
+    #: stack that runs no store stand-in.
+    grant_keys: GrantKeyStores | None = None
 
     def require_enrolling(self) -> Enrolling:
         if self.enrolling is None:
             raise StackError("the stack has no EnrolmentTableName output; deploy this version")
         return self.enrolling
+
+    def require_grant_keys(self) -> GrantKeyStores:
+        if self.grant_keys is None:
+            raise StackError(
+                "the stack has no grant store (outputs GrantStoreArn and GrantSecretArn); "
+                "deploy this version, or restart `make local`"
+            )
+        return self.grant_keys
 
     def course_groups(self) -> tuple[CognitoIdentityProviderClient, str, str] | None:
         """What ``migrate-groups`` reads: the pool and the course groups' prefix."""
@@ -151,15 +167,14 @@ class ConnectedStack:
 
 def _connect(args: argparse.Namespace) -> ConnectedStack:
     """The publisher for the stack the arguments name (the only step that reaches AWS)."""
-    kvs_endpoint = None
+    store_url: str | None = None
+    propagation: float = KEY_PROPAGATION_SECONDS
     if args.local:
         local = local_stack(args.local_state)
         session = boto3.Session(region_name=local.region, **LOCAL_CREDENTIALS)
         endpoint: str | None = local.endpoint_url
         resources = local.resources
-        kvs_endpoint = local.keyvaluestore_url
-        if resources.grant_store_arn and kvs_endpoint is None:
-            raise StackError("the local stack names a grant store but no KeyValueStore endpoint")
+        store_url, propagation = local.keyvaluestore_url, LOCAL_PROPAGATION_SECONDS
     else:
         target = None if args.stack and args.region else default_target()
         session = boto3.Session(region_name=args.region or (target.region if target else None))
@@ -185,8 +200,8 @@ def _connect(args: argparse.Namespace) -> ConnectedStack:
     enrolling = None
     if resources.enrolment_table:
         grants = None
-        if resources.grant_store_arn:
-            client = key_value_store_client(session, kvs_endpoint)
+        if resources.grant_store_arn and (store_url or not args.local):
+            client = keyvaluestore_client(session, store_url)
             grants = KeyValueStore(client, resources.grant_store_arn)
         sts = session.client("sts", endpoint_url=endpoint)
         enrolling = Enrolling(
@@ -199,7 +214,15 @@ def _connect(args: argparse.Namespace) -> ConnectedStack:
             grants=grants,
             aws_clock=None if grants is None else aws_time(sts),
         )
-    return ConnectedStack(publisher, resources, enrolling, cognito)
+    grant_keys = None
+    store_arn, secret_id = resources.grant_store_arn, resources.grant_secret_id
+    if store_arn and secret_id and (store_url or not args.local):
+        grant_keys = GrantKeyStores(
+            KeyValueStore(keyvaluestore_client(session, store_url), store_arn),
+            secret_writer(session.client("secretsmanager", endpoint_url=endpoint), secret_id),
+            propagation,
+        )
+    return ConnectedStack(publisher, resources, enrolling, cognito, grant_keys)
 
 
 def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
@@ -213,7 +236,10 @@ def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr)
             return enrolment_commands.run_command(
                 target.require_enrolling(), args, found, out, err, target.course_groups()
             )
-        if draft is not None:
+        if args.command == grant_key_commands.COMMAND:
+            grant_keys = target.require_grant_keys()
+            grant_key_commands.run_command(grant_keys, args.grant_key_command, out, err)
+        elif draft is not None:
             _add(target, draft, args, out, err)
         elif course is not None:
             _put_course(target, course, out)
@@ -229,8 +255,8 @@ def run(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr)
     except (CatalogError, StackError, EnrolmentError) as exc:
         err.write(f"error: {exc}\n")
         return 1
-    except KeyValueStoreError as exc:  # the revocation is written first: a rerun converges
-        err.write(f"error: the grant store could not be written ({exc}); run this again\n")
+    except (KeyValueStoreError, GrantKeyError, GrantKeyConflictError) as exc:
+        err.write(f"error: {exc}; run the same command again to finish\n")
         return 1
     except KeyboardInterrupt:
         err.write("error: interrupted; run the same command again to finish\n")

@@ -63,6 +63,19 @@ def use_fake_credentials(region: str, name: str = "local") -> None:
         os.environ.pop(variable, None)
 
 
+def keyvaluestore_client(
+    session: boto3.Session, endpoint_url: str | None = None
+) -> CloudFrontKeyValueStoreClient:
+    """boto3's ``cloudfront-keyvaluestore`` client: AWS's, or with ``endpoint_url`` the local
+    stand-in's (``local.keyvaluestore``). The endpoint rules put the account in the host name
+    (``<account>.<endpoint>``), which no loopback name resolves, so the stand-in is reached as
+    an HTTP proxy: boto3 builds and signs (SigV4A) each request exactly as for AWS."""
+    if endpoint_url is None:
+        return session.client("cloudfront-keyvaluestore")
+    config = Config(proxies={"http": endpoint_url}, retries={"max_attempts": 1})
+    return session.client("cloudfront-keyvaluestore", endpoint_url=endpoint_url, config=config)
+
+
 #: The local stack answers on loopback: a connection it does not accept at once, it never will.
 LOCAL_CONNECT_SECONDS = 2.0
 
@@ -91,9 +104,10 @@ class StackResources:
     #: The per-course groups of earlier versions (``bin/content migrate-groups`` reads them).
     course_group_prefix: str | None = None
     enrolment_table: str | None = None
-    #: The grant KeyValueStore, where unenrolments revoke grants; None for a stack deployed
-    #: before it existed (output GrantStoreArn).
+    #: The grant KeyValueStore and the grant key's secret (``bin/content grant-key``); None
+    #: for a stack deployed before them.
     grant_store_arn: str | None = None
+    grant_secret_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,21 +117,8 @@ class RunningLocalStack:
     resources: StackResources
     endpoint_url: str
     region: str
-    #: The local KeyValueStore stand-in's endpoint (``local.keyvaluestore``), if it runs.
+    #: The local KeyValueStore stand-in (``local.keyvaluestore``), if the stack runs one.
     keyvaluestore_url: str | None = None
-
-
-def key_value_store_client(
-    session: boto3.Session, endpoint_url: str | None = None
-) -> CloudFrontKeyValueStoreClient:
-    """boto3's ``cloudfront-keyvaluestore`` client: AWS's, or (``endpoint_url``) the local
-    stand-in's. The service's endpoint rules put the account in the host name, which no
-    loopback name resolves, so the stand-in is reached as an HTTP proxy: the request is built
-    and signed (SigV4A) exactly as for AWS."""
-    if endpoint_url is None:
-        return session.client("cloudfront-keyvaluestore")
-    config = Config(proxies={"http": endpoint_url}, retries={"max_attempts": 1})
-    return session.client("cloudfront-keyvaluestore", endpoint_url=endpoint_url, config=config)
 
 
 def local_stack(path: Path = LOCAL_STATE) -> RunningLocalStack:
@@ -158,6 +159,7 @@ def _read_local_stack(path: Path) -> RunningLocalStack:
                 user_pool_id=info.get("user_pool_id"),
                 enrolment_table=info.get("enrolment_table"),
                 grant_store_arn=info.get("grant_store_arn") or None,
+                grant_secret_id=info.get("grant_secret_id") or None,
             ),
             endpoint_url=info["aws_endpoint_url"],
             region=info["region"],
@@ -235,4 +237,5 @@ def resolve(cloudformation: CloudFormationClient, stack_name: str) -> StackResou
         course_group_prefix=outputs.get("CourseGroupPrefix"),
         enrolment_table=outputs.get("EnrolmentTableName"),
         grant_store_arn=outputs.get("GrantStoreArn"),
+        grant_secret_id=outputs.get("GrantSecretArn"),
     )

@@ -1,4 +1,5 @@
-"""Custom resource handler: CloudFront origin access controls and response headers policies."""
+"""Custom resource handler: CloudFront origin access controls, response headers policies, key
+value stores and functions."""
 
 from __future__ import annotations
 

@@ -2,8 +2,10 @@
 
 The two differ in two mechanical ways: CloudFormation hands custom resources every scalar as a
 string (``"true"``, ``"600"``), and the API's lists are ``{Quantity, Items}`` structures where
-CloudFormation's have only ``Items``. Both are resolved by walking botocore's own service model,
-so there is no hand-written schema to drift from the API.
+CloudFormation's have only ``Items`` (``AWS::CloudFront::ResponseHeadersPolicy``) or are plain
+lists (``AWS::CloudFront::Function``'s ``KeyValueStoreAssociations``); either form is taken.
+Both are resolved by walking botocore's own service model, so there is no hand-written schema
+to drift from the API.
 """
 
 from __future__ import annotations
@@ -43,9 +45,16 @@ def _scalar(shape: Shape, value: Any, path: str) -> Any:
     raise CustomResourceError(f"{path}: unsupported type {kind}")
 
 
+def _counted_list(shape: StructureShape) -> bool:
+    """A ``{Quantity, Items}`` structure: the API's form of a list."""
+    return "Quantity" in shape.members and "Items" in shape.members
+
+
 def to_api(shape: Shape, value: Any, path: str = "") -> Any:
     """Convert ``value`` (CloudFormation form) to the API form of ``shape``."""
     if isinstance(shape, StructureShape):
+        if isinstance(value, list) and _counted_list(shape):
+            value = {"Items": value}
         if not isinstance(value, Mapping):
             raise CustomResourceError(f"{path or shape.name} must be an object")
         unknown = sorted(set(value) - set(shape.members))
@@ -55,7 +64,7 @@ def to_api(shape: Shape, value: Any, path: str = "") -> Any:
             name: to_api(shape.members[name], item, f"{path}.{name}" if path else name)
             for name, item in value.items()
         }
-        if "Quantity" in shape.members and "Items" in shape.members:
+        if _counted_list(shape):
             result["Quantity"] = len(result.get("Items", []))
         return result
     if isinstance(shape, ListShape):

@@ -6,10 +6,6 @@ token's groups (all-access or nothing) between allow and 403, and the ``TokenCac
 remembers verified tokens (with their groups) until they expire, or until a refresh drops the
 key that verified them.
 
-Content grants (``grant_verification``) go the same way, with their own keys and their own cache: a
-grant opens the objects under its ``prefix``, and a cached grant is never looked up where a
-Cognito token is expected, nor the reverse.
-
 A token is judged by the rules of the pool whose key signed it (of each, should two pools
 publish the same key): a staff pool's token never passes on a learner pool's app clients or
 groups.
@@ -21,19 +17,13 @@ import time
 from collections.abc import Callable
 from typing import NamedTuple
 
-from shared.trust.config import EdgeConfig, GrantConfig, PoolConfig
+from shared.trust.config import EdgeConfig, PoolConfig
 from shared.trust.rs256 import RsaPublicKey
 
-from . import claims, grant_verification, jws
-from .errors import (
-    DeniedError,
-    GrantScopeError,
-    InvalidSignatureError,
-    MissingGroupError,
-    UnknownKeyError,
-)
+from . import claims, jws
+from .errors import DeniedError, InvalidSignatureError, MissingGroupError, UnknownKeyError
 from .jwks import Fetcher, KeyStore, fetch_on_demand
-from .token_cache import CachedDecision, GrantDecision, TokenCache
+from .token_cache import CachedDecision, TokenCache
 
 
 class PoolWithKeys(NamedTuple):
@@ -50,14 +40,11 @@ class Authorizer:
         self,
         pools: tuple[PoolWithKeys, ...],
         *,
-        grant_keys: GrantConfig | None = None,
-        cache: TokenCache[CachedDecision] | None = None,
+        cache: TokenCache | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._pools = pools
-        self._grant_keys = grant_keys
-        self._cache: TokenCache[CachedDecision] = cache if cache is not None else TokenCache()
-        self._grants: TokenCache[GrantDecision] = TokenCache()
+        self._cache = cache if cache is not None else TokenCache()
         self._clock = clock
 
     @classmethod
@@ -80,7 +67,6 @@ class Authorizer:
                 )
                 for pool in config.pools
             ),
-            grant_keys=config.grants,
             clock=clock,
         )
 
@@ -94,23 +80,6 @@ class Authorizer:
             self._cache.put(token, decision, now)
         if not decision.rule.allows(decision.groups):
             raise MissingGroupError("token's groups do not grant this path")
-
-    def authorize_grant(self, grant: str, uri: str) -> None:
-        """Return if ``grant`` opens the object URI ``uri`` (a clean course URI, see ``paths``);
-        raise a ``DeniedError`` subclass otherwise.
-
-        ``uri`` is compared as the viewer sent it: the prefix holds no ``%``, so a URI that
-        spells the prefix with escapes is refused, never let through.
-        """
-        if self._grant_keys is None:
-            raise UnknownKeyError("this edge trusts no grant keys")
-        now = self._clock()
-        decision = self._grants.get(grant, now)
-        if decision is None:
-            decision = grant_verification.verify(grant, self._grant_keys, now)
-            self._grants.put(grant, decision, now)
-        if not uri.startswith(decision.prefix, 1):
-            raise GrantScopeError("the grant does not open this object")
 
     def _verify(self, token: str, now: float) -> CachedDecision:
         """Judge ``token`` by the rules of each pool whose key signed it, first pass wins.

@@ -29,7 +29,7 @@ _CLIENT_CLAIM = {"id": "aud", "access": "client_id"}
 CLOCK_SKEW_SECONDS = 60
 
 
-def numeric_date(claims: Mapping[str, Any], name: str) -> float | None:
+def _numeric_date(claims: Mapping[str, Any], name: str) -> float | None:
     """A NumericDate claim (RFC 7519): a finite JSON number; ``bool`` is not a number.
 
     JSON numbers have no range: ``1e400`` decodes to infinity and a 400-digit integer does
@@ -49,21 +49,6 @@ def numeric_date(claims: Mapping[str, Any], name: str) -> float | None:
     return moment
 
 
-def check_times(claims: Mapping[str, Any], now: float) -> float:
-    """A future ``exp`` (required), ``nbf`` and ``iat`` not in the future when present; the
-    rules of every token this edge reads, Cognito's and grants. Returns ``exp``."""
-    exp = numeric_date(claims, "exp")
-    if exp is None:
-        raise ExpiredTokenError("exp is required")
-    if now >= exp:
-        raise ExpiredTokenError("token expired")
-    for name in ("nbf", "iat"):
-        moment = numeric_date(claims, name)
-        if moment is not None and moment > now + CLOCK_SKEW_SECONDS:
-            raise ImmatureTokenError(f"{name} is in the future")
-    return exp
-
-
 def check_claims(
     claims: Mapping[str, Any],
     *,
@@ -73,7 +58,16 @@ def check_claims(
     now: float,
 ) -> float:
     """Apply the token rules and return ``exp``, the moment the token stops being valid."""
-    exp = check_times(claims, now)
+    exp = _numeric_date(claims, "exp")
+    if exp is None:
+        raise ExpiredTokenError("exp is required")
+    if now >= exp:
+        raise ExpiredTokenError("token expired")
+    for name in ("nbf", "iat"):
+        moment = _numeric_date(claims, name)
+        if moment is not None and moment > now + CLOCK_SKEW_SECONDS:
+            raise ImmatureTokenError(f"{name} is in the future")
+
     iss = claims.get("iss")
     if not isinstance(iss, str) or iss not in issuers:
         raise InvalidIssuerError("iss is not the configured user pool")

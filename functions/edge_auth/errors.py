@@ -128,11 +128,3 @@ class MissingGroupError(DeniedError):
     status = 403
     error = "insufficient_scope"
     reason = "missing_group"
-
-
-class GrantScopeError(DeniedError):
-    """A valid content grant, for objects other than the ones the URI asks for."""
-
-    status = 403
-    error = "insufficient_scope"
-    reason = "grant_scope"

@@ -68,9 +68,6 @@ def _decide(gate: Gate, event: object) -> dict[str, Any]:
             raise UnconfiguredError("configuration is invalid")
         if request.is_preflight:
             outcome = "Preflight"
-        elif request.grant is not None and request.target is not None:
-            authorizer.authorize_grant(request.grant, request.target)
-            outcome = "GrantAllowed"
         else:
             authorizer.authorize(viewer.bearer_token(request, config.cookie_name))
             outcome = "Allowed"

@@ -10,7 +10,7 @@ every decision the key vouched for (``drop_keys``).
 from __future__ import annotations
 
 from collections.abc import Set
-from typing import Generic, NamedTuple, Protocol, TypeVar
+from typing import NamedTuple
 
 from shared.access import AccessRule
 from shared.trust.rs256 import RsaPublicKey
@@ -30,41 +30,17 @@ class CachedDecision(NamedTuple):
     key: RsaPublicKey
 
 
-class GrantDecision(NamedTuple):
-    """A verified content grant: ``expires_at`` its ``exp``, ``prefix`` the objects it opens,
-    ``key`` the grant key its signature verified with."""
-
-    expires_at: float
-    prefix: str
-    key: RsaPublicKey
-
-
-class _Decision(Protocol):
-    @property
-    def expires_at(self) -> float: ...
-
-    @property
-    def key(self) -> RsaPublicKey: ...
-
-
-Decision = TypeVar("Decision", bound=_Decision)
-
-
-class TokenCache(Generic[Decision]):
-    """Map token text to its decision; drop entries at expiry and the oldest when full.
-
-    One cache holds one kind of decision: Cognito tokens and content grants each have their
-    own, so a grant can never be found where a Cognito token is looked up, nor the reverse.
-    """
+class TokenCache:
+    """Map token text to its decision; drop entries at expiry and the oldest when full."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
         self._max_entries = max_entries
-        self._entries: dict[str, Decision] = {}
+        self._entries: dict[str, CachedDecision] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get(self, token: str, now: float) -> Decision | None:
+    def get(self, token: str, now: float) -> CachedDecision | None:
         """The cached decision for ``token``, or None if absent or expired."""
         entry = self._entries.get(token)
         if entry is not None and now >= entry.expires_at:
@@ -72,7 +48,7 @@ class TokenCache(Generic[Decision]):
             return None
         return entry
 
-    def put(self, token: str, decision: Decision, now: float) -> None:
+    def put(self, token: str, decision: CachedDecision, now: float) -> None:
         """Remember ``decision``; when full, purge expired entries, then the oldest."""
         if token not in self._entries and len(self._entries) >= self._max_entries:
             self._entries = {t: d for t, d in self._entries.items() if now < d.expires_at}

@@ -15,14 +15,21 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from shared.grant_layout import PATH_SEGMENT
+
 from .errors import AmbiguousTokenError, DeniedError, MalformedEventError, MissingTokenError
-from .paths import course_of, without_grant
+from .paths import course_of
 
 Headers = dict[str, list[dict[str, str]]]
 
 _BODIES = {401: "Unauthorized\n", 403: "Forbidden\n"}
 _DESCRIPTIONS = {401: "Unauthorized", 403: "Forbidden"}
 _REALM = "content"
+#: Content grant URLs (``/g/<grant>/...``) belong to the ``/g/*`` behavior, whose CloudFront
+#: Function checks them; one reaches this function only when a distribution lacks that
+#: behavior (a deployment that predates it, a mistake). It is refused like any URI outside the
+#: courses, and its grant, a credential naming its learner, is kept out of the log.
+_GRANT_PREFIX = f"/{PATH_SEGMENT}/"
 
 
 class ViewerRequest(NamedTuple):
@@ -30,8 +37,7 @@ class ViewerRequest(NamedTuple):
 
     ``request`` is CloudFront's request object, forwarded on allow; ``problem`` is set (and
     the rest may be empty) when the event is not a viewer request this function understands;
-    ``config`` is the event's ``cf.config`` (request and distribution IDs, for the log);
-    ``grant`` the content grant a ``/g/`` URI carries and ``target`` the object URI after it.
+    ``config`` is the event's ``cf.config`` (request and distribution IDs, for the log).
     """
 
     request: dict[str, Any]
@@ -41,8 +47,6 @@ class ViewerRequest(NamedTuple):
     authorization: tuple[str, ...]
     headers: dict[Any, Any]
     config: dict[str, Any]
-    grant: str | None
-    target: str | None
 
     def cookies(self) -> tuple[str, ...]:
         """The ``cookie`` header's values; ``MalformedEventError`` if not in CloudFront's shape."""
@@ -66,9 +70,17 @@ class ViewerRequest(NamedTuple):
         fields = (
             ("request_id", self.config.get("requestId"), 128),
             ("distribution_id", self.config.get("distributionId"), 64),
-            ("uri", without_grant(uri) if type(uri) is str else uri, 512),
+            ("uri", _without_grant(uri) if type(uri) is str else uri, 512),
         )
         return {name: str(value)[:limit] for name, value, limit in fields if value}
+
+
+def _without_grant(uri: str) -> str:
+    """``uri`` with the segment after a leading ``/g/`` replaced by ``-``, for logs."""
+    if not uri.startswith(_GRANT_PREFIX):
+        return uri
+    _, slash, rest = uri[len(_GRANT_PREFIX) :].partition("/")
+    return f"{_GRANT_PREFIX}-{slash}{rest}"
 
 
 #: Builds a ViewerRequest without NamedTuple's keyword-argument ``__new__``: ``parse`` runs on
@@ -80,7 +92,7 @@ _NOTHING: dict[str, Any] = {}
 def _malformed(
     problem: str, request: dict[str, Any] | None = None, config: dict[str, Any] | None = None
 ) -> ViewerRequest:
-    return ViewerRequest(request or {}, problem, False, (), {}, config or {}, None, None)
+    return ViewerRequest(request or {}, problem, False, (), {}, config or {})
 
 
 class _BadHeaderError(Exception):
@@ -129,19 +141,7 @@ def parse(event: object) -> ViewerRequest:
     if path.problem is not None:
         return _malformed(path.problem, request, config)
     preflight = request.get("method") == "OPTIONS"
-    return _new_request(
-        ViewerRequest,
-        (
-            request,
-            None,
-            preflight,
-            authorization,
-            headers,
-            config,
-            path.grant,
-            path.uri,
-        ),
-    )
+    return _new_request(ViewerRequest, (request, None, preflight, authorization, headers, config))
 
 
 def _cookie_values(cookie_headers: tuple[str, ...], cookie_name: str) -> list[str]:
@@ -178,17 +178,13 @@ def bearer_token(viewer: ViewerRequest, cookie_name: str | None) -> str:
 
 
 def allow(viewer: ViewerRequest) -> dict[str, Any]:
-    """Forward the request with the Authorization header removed, and a granted URI rewritten
-    to the plain object URI.
+    """Forward the request with the Authorization header removed.
 
     The token has done its job; it must neither reach the origin nor become part of any
-    cache key or origin log. CloudFront computes the cache key from the rewritten URI, so
-    every viewer's grant shares one cached copy of the object.
+    cache key or origin log.
     """
     request = viewer.request
     request.get("headers", {}).pop("authorization", None)
-    if viewer.target is not None:
-        request["uri"] = viewer.target
     return request
 
 

@@ -4,11 +4,9 @@
 ``ClientIds``, ``TokenUse``, ``RequiredGroups`` (the all-access groups: the only groups the
 edge reads) and, for local stand-ins only, a ``JwksUrl``. Each pool's issuer is read from
 Cognito (DescribeUserPool), so the edge trusts the pool as deployed, in whichever issuer
-format it has. ``Grants``, optional, makes the edge accept content grants: ``Issuer`` and
-``PublicKeys``, each a public JWK as JSON text (what the GrantKey resource's ``PublicJwk``
-attribute is; a list, so that a rotation can list several).
-``EdgeFunctionSettings`` is not read: the template repeats the edge function's settings there, so
-that changing one changes this resource, whose Update then publishes a version carrying it.
+format it has. ``EdgeFunctionSettings`` is not read: the template repeats the edge function's
+settings there, so that changing one changes this resource, whose Update then publishes a
+version carrying it.
 
 Create and Update publish a new version (the distribution picks it up from ``Fn::GetAtt
 EdgeConfig.FunctionVersionArn``); Delete does nothing, because replicated Lambda@Edge versions
@@ -17,8 +15,6 @@ cannot be deleted while CloudFront still holds replicas, and old versions cost n
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -35,7 +31,6 @@ from .render import (
     TrustedPool,
     config_bytes,
     config_digest,
-    grant_keys,
     issuer_of,
     pool_jwks,
     render_edge_config,
@@ -67,21 +62,6 @@ def _pool(
     )
 
 
-def _grants(p: Mapping[str, Any]) -> dict[str, Any] | None:
-    raw = p.get("Grants")
-    if raw is None:
-        return None
-    if not isinstance(raw, dict):
-        raise CustomResourceError("property Grants must be an object")
-    jwks = []
-    for text in props.string_list(raw, "PublicKeys"):
-        try:
-            jwks.append(json.loads(text))
-        except ValueError as exc:
-            raise CustomResourceError("every Grants.PublicKeys entry must be a JSON JWK") from exc
-    return grant_keys(props.required_str(raw, "Issuer"), jwks)
-
-
 def apply(
     request: Request,
     *,
@@ -110,7 +90,6 @@ def apply(
             service=props.optional_str(p, "ServiceName"),
             metrics_namespace=props.optional_str(p, "MetricsNamespace"),
             log_level=props.optional_str(p, "LogLevel"),
-            grants=_grants(p),
         )
         digest = config_digest(config)
         new_version = publish_with_config(

@@ -65,12 +65,6 @@ class TrustedPool(NamedTuple):
         return entry
 
 
-def grant_keys(issuer: str, public_jwks: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """The config's ``grants`` entry: grants of ``issuer``, verified with ``public_jwks``
-    (``render_edge_config`` refuses any private member in them)."""
-    return {"issuer": issuer, "jwks": {"keys": [dict(jwk) for jwk in public_jwks]}}
-
-
 def render_edge_config(
     *,
     pools: Sequence[TrustedPool],
@@ -79,16 +73,10 @@ def render_edge_config(
     service: str | None = None,
     metrics_namespace: str | None = None,
     log_level: str | None = None,
-    grants: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The config document, checked by ``edge_auth.config.parse_config``; raises ConfigError.
-
-    ``grants`` is the ``{"issuer", "jwks"}`` of the content grants the edge accepts
-    (:func:`grant_keys`): public keys only (``parse_config`` refuses private members).
-    """
+    """The config document, checked by ``edge_auth.config.parse_config``; raises ConfigError."""
     config: dict[str, Any] = {"pools": [pool.document() for pool in pools]}
     optional = {
-        "grants": dict(grants) if grants is not None else None,
         "cookie_name": cookie_name,
         "cors_allowed_origins": list(cors_allowed_origins) or None,
         "service": service,
@@ -137,7 +125,6 @@ __all__ = [
     "TrustedPool",
     "config_bytes",
     "config_digest",
-    "grant_keys",
     "issuer_of",
     "pool_jwks",
     "render_edge_config",

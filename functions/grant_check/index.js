@@ -42,6 +42,9 @@ const ENCODED_SEPARATOR = /%(?:2[fFeE5]|5[cC])/;
 const SECRET = /^[A-Za-z0-9_-]{43}$/;
 const SECONDS = /^(?:0|[1-9][0-9]{0,10})$/;
 
+// CloudFront documents its response headers policy for cached and origin responses only, so
+// a refusal carries its own CORS header: any page may read that it was refused (and nothing
+// else; it has no body), so that a player can tell a refusal from a network error.
 function deny(status) {
     const forbidden = status === 403;
     const error = forbidden ? 'insufficient_scope' : 'invalid_token';
@@ -50,7 +53,8 @@ function deny(status) {
         statusDescription: forbidden ? 'Forbidden' : 'Unauthorized',
         headers: {
             'www-authenticate': { value: 'Bearer realm="content", error="' + error + '"' },
-            'cache-control': { value: 'no-store' }
+            'cache-control': { value: 'no-store' },
+            'access-control-allow-origin': { value: '*' }
         }
     };
 }

@@ -1,1 +1,2 @@
-"""The stack's grant key: its format in Secrets Manager, and the custom resource making it."""
+"""The stack's grant key: the custom resource making its first key, and the schedule rotating
+it and tidying the grant store."""

@@ -1,31 +1,30 @@
-"""The stack's grant key, made at deploy time: a custom resource over Secrets Manager.
+"""The stack's first grant key, made at deploy time: a custom resource over the grant
+KeyValueStore (property ``StoreArn``) and Secrets Manager.
 
-Create generates an RSA key pair, stores the private key in a secret named for the stack
-(:func:`secret_name`) and answers with public data only: the secret's ARN, the ``kid``, the
-public JWK and the grant issuer (``Issuer``, passed through so that the template names it
-once). The private key is in no answer, no log line and no physical ID (the secret's ARN).
+Create makes the HMAC key that signs ``g1`` grants with ``shared.grant_keys.first_key``: the
+key goes into the store first, current, where the CloudFront Function finds it, then into a
+secret named for the stack (:func:`secret_name`), where the Content Delivery function reads
+it. It answers with the secret's ARN only (``SecretArn``, also the physical ID): the key is in
+no answer, no log line and no physical ID. Later keys are the schedule's
+(``grant_key.schedule``) and ``bin/content grant-key``'s.
 
-Because the IAM policy grants no ``GetSecretValue``, the public key is recorded beside the
-private one, in the secret's tags (``kid``, ``n`` in chunks, ``e``); Update reads it back with
-DescribeSecret and checks it against its ``kid`` (:func:`shared.grant_secret.public_jwk_from`).
-
-* **Update never rotates**: the same secret, the same key, only ``Issuer`` may change.
+* **Update never rotates**: the same secret, the same key. Only a new ``StoreArn`` (a store
+  replaced) writes a key again, the first key of that store, into the same secret.
 * **A retried Create converges.** The name is fixed by the stack's ID and the resource's
   logical ID, so a Create that ran before (a Lambda retry after a crash or timeout, a Create
   CloudFormation never heard back from) left a secret that this one finds. If its tags say it
-  belongs to this stack's resource, a fresh key is written into it (PutSecretValue, then
-  TagResource with the new public key), because nothing was ever told to trust the old one:
-  the key the edge ends up trusting is always the one this invocation generated. A secret of
-  that name with other tags is left alone and the Create fails.
-* **Delete deletes at once** (``ForceDeleteWithoutRecovery``): without its stack the key
-  signs for nothing (the edge config that trusts it goes with the distribution), a recovery
-  window would only keep a private key alive for 7 to 30 more days, and a new stack makes a
-  new key. It deletes only a secret whose tags name this stack's resource.
+  belongs to this stack's resource, the new key is written into it (PutSecretValue); the
+  earlier attempt's key, if it reached the store, is retired, since nothing signed with it
+  (the API is made after this resource answers). A secret of that name with other tags is left
+  alone and the Create fails.
+* **Delete deletes the secret at once** (``ForceDeleteWithoutRecovery``): without its stack the
+  key signs for nothing, a recovery window would only keep it alive for 7 to 30 more days, and
+  a new stack makes a new key. It deletes only a secret whose tags name this stack's resource.
+  The store's keys go with the store.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -36,8 +35,14 @@ from shared import grant_secret as secret
 from shared.aws_errors import describe, error_code
 from shared.custom_resource import properties as props
 from shared.custom_resource.protocol import CustomResourceError, Outcome, Request
+from shared.grant_keys import GrantKeyError, SecretWriter, first_key, secret_writer
+from shared.grant_store_writes import GrantKeyConflictError
+from shared.grant_token import HmacKey
+from shared.key_value_store import KeyValueStore, KeyValueStoreError
+from shared.patterns import KEY_VALUE_STORE_ARN
 
 if TYPE_CHECKING:  # pragma: no cover
+    from mypy_boto3_cloudfront_keyvaluestore import CloudFrontKeyValueStoreClient
     from mypy_boto3_secretsmanager import SecretsManagerClient
     from mypy_boto3_secretsmanager.type_defs import TagTypeDef
 
@@ -45,12 +50,7 @@ if TYPE_CHECKING:  # pragma: no cover
 NAME_INFIX = "/grant-key-"
 TAG_STACK = "private-content:stack-id"
 TAG_RESOURCE = "private-content:logical-id"
-TAG_KID = "private-content:grant-kid"
-TAG_E = "private-content:grant-e"
-#: ``n`` is split over tags: a tag value holds at most 256 characters.
-TAG_N = "private-content:grant-n-"
-N_CHUNK = 200
-PROPERTIES = frozenset({"Issuer"})
+PROPERTIES = frozenset({"StoreArn"})
 
 _STACK_ID = re.compile(
     r"arn:aws[a-z-]*:cloudformation:[a-z0-9-]+:\d{12}:stack/(?P<name>[A-Za-z][A-Za-z0-9-]{0,127})"
@@ -80,103 +80,90 @@ def owner_tags(request: Request) -> list[TagTypeDef]:
     ]
 
 
-def public_tags(key: secret.GrantKey) -> list[TagTypeDef]:
-    """The public key as tags (every value within Secrets Manager's tag alphabet)."""
-    jwk = secret.public_jwk(key)
-    n = jwk["n"]
-    chunks = [n[i : i + N_CHUNK] for i in range(0, len(n), N_CHUNK)]
-    tags: list[TagTypeDef] = [
-        {"Key": TAG_KID, "Value": jwk["kid"]},
-        {"Key": TAG_E, "Value": jwk["e"]},
-    ]
-    tags += [{"Key": f"{TAG_N}{i}", "Value": chunk} for i, chunk in enumerate(chunks)]
-    return tags
-
-
-def _tags(described: Mapping[str, Any]) -> dict[str, str]:
-    return {tag["Key"]: tag["Value"] for tag in described.get("Tags", [])}
-
-
 def owned_by(described: Mapping[str, Any], request: Request) -> bool:
-    tags = _tags(described)
+    tags = {tag["Key"]: tag["Value"] for tag in described.get("Tags", [])}
     return tags.get(TAG_STACK) == request.stack_id and (
         tags.get(TAG_RESOURCE) == request.logical_resource_id
     )
 
 
-def recorded_jwk(described: Mapping[str, Any]) -> dict[str, Any]:
-    """The public JWK recorded in a secret's tags, checked against its ``kid``."""
-    tags = _tags(described)
-    chunks: list[str] = []
-    while f"{TAG_N}{len(chunks)}" in tags:
-        chunks.append(tags[f"{TAG_N}{len(chunks)}"])
-    try:
-        return secret.public_jwk_from(tags[TAG_KID], "".join(chunks), tags[TAG_E])
-    except (KeyError, secret.GrantSecretError) as exc:
-        raise CustomResourceError(
-            f"secret {described.get('ARN')} holds no consistent public grant key in its tags"
-        ) from exc
-
-
-def _outcome(arn: str, jwk: Mapping[str, Any], issuer: str) -> Outcome:
-    return Outcome(
-        arn,
-        {
-            "SecretArn": arn,
-            "Kid": str(jwk["kid"]),
-            "PublicJwk": json.dumps(dict(jwk), sort_keys=True, separators=(",", ":")),
-            "Issuer": issuer,
-        },
-    )
-
-
-def _issuer(properties: Mapping[str, Any]) -> str:
+def _store_arn(properties: Mapping[str, Any]) -> str:
     unknown = set(properties) - PROPERTIES
     if unknown:
         raise CustomResourceError(f"unknown properties: {', '.join(sorted(unknown))}")
-    return props.required_str(properties, "Issuer")
+    arn = props.required_str(properties, "StoreArn")
+    if not KEY_VALUE_STORE_ARN.fullmatch(arn):
+        raise CustomResourceError(f"property StoreArn is not a KeyValueStore ARN: {arn!r}")
+    return arn
 
 
-def _create(client: SecretsManagerClient, request: Request, issuer: str) -> Outcome:
-    name = secret_name(request.stack_id)
-    key = secret.generate()
+def _first_key(kvs: CloudFrontKeyValueStoreClient, store_arn: str, write: SecretWriter) -> None:
+    """The store's first key, then the secret (``write``), as ``shared.grant_keys`` does it."""
     try:
-        arn = client.create_secret(
+        first_key(KeyValueStore(kvs, store_arn), write)
+    except (KeyValueStoreError, GrantKeyConflictError) as exc:
+        raise CustomResourceError(f"cannot write the grant key into {store_arn}: {exc}") from None
+    except GrantKeyError as exc:
+        raise CustomResourceError(str(exc)) from None
+
+
+def _create(
+    secrets: SecretsManagerClient,
+    kvs: CloudFrontKeyValueStoreClient,
+    request: Request,
+    store_arn: str,
+) -> Outcome:
+    name = secret_name(request.stack_id)
+    made: list[str] = []
+
+    def create_or_adopt(key: HmacKey) -> None:
+        made.append(_create_secret(secrets, request, name, key))
+
+    _first_key(kvs, store_arn, create_or_adopt)
+    return _outcome(made[-1])
+
+
+def _create_secret(secrets: SecretsManagerClient, request: Request, name: str, key: HmacKey) -> str:
+    """The ARN of the stack's secret, made now or by an earlier attempt, holding ``key``."""
+    try:
+        return secrets.create_secret(
             Name=name,
-            Description="Private key that signs this stack's content grants (public key in tags)",
+            Description="HMAC key that signs this stack's content grants (rotated on a schedule)",
             SecretString=secret.secret_string(key),
-            Tags=[*owner_tags(request), *public_tags(key)],
+            Tags=owner_tags(request),
         )["ARN"]
     except ClientError as exc:
         if error_code(exc) != "ResourceExistsException":
-            raise CustomResourceError(f"cannot create secret {name}: {_said(exc)}") from None
-        arn = _adopt(client, request, name, key)
+            raise GrantKeyError(f"cannot create secret {name}: {_said(exc)}") from None
     except BotoCoreError as exc:
-        raise CustomResourceError(f"cannot create secret {name}: {_said(exc)}") from None
-    return _outcome(arn, secret.public_jwk(key), issuer)
+        raise GrantKeyError(f"cannot create secret {name}: {_said(exc)}") from None
+    return _adopt(secrets, request, name, key)
 
 
-def _adopt(client: SecretsManagerClient, request: Request, name: str, key: secret.GrantKey) -> str:
+def _adopt(secrets: SecretsManagerClient, request: Request, name: str, key: HmacKey) -> str:
     """An earlier attempt of this Create made the secret ``name``: write ``key`` into it."""
     try:
-        described = client.describe_secret(SecretId=name)
-        if not owned_by(described, request) or described.get("DeletedDate"):
-            raise CustomResourceError(
-                f"secret {name} exists and is not this stack's live grant key; "
-                "delete it or deploy under another stack name"
-            )
-        arn = described["ARN"]
-        client.put_secret_value(SecretId=arn, SecretString=secret.secret_string(key))
-        client.tag_resource(SecretId=arn, Tags=public_tags(key))
+        described = secrets.describe_secret(SecretId=name)
     except (ClientError, BotoCoreError) as exc:
-        raise CustomResourceError(f"cannot take over secret {name}: {_said(exc)}") from None
-    return str(arn)
+        raise GrantKeyError(f"cannot take over secret {name}: {_said(exc)}") from None
+    if not owned_by(described, request) or described.get("DeletedDate"):
+        raise GrantKeyError(
+            f"secret {name} exists and is not this stack's live grant key; "
+            "delete it or deploy under another stack name"
+        )
+    arn = str(described["ARN"])
+    secret_writer(secrets, arn)(key)
+    return arn
 
 
-def _describe(client: SecretsManagerClient, secret_id: str) -> Any:
+def _outcome(arn: str) -> Outcome:
+    return Outcome(arn, {"SecretArn": arn})
+
+
+def _describe(secrets: SecretsManagerClient, secret_id: str) -> Any:
     """DescribeSecret's answer, or None when no such secret exists."""
     try:
-        return client.describe_secret(SecretId=secret_id)
+        return secrets.describe_secret(SecretId=secret_id)
     except ClientError as exc:
         if error_code(exc) == "ResourceNotFoundException":
             return None
@@ -185,23 +172,30 @@ def _describe(client: SecretsManagerClient, secret_id: str) -> Any:
         raise CustomResourceError(f"cannot describe secret {secret_id}: {_said(exc)}") from None
 
 
-def _update(client: SecretsManagerClient, request: Request, issuer: str) -> Outcome:
+def _update(
+    secrets: SecretsManagerClient,
+    kvs: CloudFrontKeyValueStoreClient,
+    request: Request,
+    store_arn: str,
+) -> Outcome:
     arn = request.physical_resource_id or ""
-    described = _describe(client, arn)
+    described = _describe(secrets, arn)
     if described is None or not owned_by(described, request) or described.get("DeletedDate"):
         raise CustomResourceError(f"the grant key secret {arn} is gone or not this stack's")
-    return _outcome(arn, recorded_jwk(described), issuer)
+    if request.old_properties.get("StoreArn") != store_arn:
+        _first_key(kvs, store_arn, secret_writer(secrets, arn))
+    return _outcome(arn)
 
 
-def _delete(client: SecretsManagerClient, request: Request) -> Outcome:
+def _delete(secrets: SecretsManagerClient, request: Request) -> Outcome:
     physical = request.physical_resource_id or ""
     # A Create that never answered has no ARN as its ID; its secret still has its name.
     target = physical if _SECRET_ARN.fullmatch(physical) else secret_name(request.stack_id)
-    described = _describe(client, target)
+    described = _describe(secrets, target)
     # Scheduled for deletion already (by hand): it goes without us.
     if described is not None and owned_by(described, request) and not described.get("DeletedDate"):
         try:
-            client.delete_secret(SecretId=described["ARN"], ForceDeleteWithoutRecovery=True)
+            secrets.delete_secret(SecretId=described["ARN"], ForceDeleteWithoutRecovery=True)
         except ClientError as exc:
             if error_code(exc) != "ResourceNotFoundException":
                 raise CustomResourceError(f"cannot delete secret {target}: {_said(exc)}") from None
@@ -210,11 +204,13 @@ def _delete(client: SecretsManagerClient, request: Request) -> Outcome:
     return Outcome(physical or "none")
 
 
-def apply(client: SecretsManagerClient, request: Request) -> Outcome:
+def apply(
+    secrets: SecretsManagerClient, kvs: CloudFrontKeyValueStoreClient, request: Request
+) -> Outcome:
     """Handle one custom resource request (the protocol layer answers CloudFormation)."""
     if request.request_type == "Delete":
-        return _delete(client, request)
-    issuer = _issuer(request.properties)
+        return _delete(secrets, request)
+    store_arn = _store_arn(request.properties)
     if request.request_type == "Create":
-        return _create(client, request, issuer)
-    return _update(client, request, issuer)
+        return _create(secrets, kvs, request, store_arn)
+    return _update(secrets, kvs, request, store_arn)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from shared.grant_store import (
+    KEY_PREFIX,
     REVOCATION_PREFIX,
     KeyRecord,
     KeyStatus,
@@ -123,6 +124,24 @@ def retire(store: KeyValueStore, kid: str) -> int:
         return {name: key_value(KeyRecord(record.secret, KeyStatus.RETIRED))}
 
     return store.update([name], plan)
+
+
+def delete_retired_keys(store: KeyValueStore) -> int:
+    """Delete the retired keys, the number deleted: the check refuses a missing key exactly as
+    a retired one, and a store that only ever grows would one day stop a rotation (one write
+    names every key it changes). Each is judged again from its value at the time of the write.
+    """
+    names = list(store.keys(KEY_PREFIX))
+
+    def plan(current: Values) -> Values:
+        retired = []
+        for name, value in current.items():
+            record = None if value is None else parse_key_value(value)
+            if record is not None and record.status is KeyStatus.RETIRED:
+                retired.append(name)
+        return dict.fromkeys(retired)
+
+    return store.update(names, plan)
 
 
 def clean_up(store: KeyValueStore, now: float) -> int:

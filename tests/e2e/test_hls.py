@@ -110,7 +110,7 @@ def test_a_segment_with_a_changed_grant_is_401_and_no_bytes(lecture: dict[str, A
     grant = url.split("/g/", 1)[1].split("/", 1)[0]
     changed = grant[:-2] + ("AA" if not grant.endswith("AA") else "BB")
     answer = http(url.replace(grant, changed))
-    assert (answer.status, answer.body) == (401, b"Unauthorized\n")
+    assert (answer.status, answer.body) == (401, b"")
 
 
 def test_a_segment_path_in_another_course_is_403_and_no_bytes(
@@ -120,13 +120,13 @@ def test_a_segment_path_in_another_course_is_403_and_no_bytes(
     other = url.replace(f"/courses/{stack['course_id']}/", f"/courses/{stack['other_course_id']}/")
     assert other != url
     answer = http(other)
-    assert (answer.status, answer.body) == (403, b"Forbidden\n")
+    assert (answer.status, answer.body) == (403, b"")
 
 
 def test_a_segment_without_its_grant_is_401(lecture: dict[str, Any]) -> None:
     url = segment_url(lecture)
     grant = url.split("/g/", 1)[1].split("/", 1)[0]
-    answer = http(url.replace(f"/g/{grant}", ""))
+    answer = http(url.replace(f"/g/{grant}", ""))  # Lambda@Edge's behavior: no token
     assert (answer.status, answer.body) == (401, b"Unauthorized\n")
 
 

@@ -15,8 +15,9 @@ from local.cognito import CognitoPool, create_cognito_pool
 from local.keyvaluestore import LocalKeyValueStores
 from local.resources import create_enrolment_table
 from shared.enrolments.store import EnrolmentStore
+from tests.support.key_value_store import reach_stand_ins
 from tests.support.moto_stack import Stack, create_course, deploy_content_stack
-from tests.support.revocations import GrantStore, new_grant_store, reach_stand_in
+from tests.support.revocations import GrantStore, new_grant_store
 from tools.stack import StackResources, use_fake_credentials
 
 REGION = "us-east-1"
@@ -71,8 +72,8 @@ def deployed(
 ) -> Iterator[Stack]:
     """The stack, with ``grant_store`` as its grant store, which the CLI reaches as it would
     AWS's (moto has no KeyValueStore)."""
-    reach_stand_in(monkeypatch, key_value_stores, moto_url)
-    deployed = deploy_content_stack(aws, grant_store.arn)
+    reach_stand_ins(monkeypatch, moto_url, key_value_stores.url)
+    deployed = deploy_content_stack(aws, {"GrantStoreArn": grant_store.arn})
     yield deployed
     aws["cloudformation"].delete_stack(StackName=deployed.name)
 

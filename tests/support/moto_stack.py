@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from local.template import resource_properties
@@ -20,9 +21,9 @@ class Stack(NamedTuple):
     resources: StackResources
 
 
-def deploy_content_stack(aws: dict[str, Any], grant_store_arn: str | None = None) -> Stack:
-    """Deploy a new such stack with the ``aws`` clients (on moto); with ``grant_store_arn``
-    as its grant store (a store in the local KeyValueStore: moto has none)."""
+def deploy_content_stack(aws: dict[str, Any], outputs: Mapping[str, str] | None = None) -> Stack:
+    """Deploy a new such stack with the ``aws`` clients (on moto); ``outputs``, more outputs
+    (the grant store's, say)."""
     name = f"content-{uuid.uuid4().hex[:8]}"
     distribution = aws["cloudfront"].create_distribution(
         DistributionConfig={
@@ -57,7 +58,7 @@ def deploy_content_stack(aws: dict[str, Any], grant_store_arn: str | None = None
         }
         for resource in ("CatalogTable", "EnrolmentTable")
     }
-    template: dict[str, Any] = {
+    template = {
         "Resources": {"ContentBucket": {"Type": "AWS::S3::Bucket"}, **tables},
         "Outputs": {
             "ContentBucketName": {"Value": {"Ref": "ContentBucket"}},
@@ -67,10 +68,9 @@ def deploy_content_stack(aws: dict[str, Any], grant_store_arn: str | None = None
             "ContentBaseUrl": {"Value": f"https://{distribution['DomainName']}"},
             "UserPoolId": {"Value": pool_id},
             "CourseGroupPrefix": {"Value": "course-"},
+            **{key: {"Value": value} for key, value in (outputs or {}).items()},
         },
     }
-    if grant_store_arn is not None:
-        template["Outputs"]["GrantStoreArn"] = {"Value": grant_store_arn}
     aws["cloudformation"].create_stack(StackName=name, TemplateBody=json.dumps(template))
     resources = resolve(aws["cloudformation"], name)
     # moto's CloudFormation ignores VersioningConfiguration; the template enables it.

@@ -3,8 +3,8 @@ schemas cfn-lint ships (CloudFormation's registry schemas) and, where a schema g
 from AWS's documentation.
 
 A custom resource that stands in for a native type (``cloudfront_resources`` creates an
-origin access control or a response headers policy from the same configuration property the
-native type takes) is held to that type's limits.
+origin access control, a response headers policy, a key value store or a function from the
+same properties the native type takes) is held to that type's limits.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def standing_for(resource: Mapping[str, Any]) -> str:
     token = properties.get("ServiceToken", {}).get("Fn::GetAtt", [None])[0]
     if token == "CloudFrontResourcesFunction":
         own = {k: v for k, v in properties.items() if k not in ("ServiceToken", "ServiceTimeout")}
-        return f"AWS::CloudFront::{kind_of(own).result}"
+        return f"AWS::CloudFront::{kind_of(own).native}"
     if token == "LogRetentionFunction":
         return "AWS::Logs::LogGroup"
     return type_name

@@ -41,8 +41,13 @@ def pseudo_parameters(stack_name: str = STACK) -> dict[str, str]:
 PSEUDO_PARAMETERS = pseudo_parameters()
 
 #: Attributes a custom resource answers with the value of its property of the same name: the
-#: log retention resource's ``LogGroupName``, the grant key's ``Issuer``.
-ECHOED_ATTRIBUTES = frozenset({"LogGroupName", "Issuer"})
+#: log retention resource's ``LogGroupName``.
+ECHOED_ATTRIBUTES = frozenset({"LogGroupName"})
+#: The grant KeyValueStore's ARN (``arn:${Partition}:cloudfront::${Account}:key-value-store/
+#: ${Id}``, an ID CloudFront makes), which the GrantStore custom resource answers as ``Arn``.
+GRANT_STORE_ARN = (
+    f"arn:aws:cloudfront::{ACCOUNT}:key-value-store/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+)
 
 _SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
 
@@ -116,6 +121,7 @@ class Resolver:
             # The ARN CloudFormation reports for a log group ends in ":*".
             "AWS::Logs::LogGroup": lambda n: f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{n}:*",
             "AWS::IAM::Role": lambda n: f"arn:aws:iam::{ACCOUNT}:role/{n}",
+            "AWS::Events::Rule": lambda n: f"arn:aws:events:{REGION}:{ACCOUNT}:rule/{n}",
             "AWS::Cognito::UserPool": lambda _: (
                 f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{self.ref(name)}"
             ),
@@ -131,6 +137,8 @@ class Resolver:
             # characters Secrets Manager appends).
             secret = secret_name(self._pseudo["AWS::StackId"])
             return f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{secret}-AbCdEf"
+        if (name, attribute) == ("GrantStore", "Arn"):
+            return GRANT_STORE_ARN
         properties = self._resources[name].get("Properties", {})
         if kind == "AWS::CloudFormation::CustomResource" and attribute in ECHOED_ATTRIBUTES:
             return str(self.resolve(properties[attribute]))

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
-import pytest
 from botocore.config import Config
 
 from local.keyvaluestore import ARN_PREFIX, KeyValueStoreData, LocalKeyValueStores
@@ -120,16 +119,3 @@ def unreachable_grant_store() -> KeyValueStore:
         config=Config(retries={"max_attempts": 1}, connect_timeout=1),
     )
     return KeyValueStore(client, f"{ARN_PREFIX}unreachable", pause=lambda _: None)
-
-
-def reach_stand_in(
-    monkeypatch: pytest.MonkeyPatch, endpoint: LocalKeyValueStores, moto_url: str
-) -> None:
-    """Let a plain ``boto3.client("cloudfront-keyvaluestore")`` (a deployed function's, the
-    CLI's for a deployed stack) reach ``endpoint``, and every other client moto. The service's
-    endpoint rules put the account in the host name, so the stand-in is reached as a proxy
-    (see ``local.keyvaluestore``); moto's own address bypasses it."""
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_url)
-    monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE", endpoint.url)
-    monkeypatch.setenv("HTTP_PROXY", endpoint.url)
-    monkeypatch.setenv("NO_PROXY", moto_url.removeprefix("http://"))

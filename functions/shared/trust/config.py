@@ -15,14 +15,10 @@ uses, all-access groups and keys::
 A file in the first format (one pool's keys at the top level, no ``pools``) still loads as
 that one pool. Only a pool's ``required_groups`` read content on a token; the
 ``course_group_prefix`` of earlier versions is an unknown key now, refused like any other, so
-no configuration can make a course group open anything. Either issuer format names the same
-pool, and the pool's tokens are accepted under both (see ``pool_issuers``).
-
-An optional ``grants`` object makes the edge accept content grants (``shared.grant_layout``)
-in ``/g/<grant>/...`` URIs: ``{"issuer": "<the stack's grant issuer>", "jwks": {...}}``, the
-PUBLIC grant keys only (current and previous, see the README's key rotation). That key set is
-apart from every pool's: a grant key may not also be a pool's key, nor its issuer a pool's.
-Without it, every ``/g/`` URI is refused.
+no configuration can make a course group open anything. So is ``grants``: content grants are
+checked by the CloudFront Function of the ``/g/*`` behavior, and no configuration can make
+this function trust a grant key. Either issuer format names the same pool, and the pool's
+tokens are accepted under both (see ``pool_issuers``).
 
 Unknown keys are an error: a typo such as ``required_group`` must stop the function from
 trusting anything, not silently admit every user of the pool.
@@ -57,12 +53,8 @@ DEFAULT_METRICS_NAMESPACE = "PrivateContent"
 _POOL_REQUIRED = frozenset({"issuer", "client_ids", "token_use", "required_groups"})
 _POOL_OPTIONAL = frozenset({"jwks", "jwks_url"})
 _EDGE_OPTIONAL = frozenset(
-    {"cookie_name", "cors_allowed_origins", "service", "metrics_namespace", "log_level", "grants"}
+    {"cookie_name", "cors_allowed_origins", "service", "metrics_namespace", "log_level"}
 )
-#: A grant issuer is a plain name (``NAME``) and never a user pool's issuer (``ISSUER``).
-_GRANTS_KEYS = frozenset({"issuer", "jwks"})
-#: Current and previous key, with room for an emergency rotation.
-MAX_GRANT_KEYS = 4
 #: The most pools one edge trusts: each may cost a JWKS refresh, and few platforms need more.
 MAX_POOLS = 8
 
@@ -101,13 +93,6 @@ class PoolConfig(NamedTuple):
     keys: KeySet
 
 
-class GrantConfig(NamedTuple):
-    """The content grants the edge accepts: signed by one of ``keys``, issued by ``issuer``."""
-
-    issuer: str
-    keys: KeySet
-
-
 class EdgeConfig(NamedTuple):
     """Validated settings: the trusted pools, then what applies to every request.
 
@@ -121,7 +106,6 @@ class EdgeConfig(NamedTuple):
     service: str
     metrics_namespace: str
     log_level: str
-    grants: GrantConfig | None = None
 
 
 def _string_set(
@@ -206,27 +190,6 @@ def _pools(raw: Mapping[str, Any]) -> tuple[PoolConfig, ...]:
     return pools
 
 
-def _grants(raw: object, pools: tuple[PoolConfig, ...]) -> GrantConfig | None:
-    if raw is None:
-        return None
-    if not isinstance(raw, Mapping):
-        raise ConfigError("grants must be a JSON object")
-    _check_keys(raw, _GRANTS_KEYS, frozenset())
-    issuer = raw["issuer"]
-    if not isinstance(issuer, str) or not NAME.fullmatch(issuer) or ISSUER.match(issuer):
-        raise ConfigError("grants.issuer must be a plain name, and not a user pool's issuer")
-    try:
-        keys = parse_jwks(raw["jwks"])
-    except InvalidJwksError as exc:
-        raise ConfigError(f"grants.jwks: {exc}") from exc
-    if len(keys) > MAX_GRANT_KEYS:
-        raise ConfigError(f"grants.jwks holds more than {MAX_GRANT_KEYS} keys")
-    for pool in pools:
-        if keys.keys() & pool.keys.keys() or set(keys.values()) & set(pool.keys.values()):
-            raise ConfigError("a grant key is also a user pool's key (kid or key material)")
-    return GrantConfig(issuer, keys)
-
-
 def parse_config(raw: object) -> EdgeConfig:
     """Validate a decoded ``config.json`` and return the settings, or raise ``ConfigError``."""
     if not isinstance(raw, Mapping):
@@ -246,5 +209,4 @@ def parse_config(raw: object) -> EdgeConfig:
             _optional_string(raw, "metrics_namespace", NAME) or DEFAULT_METRICS_NAMESPACE
         ),
         log_level=log_level,
-        grants=_grants(raw.get("grants"), pools),
     )

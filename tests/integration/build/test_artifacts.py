@@ -62,8 +62,12 @@ def test_no_package_carries_a_config_json(build: Path, name: str) -> None:
 
 
 #: The regional functions that hold or make the private grant key: they alone need
-#: ``cryptography``; the edge (which verifies in pure Python) must never carry it.
-KEY_HOLDERS = {"ContentDeliveryFunction", "GrantKeyFunction"}
+#: ``cryptography``; the edge (which verifies in pure Python) must never carry it. The grant
+#: key functions make HMAC keys with ``secrets`` and need none.
+KEY_HOLDERS = {"ContentDeliveryFunction"}
+#: The functions that write the grant KeyValueStore, whose API botocore signs with SigV4A only
+#: through the AWS CRT, which the Lambda runtime does not provide.
+GRANT_STORE_WRITERS = {"ContentDeliveryFunction", "GrantKeyFunction", "GrantKeyScheduleFunction"}
 LAMBDA_ZIPPED_LIMIT = 50 * ONE_MB
 
 
@@ -77,6 +81,11 @@ def test_no_package_bundles_the_sdk(build: Path, name: str) -> None:
 @pytest.mark.parametrize("name", FUNCTIONS)
 def test_only_the_grant_key_s_holders_bundle_cryptography(build: Path, name: str) -> None:
     assert (build / name / "cryptography").exists() is (name in KEY_HOLDERS)
+
+
+@pytest.mark.parametrize("name", sorted(GRANT_STORE_WRITERS))
+def test_the_grant_store_s_writers_bundle_the_aws_crt_for_sigv4a(build: Path, name: str) -> None:
+    assert (build / name / "awscrt").is_dir()
 
 
 @pytest.mark.parametrize("name", sorted(set(FUNCTIONS) - {"EdgeAuthFunction"}))
@@ -154,6 +163,7 @@ PYTHON313 = lambda_python()
         ("CloudFrontResourcesFunction", "cloudfront_resources.app"),
         ("LogRetentionFunction", "log_retention.app"),
         ("GrantKeyFunction", "grant_key.app"),
+        ("GrantKeyScheduleFunction", "grant_key.schedule"),
         ("EdgeAuthFunction", "edge_auth.app"),
     ],
 )

@@ -1,8 +1,10 @@
 """Each built package holds its function's own package and `shared`, the same modules as the
-source tree, and nothing from the tools side (publishing, the local stack, the test kit)."""
+source tree, and nothing from the tools side (publishing, the local stack, the test kit); the
+CloudFront resources package also holds the CloudFront Function's code it publishes."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -20,9 +22,13 @@ OWN_PACKAGE = {
     "ContentDeliveryFunction": "content_delivery",
     "EnrolmentFunction": "enrolment_api",
     "GrantKeyFunction": "grant_key",
+    "GrantKeyScheduleFunction": "grant_key",
 }
 FUNCTION_PACKAGES = set(OWN_PACKAGE.values())
 TOOLS_SIDE = {"tools", "local", "testkit", "tests", "bench", "publishing"}
+#: The one file that is not Python, and the one package that carries it.
+GRANT_CHECK = ROOT / "functions" / "grant_check" / "index.js"
+PUBLISHER = "CloudFrontResourcesFunction"
 
 
 def python_modules(top: Path) -> set[str]:
@@ -78,3 +84,28 @@ def test_the_packaged_content_delivery_handler_loads_only_shared_and_its_own_mod
     result = lambda_runtime.run(build / "ContentDeliveryFunction", code, env)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == str(["content_delivery", "shared"])
+
+
+def test_the_cloudfront_resources_package_holds_index_js_byte_for_byte(build: Path) -> None:
+    directory = build / PUBLISHER / "grant_check"
+    assert [p.name for p in directory.iterdir()] == ["index.js"]
+    assert (directory / "index.js").read_bytes() == GRANT_CHECK.read_bytes()
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_no_other_package_holds_the_grant_check(build: Path, name: str) -> None:
+    assert (build / name / "grant_check").exists() == (name == PUBLISHER)
+
+
+def test_the_packaged_custom_resource_reads_the_packaged_code_under_its_hash(build: Path) -> None:
+    """Imported from the package alone, as Lambda would: the path it reads is the package's."""
+    sha256 = hashlib.sha256(GRANT_CHECK.read_bytes()).hexdigest()
+    code = (
+        "from cloudfront_resources import function_code; "
+        f"print(len(function_code.checked({sha256!r})), function_code.PACKAGED)"
+    )
+    result = lambda_runtime.run(build / PUBLISHER, code, {"AWS_DEFAULT_REGION": "us-east-1"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    size, path = result.stdout.split()
+    assert int(size) == len(GRANT_CHECK.read_bytes())
+    assert Path(path) == build / PUBLISHER / "grant_check" / "index.js"

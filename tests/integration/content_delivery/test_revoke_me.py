@@ -28,7 +28,8 @@ from testkit.events import APP_ORIGIN
 from tests.support.catalog import InMemoryCatalog
 from tests.support.content_api import CDN, unread_enrolments
 from tests.support.enrolments import new_learner
-from tests.support.revocations import GrantStore, reach_stand_in, unreachable_grant_store
+from tests.support.key_value_store import reach_stand_ins
+from tests.support.revocations import GrantStore, unreachable_grant_store
 from tests.support.sample_events import LoadEvent
 
 NOW = 1_900_000_000
@@ -163,7 +164,7 @@ def test_the_deployed_handler_revokes_through_boto3_s_own_client(
     load_event: LoadEvent,
 ) -> None:
     """content_delivery.app imported fresh with the environment template.yaml gives it."""
-    reach_stand_in(monkeypatch, key_value_stores, moto_url)
+    reach_stand_ins(monkeypatch, moto_url, key_value_stores.url)
     environment = {
         "CATALOG_TABLE": "catalog",
         "ENROLMENT_TABLE": "enrolments",

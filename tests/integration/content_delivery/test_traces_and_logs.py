@@ -24,7 +24,7 @@ import pytest
 from local.resources import create_catalog_table
 from local.samples import SAMPLE_ITEMS
 from shared.enrolments.store import EnrolmentStore
-from testkit.tokens import SigningKey
+from shared.grant_token import parse
 from tests.support.enrolments import enrol
 from tests.support.grant_keys import grant_secret
 from tests.support.xray import fake_xray_daemon
@@ -58,7 +58,7 @@ def grant_secret_arn(session: boto3.Session, moto_url: str) -> Iterator[str]:
     secrets = session.client("secretsmanager", endpoint_url=moto_url)
     arn = secrets.create_secret(
         Name=f"grant-key-{uuid.uuid4().hex[:8]}",
-        SecretString=grant_secret(SigningKey.generate("grant-key-1")),
+        SecretString=grant_secret(),
     )["ARN"]
     yield arn
     secrets.delete_secret(SecretId=arn, ForceDeleteWithoutRecovery=True)
@@ -85,8 +85,8 @@ def lambda_environment(
         "ALL_ACCESS_GROUPS": "students",
         "ENROLMENT_TABLE": enrolments,
         "GRANT_SECRET_ID": secret_arn,
-        "GRANT_ISSUER": "urn:private-content:test:grants",
         "GRANT_LIFETIME_SECONDS": "3600",
+        "GRANT_STORE_ARN": "arn:aws:cloudfront::123456789012:key-value-store/grants",
         "POWERTOOLS_SERVICE_NAME": "content-delivery",
         "POWERTOOLS_METRICS_NAMESPACE": "PrivateContent",
         "POWERTOOLS_LOG_LEVEL": "DEBUG",
@@ -144,8 +144,11 @@ def test_no_trace_log_or_metric_holds_a_grant_or_the_learner_s_sub(
     assert {"dynamodb", "secretsmanager"} <= {document["name"] for document in documents}
     assert any("cause" in d for d in documents if d["name"].endswith(".get_content"))  # 403
 
-    # Neither a grant (nor any of its parts but the header all grants share) nor the sub.
-    secrets = {sub, *grants, *(part for grant in grants for part in grant.split(".")[1:])}
+    # Neither a grant (nor its own parts: its ID and MAC; the kid, course and times are
+    # no secret) nor the sub.
+    parsed = [parse(grant) for grant in grants]
+    secrets = {sub, *grants, *(part for g in parsed if g for part in (g.grant_id, g.mac))}
+    assert all(parsed)
     for where, text in (("traces", daemon.text()), ("logs and metrics", run.stdout)):
         leaked = sorted(secret for secret in secrets if secret in text)
         assert leaked == [], f"{where} hold {leaked}"

@@ -1,6 +1,8 @@
 """The CloudFront custom resource: origin access controls against moto's CloudFront API, and
 response headers policies (which moto does not implement) against a local endpoint speaking
-CloudFront's REST-XML, so that botocore's real serialization and validation run."""
+CloudFront's REST-XML, so that botocore's real serialization and validation run; every kind's
+Delete while its object is still in use. (Key value stores and functions have files of their
+own.)"""
 
 from __future__ import annotations
 
@@ -206,11 +208,22 @@ def in_use(code: str) -> Answer:
 
 
 OAC_BASE = "/2020-05-31/origin-access-control"
+KVS_BASE = "/2020-05-31/key-value-store"
+FUNCTION_BASE = "/2020-05-31/function"
+KVS = {"Name": "RHP1", "Comment": "grants"}
+FUNCTION = {
+    "Name": "RHP1",
+    "CodeSha256": "0" * 64,  # Delete reads no code
+    "FunctionConfig": {"Comment": "grant check", "Runtime": "cloudfront-js-2.0"},
+}
 #: Each kind: its properties, its path, and the 409 CloudFront answers while a distribution
-#: (the one CloudFormation has just deleted) still holds it.
+#: (the one CloudFormation has just deleted) still holds it, or, for a key value store, the
+#: function CloudFormation has just deleted.
 IN_USE: dict[str, tuple[dict[str, Any], str, str]] = {
     "oac": (OAC, OAC_BASE, "OriginAccessControlInUse"),
     "policy": (RHP, BASE, "ResponseHeadersPolicyInUse"),
+    "key value store": (KVS, KVS_BASE, "CannotDeleteEntityWhileInUse"),
+    "function": (FUNCTION, FUNCTION_BASE, "FunctionInUse"),
 }
 
 
@@ -224,13 +237,36 @@ def oac_xml(oac_id: str) -> bytes:
     ).encode()
 
 
+def kvs_xml(name: str) -> bytes:
+    return (
+        f'<?xml version="1.0"?><KeyValueStore xmlns="{NS}"><Name>{name}</Name><Id>1</Id>'
+        f"<Comment>grants</Comment><ARN>arn:aws:cloudfront::123456789012:key-value-store/1</ARN>"
+        "<LastModifiedTime>2026-01-01T00:00:00Z</LastModifiedTime></KeyValueStore>"
+    ).encode()
+
+
+def function_xml(name: str) -> bytes:
+    return (
+        f'<?xml version="1.0"?><FunctionSummary xmlns="{NS}"><Name>{name}</Name>'
+        "<FunctionConfig><Comment>c</Comment><Runtime>cloudfront-js-2.0</Runtime></FunctionConfig>"
+        f"<FunctionMetadata><FunctionARN>arn:aws:cloudfront::123456789012:function/{name}"
+        "</FunctionARN><LastModifiedTime>2026-01-01T00:00:00Z</LastModifiedTime>"
+        "</FunctionMetadata></FunctionSummary>"
+    ).encode()
+
+
 @pytest.fixture
 def held(endpoint: ScriptedServer) -> ScriptedServer:
-    """The stand-in also serves origin access control RHP1 (the ID both kinds use here)."""
-    endpoint.routes[f"GET {OAC_BASE}/RHP1"] = Answer(
-        200, oac_xml("RHP1"), "text/xml", headers={"ETag": "E2QWRUHEXAMPLE"}
+    """The stand-in also serves origin access control, key value store and function RHP1 (the
+    ID or name every kind uses here)."""
+    etag = {"ETag": "E2QWRUHEXAMPLE"}
+    endpoint.routes[f"GET {OAC_BASE}/RHP1"] = Answer(200, oac_xml("RHP1"), "text/xml", headers=etag)
+    endpoint.routes[f"GET {KVS_BASE}/RHP1"] = Answer(200, kvs_xml("RHP1"), "text/xml", headers=etag)
+    endpoint.routes[f"GET {FUNCTION_BASE}/RHP1/describe"] = Answer(
+        200, function_xml("RHP1"), "text/xml", headers=etag
     )
-    endpoint.routes[f"DELETE {OAC_BASE}/RHP1"] = Answer(status=204, content_type="text/xml")
+    for base in (OAC_BASE, KVS_BASE, FUNCTION_BASE):
+        endpoint.routes[f"DELETE {base}/RHP1"] = Answer(status=204, content_type="text/xml")
     return endpoint
 
 
@@ -251,8 +287,9 @@ def test_an_object_in_use_for_the_first_attempts_is_deleted_on_a_later_one(
     )
     assert apply(xml_cloudfront, delete).physical_resource_id == "RHP1"
     assert [r.path for r in deletes(held)] == [f"{base}/RHP1"] * 3
-    # Each attempt reads the current ETag before it deletes.
+    # Each attempt reads the current ETag before it deletes, and sends it.
     assert [r.method for r in held.requests] == ["GET", "DELETE"] * 3
+    assert {r.headers["If-Match"] for r in deletes(held)} == {"E2QWRUHEXAMPLE"}
 
 
 @pytest.mark.slow

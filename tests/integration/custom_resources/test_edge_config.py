@@ -14,7 +14,6 @@ import json
 import os
 import re
 import time
-import uuid
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,15 +21,11 @@ from typing import Any
 
 import boto3
 import pytest
-from aws_lambda_powertools.utilities.parameters import SecretsProvider
 
-from content_delivery.grants import grant_signer
-from content_delivery.settings import GrantSettings
 from edge_config.app import apply
 from edge_config.package import with_config
 from edge_config.publisher import code_sha256, fetch_code
-from edge_config.render import config_bytes, grant_keys
-from grant_key.resource import apply as make_grant_key
+from edge_config.render import config_bytes
 from local.cognito import CognitoPool, sign_in
 from shared.custom_resource.protocol import (
     DEADLINE_MARGIN_SECONDS,
@@ -42,7 +37,6 @@ from shared.trust.jwks_fetch import fetch_jwks
 from testkit.build import ensure_built, run_edge_package, zipped
 from testkit.custom_resource import cfn_event
 from testkit.events import viewer_request
-from testkit.signed_grants import LEARNER_SUB, granted_uri
 from tests.support.http import Answer, ScriptedServer, scripted_server
 from tests.support.pending_lambda import PendingLambda, pending_lambda
 
@@ -182,51 +176,6 @@ def test_the_published_package_admits_the_pool_s_members_and_no_one_else(
     assert [answer.get("status") for answer in answers] == [None, "403"]
 
 
-def test_a_grant_signed_with_the_deployed_grant_key_opens_its_course_at_the_published_edge(
-    cognito_pool: CognitoPool,
-    edge_function: dict[str, Any],
-    edge_package: bytes,
-    session: boto3.Session,
-    moto_url: str,
-    tmp_path: Path,
-) -> None:
-    """The deploy-time chain: GrantKey makes the key, EdgeConfig bakes its public half into
-    the package, the Content Delivery signer reads the private half from the secret."""
-    secrets = session.client("secretsmanager", endpoint_url=moto_url)
-    stack_id = f"arn:aws:cloudformation:us-east-1:123456789012:stack/edge-test/{uuid.uuid4()}"
-    key_event = cfn_event(
-        "Create",
-        {"Issuer": "urn:private-content:edge-test:grants"},
-        "https://unused.example/",
-        logical_id="GrantKey",
-        stack_id=stack_id,
-    )
-    grant_key = make_grant_key(secrets, Request.from_event(key_event)).data
-    grants = {"Issuer": grant_key["Issuer"], "PublicKeys": [grant_key["PublicJwk"]]}
-    props = properties(cognito_pool, edge_function["version_arn"], Grants=grants)
-    outcome = publish(edge_function, edge_package, request("Create", props))
-
-    config = expected_config(cognito_pool)
-    config["grants"] = grant_keys(grant_key["Issuer"], [json.loads(grant_key["PublicJwk"])])
-    package = with_config(edge_package, config_bytes(config))
-    published = edge_function["client"].get_function(FunctionName=outcome.physical_resource_id)
-    assert published["Configuration"]["CodeSha256"] == code_sha256(package)
-
-    settings = GrantSettings(grant_key["SecretArn"], grant_key["Issuer"], 4 * 3600)
-    signer = grant_signer(settings, SecretsProvider(boto3_client=secrets))
-    assert signer is not None
-    grant = signer.mint(LEARNER_SUB, "courses/aws-101/", time.time())
-    zipfile.ZipFile(io.BytesIO(package)).extractall(tmp_path)
-    events = [
-        viewer_request(granted_uri(grant, f"/courses/{course}/intro/v.mp4"), {})
-        for course in ("aws-101", "aws-202")
-    ]
-    answers = run_edge_package(tmp_path, events, config=None).answers
-    assert answers[0].get("status") is None
-    assert answers[0]["uri"] == "/courses/aws-101/intro/v.mp4"
-    assert answers[1].get("status") == "403"
-
-
 def test_an_update_publishes_again_with_the_new_settings(
     cognito_pool: CognitoPool, edge_function: dict[str, Any], edge_package: bytes
 ) -> None:
@@ -305,20 +254,6 @@ def test_bad_inputs_fail_the_resource_with_a_readable_reason(
         ({"FunctionVersionArn": ""}, "FunctionVersionArn is required"),
         ({"Pools": []}, "Pools must be a non-empty list"),
         ({"Pools": "us-east-1_x"}, "Pools must be a non-empty list"),
-        ({"Grants": "urn:x"}, "Grants must be an object"),
-        ({"Grants": {"PublicKeys": []}}, "Issuer is required"),
-        ({"Grants": {"Issuer": "urn:x", "PublicKeys": ["{not json"]}}, "JSON JWK"),
-        (
-            {
-                "Grants": {
-                    "Issuer": "urn:x",
-                    "PublicKeys": [
-                        '{"kty": "RSA", "kid": "k", "n": "AQAB", "e": "AQAB", "d": "x"}'
-                    ],
-                }
-            },
-            "private key material",
-        ),
     ],
 )
 def test_bad_resource_properties_fail_with_a_readable_reason(

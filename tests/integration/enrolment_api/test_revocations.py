@@ -25,7 +25,8 @@ from shared.enrolments.revoking import NOT_REVOKED
 from shared.enrolments.store import EnrolmentStore
 from tests.support.enrolment_api import CALLER, NOW, call
 from tests.support.enrolments import enrol, new_learner
-from tests.support.revocations import GrantStore, reach_stand_in
+from tests.support.key_value_store import reach_stand_ins
+from tests.support.revocations import GrantStore
 from tools.publishing.writes import CatalogWriter
 
 UNWRITABLE = {"message": "the grant store could not be written: send the same request again"}
@@ -181,7 +182,7 @@ def deployed_handler(
     grant_store: GrantStore,
 ) -> Callable[[dict[str, str]], dict[str, Any]]:
     """enrolment_api.app imported fresh with its environment, as template.yaml sets it."""
-    reach_stand_in(monkeypatch, key_value_stores, moto_url)
+    reach_stand_ins(monkeypatch, moto_url, key_value_stores.url)
     table = create_catalog_table(aws["dynamodb"], f"catalog-{uuid.uuid4().hex[:8]}")
     catalog = CatalogWriter(aws["dynamodb"], table)
     catalog.put_course(Course.check("aws-101", "AWS 101"))

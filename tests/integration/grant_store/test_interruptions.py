@@ -16,7 +16,7 @@ from shared.grant_store import revocation_name
 from shared.grant_store_writes import add_key, clean_up, revoke, rotate
 from shared.grant_token import HmacKey, generate_key
 from shared.key_value_store import BATCH_SIZE, KeyValueStore
-from testkit.signed_grants import LEARNER_SUB
+from testkit.tokens import LEARNER_SUB
 from tests.support.publishing import Fault, Faulty, ProcessDied
 
 if TYPE_CHECKING:

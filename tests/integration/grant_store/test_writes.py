@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from local.cloudfront_function import FunctionRuntime, decision, function_event
 from local.keyvaluestore import KeyValueStoreData
 from shared.grant_layout import MAX_LIFETIME_SECONDS
 from shared.grant_store import (
@@ -28,8 +29,7 @@ from shared.grant_store_writes import (
 )
 from shared.grant_token import generate_key, mint
 from shared.key_value_store import BATCH_SIZE, KeyValueStore, KeyValueStoreError
-from testkit.cloudfront_function import FunctionRuntime, decision, function_event
-from testkit.signed_grants import LEARNER_SUB
+from testkit.tokens import LEARNER_SUB
 from tests.support.key_value_store import Racing
 
 if TYPE_CHECKING:

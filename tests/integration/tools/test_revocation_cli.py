@@ -154,7 +154,7 @@ def test_a_stack_without_a_grant_store_cannot_unenroll_or_revoke_and_changes_not
 def test_a_grant_store_that_cannot_be_written_is_exit_1_and_nothing_is_unenrolled(
     aws: dict[str, Any], grant_store: GrantStore, deployed: Stack
 ) -> None:
-    broken = deploy_content_stack(aws, f"{grant_store.arn}-gone")
+    broken = deploy_content_stack(aws, {"GrantStoreArn": f"{grant_store.arn}-gone"})
     assert broken.resources.enrolment_table is not None
     store = EnrolmentStore(aws["dynamodb"], broken.resources.enrolment_table)
     learner = new_learner()
@@ -163,8 +163,8 @@ def test_a_grant_store_that_cannot_be_written_is_exit_1_and_nothing_is_unenrolle
     code, out, err = cli(broken.name, "unenroll", "--user", learner, "--course", "aws-101")
 
     assert (code, out) == (1, "")
-    assert err.startswith("error: the grant store could not be written (CloudFront KeyValueStore")
-    assert err.endswith("; run this again\n")
+    assert err.startswith("error: CloudFront KeyValueStore said ResourceNotFoundException")
+    assert err.endswith("; run the same command again to finish\n")
     assert err.count("\n") == 1
     assert store.enrolment(learner, "aws-101") is not None
 

@@ -7,7 +7,13 @@ from typing import Any
 import boto3
 import pytest
 
-from cloudfront_resources.resources import KINDS, api_config, kind_of
+from cloudfront_resources.config_objects import (
+    ORIGIN_ACCESS_CONTROL,
+    RESPONSE_HEADERS_POLICY,
+    api_config,
+)
+from cloudfront_resources.resources import KINDS, kind_of
+from cloudfront_resources.shapes import to_api
 from local.template import evaluate
 from shared.custom_resource.protocol import CLOUDFORMATION_PROPERTIES, CustomResourceError
 from tests.support.representative_arns import PSEUDO_PARAMETERS
@@ -51,7 +57,7 @@ def template_properties(name: str) -> dict[str, Any]:
 def test_the_template_s_response_headers_policy_converts_to_the_api_shape(cloudfront: Any) -> None:
     properties = template_properties("ResponseHeadersPolicy")
     properties["ResponseHeadersPolicyConfig"]["Name"] = "policy"
-    config = api_config(cloudfront, kind_of(properties), properties)
+    config = api_config(cloudfront, RESPONSE_HEADERS_POLICY, properties)
     cors = config["CorsConfig"]
     assert cors["AccessControlAllowOrigins"] == {"Quantity": 2, "Items": APP_ORIGINS}
     assert cors["AccessControlAllowMethods"] == {"Quantity": 3, "Items": ["GET", "HEAD", "OPTIONS"]}
@@ -75,9 +81,31 @@ def test_the_template_s_response_headers_policy_converts_to_the_api_shape(cloudf
 def test_the_template_s_origin_access_control_converts_to_the_api_shape(cloudfront: Any) -> None:
     properties = template_properties("OriginAccessControl")
     properties["OriginAccessControlConfig"]["Name"] = "oac"
-    config = api_config(cloudfront, kind_of(properties), properties)
+    config = api_config(cloudfront, ORIGIN_ACCESS_CONTROL, properties)
     assert config["SigningBehavior"] == "always"
     assert config["OriginAccessControlOriginType"] == "s3"
+
+
+def test_the_template_s_grant_check_function_config_converts_to_the_api_shape(
+    cloudfront: Any,
+) -> None:
+    """AWS::CloudFront::Function writes KeyValueStoreAssociations as a plain list."""
+    properties = template_properties("GrantCheckFunction")
+    assert kind_of(properties).native == "Function"
+    arn = "arn:aws:cloudfront::123456789012:key-value-store/9b8c0e62-example"
+    [association] = properties["FunctionConfig"]["KeyValueStoreAssociations"]
+    association["KeyValueStoreARN"] = arn  # what CloudFormation makes of !GetAtt GrantStore.Arn
+    shape = cloudfront.meta.service_model.shape_for("FunctionConfig")
+    config = to_api(shape, properties["FunctionConfig"], "FunctionConfig")
+    assert config["Runtime"] == "cloudfront-js-2.0"
+    assert config["KeyValueStoreAssociations"] == {
+        "Quantity": 1,
+        "Items": [{"KeyValueStoreARN": arn}],
+    }
+
+
+def test_the_template_s_grant_store_is_a_key_value_store() -> None:
+    assert kind_of(template_properties("GrantStore")).native == "KeyValueStore"
 
 
 def test_lists_of_objects_get_their_quantity(cloudfront: Any) -> None:
@@ -87,7 +115,22 @@ def test_lists_of_objects_get_their_quantity(cloudfront: Any) -> None:
             "CustomHeadersConfig": {"Items": [{"Header": "X-A", "Value": "1", "Override": "true"}]},
         }
     }
-    config = api_config(cloudfront, kind_of(properties), properties)
+    config = api_config(cloudfront, RESPONSE_HEADERS_POLICY, properties)
+    assert config["CustomHeadersConfig"] == {
+        "Quantity": 1,
+        "Items": [{"Header": "X-A", "Value": "1", "Override": True}],
+    }
+
+
+def test_a_plain_list_is_taken_for_a_counted_one(cloudfront: Any) -> None:
+    """As AWS::CloudFront::Function writes its KeyValueStoreAssociations."""
+    properties = {
+        "ResponseHeadersPolicyConfig": {
+            "Name": "p",
+            "CustomHeadersConfig": [{"Header": "X-A", "Value": "1", "Override": "true"}],
+        }
+    }
+    config = api_config(cloudfront, RESPONSE_HEADERS_POLICY, properties)
     assert config["CustomHeadersConfig"] == {
         "Quantity": 1,
         "Items": [{"Header": "X-A", "Value": "1", "Override": True}],
@@ -113,20 +156,30 @@ def test_malformed_properties_get_a_readable_error(
 ) -> None:
     properties = {"ResponseHeadersPolicyConfig": config}
     with pytest.raises(CustomResourceError, match=message):
-        api_config(cloudfront, kind_of(properties), properties)
+        api_config(cloudfront, RESPONSE_HEADERS_POLICY, properties)
 
 
 @pytest.mark.parametrize(
     "properties",
-    [{}, {"Other": 1}, {"OriginAccessControlConfig": {}, "ResponseHeadersPolicyConfig": {}}],
+    [
+        {},
+        {"Other": 1},
+        {"OriginAccessControlConfig": {}, "ResponseHeadersPolicyConfig": {}},
+        {"Name": "n", "Comment": "c", "Other": 1},
+        {"Name": "n", "FunctionConfig": {}},
+        {"Name": "n", "FunctionConfig": {}, "CodeSha256": "0" * 64, "Comment": "c"},
+        {"Name": "n", "OriginAccessControlConfig": {}},
+    ],
 )
 def test_exactly_one_kind_of_config_must_be_given(properties: dict[str, Any]) -> None:
     with pytest.raises(CustomResourceError, match="exactly one"):
         kind_of(properties)
 
 
-def test_both_kinds_are_supported() -> None:
-    assert [kind.config for kind in KINDS] == [
-        "OriginAccessControlConfig",
-        "ResponseHeadersPolicyConfig",
+def test_the_four_kinds_stand_in_for_their_native_types() -> None:
+    assert [kind.native for kind in KINDS] == [
+        "OriginAccessControl",
+        "ResponseHeadersPolicy",
+        "KeyValueStore",
+        "Function",
     ]

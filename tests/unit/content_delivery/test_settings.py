@@ -90,15 +90,15 @@ BASE = {
 }
 GRANTS = {
     "GRANT_SECRET_ID": "arn:aws:secretsmanager:us-east-1:123456789012:secret:s-grant-key-AbCdEf",
-    "GRANT_ISSUER": "urn:private-content:s:grants",
     "GRANT_LIFETIME_SECONDS": "14400",
+    "GRANT_STORE_ARN": "arn:aws:cloudfront::123456789012:key-value-store/0123abcd-4567-89ef",
 }
 
 
 def test_grant_settings_are_read_together() -> None:
     grants = load_settings({**BASE, **GRANTS}).grants
     assert grants is not None
-    assert (grants.issuer, grants.lifetime_seconds) == ("urn:private-content:s:grants", 14400)
+    assert (grants.lifetime_seconds, grants.store_arn) == (14400, GRANTS["GRANT_STORE_ARN"])
 
 
 def test_without_grant_settings_grants_are_off() -> None:
@@ -109,12 +109,13 @@ def test_without_grant_settings_grants_are_off() -> None:
     "override",
     [
         {"GRANT_SECRET_ID": ""},
-        {"GRANT_ISSUER": ""},
+        {"GRANT_STORE_ARN": ""},
         {"GRANT_LIFETIME_SECONDS": ""},
         {"GRANT_LIFETIME_SECONDS": "299"},
         {"GRANT_LIFETIME_SECONDS": "86401"},
         {"GRANT_LIFETIME_SECONDS": "4h"},
-        {"GRANT_ISSUER": "has space"},
+        {"GRANT_STORE_ARN": "arn:aws:s3:::a-bucket"},
+        {"GRANT_STORE_ARN": "arn:aws:cloudfront::123456789012:distribution/E1"},
     ],
 )
 def test_partial_or_out_of_bounds_grant_settings_are_an_error(override: dict[str, str]) -> None:

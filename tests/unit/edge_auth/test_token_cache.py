@@ -14,20 +14,20 @@ NO_GROUPS: frozenset[str] = frozenset()
 
 
 def test_a_cached_decision_is_returned_before_expiry() -> None:
-    cache: TokenCache[CachedDecision] = TokenCache()
+    cache = TokenCache()
     cache.put("t", CachedDecision(200.0, MEMBER, RULE, KEY), now=100.0)
     assert cache.get("t", now=199.9) == CachedDecision(200.0, MEMBER, RULE, KEY)
 
 
 def test_an_entry_is_dropped_at_the_token_expiry() -> None:
-    cache: TokenCache[CachedDecision] = TokenCache()
+    cache = TokenCache()
     cache.put("t", CachedDecision(200.0, MEMBER, RULE, KEY), now=100.0)
     assert cache.get("t", now=200.0) is None
     assert len(cache) == 0
 
 
 def test_the_cache_never_holds_more_than_its_bound() -> None:
-    cache: TokenCache[CachedDecision] = TokenCache(max_entries=3)
+    cache = TokenCache(max_entries=3)
     for i in range(10):
         cache.put(f"t{i}", CachedDecision(1e12, MEMBER, RULE, KEY), now=0.0)
     assert len(cache) == 3
@@ -36,7 +36,7 @@ def test_the_cache_never_holds_more_than_its_bound() -> None:
 
 
 def test_expired_entries_are_evicted_before_live_ones() -> None:
-    cache: TokenCache[CachedDecision] = TokenCache(max_entries=2)
+    cache = TokenCache(max_entries=2)
     cache.put("old-live", CachedDecision(1e12, MEMBER, RULE, KEY), now=0.0)
     cache.put("expired", CachedDecision(50.0, MEMBER, RULE, KEY), now=0.0)
     cache.put("new", CachedDecision(1e12, MEMBER, RULE, KEY), now=100.0)
@@ -45,7 +45,7 @@ def test_expired_entries_are_evicted_before_live_ones() -> None:
 
 
 def test_updating_a_present_token_does_not_evict_others() -> None:
-    cache: TokenCache[CachedDecision] = TokenCache(max_entries=2)
+    cache = TokenCache(max_entries=2)
     cache.put("a", CachedDecision(1e12, MEMBER, RULE, KEY), now=0.0)
     cache.put("b", CachedDecision(1e12, MEMBER, RULE, KEY), now=0.0)
     cache.put("a", CachedDecision(1e12, NO_GROUPS, RULE, KEY), now=0.0)
@@ -54,7 +54,7 @@ def test_updating_a_present_token_does_not_evict_others() -> None:
 
 
 def test_dropping_a_key_forgets_every_decision_it_vouched_for() -> None:
-    cache: TokenCache[CachedDecision] = TokenCache()
+    cache = TokenCache()
     cache.put("a", CachedDecision(1e12, MEMBER, RULE, KEY), now=0.0)
     cache.put("b", CachedDecision(1e12, MEMBER, RULE, OTHER_KEY), now=0.0)
     cache.put("c", CachedDecision(1e12, NO_GROUPS, RULE, KEY), now=0.0)

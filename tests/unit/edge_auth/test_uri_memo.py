@@ -15,27 +15,25 @@ import pytest
 from edge_auth import gate as edge
 from edge_auth.paths import MAX_SEEN_URI
 from shared.b64 import b64url_encode
-from testkit.signed_grants import GRANT_KID, granted_uri, grants_config
+from testkit import grant_cases
 from testkit.tokens import SigningKey, edge_config
 from tests.support.edge_gates import GateFactory
 
 #: What an attacker sent: as many distinct URIs as the memo holds entries (less one, so it is
-#: never emptied for being full), each shaped like a granted URI: 8 KB, or the longest the memo
+#: never emptied for being full), each shaped like a grant URL: 8 KB, or the longest the memo
 #: keeps.
 REQUESTS = 4_095
 #: What the process may take for them at any moment: the memo's own bound and some slack.
 MAX_GROWTH_BYTES = 4 * 1_048_576
-OBJECT = "/courses/aws-101/aws-101-intro/9c2e41d07a5b4f0e8d3a6b1c2d3e4f50.mp4"
 
 
 def forged_grant_uri(n: int, length: int) -> str:
-    """``/g/<header>.<payload>.<signature>/courses/...``, ``length`` long, made by no key."""
-    header = b64url_encode(json.dumps({"alg": "RS256", "kid": GRANT_KID, "typ": "JWT"}).encode())
-    signature = b64url_encode(bytes(256))
-    room = length - len(granted_uri(f"{header}..{signature}", OBJECT))
-    payload = b64url_encode(json.dumps({"n": n, "pad": ""}).encode())
-    payload += "A" * (room - len(payload))
-    uri = granted_uri(f"{header}.{payload}.{signature}", OBJECT)
+    """``/g/<a grant's fields, padded>/courses/...``, ``length`` long, made by no key."""
+    fields = grant_cases.grant().split(".")
+    fields[2] = b64url_encode(json.dumps({"n": n, "pad": ""}).encode())
+    room = length - len(grant_cases.url(".".join(fields)))
+    fields[2] += "A" * room
+    uri = grant_cases.url(".".join(fields))
     assert len(uri) == length
     return uri
 
@@ -48,10 +46,7 @@ def test_unauthenticated_requests_with_long_uris_leave_the_memory_within_a_few_m
     load_event: Callable[[str], dict[str, Any]],
     length: int,
 ) -> None:
-    config = edge_config(
-        test_key, grants=grants_config(SigningKey.generate(GRANT_KID)), log_level="WARNING"
-    )
-    gate = make_gate(config)
+    gate = make_gate(edge_config(test_key, log_level="WARNING"))
     template = load_event("edge_no_token")
     denied = 0
     gc.collect()

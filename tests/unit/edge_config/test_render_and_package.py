@@ -8,13 +8,11 @@ import zipfile
 from typing import Any
 
 import pytest
-from jwt.algorithms import RSAAlgorithm
 
 from edge_config.package import CONFIG_ENTRY, EDGE_PACKAGE_LIMIT_BYTES, PackageError, with_config
 from edge_config.render import TrustedPool, config_bytes, issuer_of, render_edge_config
 from shared.trust.config import parse_config
 from shared.trust.errors import ConfigError
-from testkit.signed_grants import GRANT_KID, TEST_GRANT_ISSUER, grants_config
 from testkit.tokens import TEST_CLIENT_ID, TEST_ISSUER, SigningKey
 
 POOL_FIELDS = frozenset(TrustedPool._fields)
@@ -189,18 +187,3 @@ def test_config_json_round_trips(test_key: SigningKey) -> None:
     config = rendered(test_key)
     archive = zipfile.ZipFile(io.BytesIO(with_config(EDGE_ZIP, config_bytes(config))))
     assert json.loads(archive.read(CONFIG_ENTRY)) == config
-
-
-def test_grant_keys_are_rendered_for_the_edge(test_key: SigningKey) -> None:
-    grant_key = SigningKey.generate(GRANT_KID)
-    settings = parse_config(rendered(test_key, grants=grants_config(grant_key)))
-    assert settings.grants is not None
-    assert set(settings.grants.keys) == {GRANT_KID}
-
-
-def test_a_private_grant_key_fails_the_rendering(test_key: SigningKey) -> None:
-    grant_key = SigningKey.generate(GRANT_KID)
-    private = json.loads(RSAAlgorithm.to_jwk(grant_key.private_key))
-    grants = {"issuer": TEST_GRANT_ISSUER, "jwks": {"keys": [{**private, "kid": GRANT_KID}]}}
-    with pytest.raises(ConfigError, match="private key material"):
-        rendered(test_key, grants=grants)

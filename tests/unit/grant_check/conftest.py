@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from testkit.cloudfront_function import FunctionRuntime
+from local.cloudfront_function import FunctionRuntime
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from local.cloudfront_function import FunctionRuntime, decision, function_event
 from testkit import grant_cases
-from testkit.cloudfront_function import FunctionRuntime, decision, function_event
 from testkit.grant_reference import check
 
 CASES = grant_cases.load()
@@ -61,3 +61,6 @@ def test_the_function_answers_as_the_case_says(
         error = "insufficient_scope" if case["status"] == 403 else "invalid_token"
         assert challenge == f'Bearer realm="content", error="{error}"'
         assert result["headers"]["cache-control"]["value"] == "no-store"
+        # Readable by a player on any page (it says nothing but the status).
+        assert result["headers"]["access-control-allow-origin"]["value"] == "*"
+        assert "body" not in result

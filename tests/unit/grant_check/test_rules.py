@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from testkit import grant_cases
-from testkit.cloudfront_function import (
+from local.cloudfront_function import (
     GRANT_CHECK,
     FunctionError,
     FunctionRuntime,
     decision,
     function_event,
 )
+from testkit import grant_cases
 
 #: (rule, the code that applies it, the same code without it)
 RULES = [

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from testkit.cloudfront_function import FunctionError, FunctionRuntime, function_event
+from local.cloudfront_function import FunctionError, FunctionRuntime, function_event
 
 NOW = 1_767_225_600
 

@@ -1,6 +1,6 @@
 """The grant check is one file that CloudFront runs as written: under the 10 KB limit, no
 build step, and nothing in it that JavaScript runtime 2.0 does not document
-(testkit/cloudfront_functions_runtime_20.json, read from CloudFront's documentation): only
+(local/cloudfront_functions_runtime_20.json, read from CloudFront's documentation): only
 the ``cloudfront`` and ``crypto`` modules, no timers, no network, no process, no syntax the
 runtime leaves out. The stand-in it runs in for the corpus deletes the undocumented globals and
 methods; this test reads the source, so that a path the corpus misses is held to the same
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from testkit.cloudfront_function import GRANT_CHECK, RUNTIME
+from local.cloudfront_function import GRANT_CHECK, RUNTIME
 from tests.support.javascript import Token, regex_flags, tokens
 
 DOCUMENTED = json.loads(RUNTIME.with_name("cloudfront_functions_runtime_20.json").read_text())

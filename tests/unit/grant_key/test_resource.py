@@ -1,21 +1,21 @@
-"""The grant key resource's pure parts: the secret's name, and the public key kept in tags."""
+"""The grant key resource's pure parts: the secret's name, and the properties it refuses before
+any call."""
 
 from __future__ import annotations
 
-import re
+from typing import Any
 
 import pytest
 
-from grant_key.resource import NAME_INFIX, TAG_N, public_tags, recorded_jwk, secret_name
-from shared.custom_resource.protocol import CustomResourceError
-from shared.grant_secret import generate, public_jwk
+from grant_key.resource import NAME_INFIX, apply, secret_name
+from shared.custom_resource.protocol import CustomResourceError, Request
+from testkit.custom_resource import cfn_event
 
 STACK_ID = (
     "arn:aws:cloudformation:us-east-1:123456789012:stack/private-content/"
     "1a2b3c4d-5e6f-4a0b-8c9d-0e1f2a3b4c5d"
 )
-#: What Secrets Manager allows in tag keys and values.
-TAG_ALPHABET = re.compile(r"[\w .:/=+\-@]*")
+STORE_ARN = "arn:aws:cloudfront::123456789012:key-value-store/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 
 
 def test_the_secret_is_named_for_the_stack_and_its_uuid() -> None:
@@ -38,23 +38,31 @@ def test_a_stack_id_that_is_not_one_fails_readably(stack_id: str) -> None:
         secret_name(stack_id)
 
 
-def test_the_public_key_fits_secrets_manager_s_tags_and_reads_back() -> None:
-    key = generate()
-    tags = public_tags(key)
-    for tag in tags:
-        assert len(tag["Key"]) <= 128
-        assert len(tag["Value"]) <= 256
-        assert TAG_ALPHABET.fullmatch(tag["Key"])
-        assert TAG_ALPHABET.fullmatch(tag["Value"])
-    assert recorded_jwk({"Tags": tags}) == public_jwk(key)
+def request(request_type: str, properties: dict[str, Any]) -> Request:
+    event = cfn_event(
+        request_type,
+        properties,
+        "https://unused.example/",
+        logical_id="GrantKey",
+        stack_id=STACK_ID,
+        physical_id="arn:aws:secretsmanager:us-east-1:123456789012:secret:x-AbCdEf",
+    )
+    return Request.from_event(event)
 
 
-def test_a_public_key_record_with_a_chunk_missing_is_refused() -> None:
-    tags = [t for t in public_tags(generate()) if t["Key"] != f"{TAG_N}1"]
-    with pytest.raises(CustomResourceError, match="no consistent public grant key"):
-        recorded_jwk({"ARN": "arn:x", "Tags": tags})
-
-
-def test_a_secret_without_a_public_key_record_is_refused() -> None:
-    with pytest.raises(CustomResourceError, match="no consistent public grant key"):
-        recorded_jwk({"ARN": "arn:x", "Tags": []})
+@pytest.mark.parametrize("request_type", ["Create", "Update"])
+@pytest.mark.parametrize(
+    ("properties", "message"),
+    [
+        ({}, "property StoreArn is required"),
+        ({"StoreArn": ""}, "property StoreArn is required"),
+        ({"StoreArn": "arn:aws:s3:::bucket"}, "not a KeyValueStore ARN"),
+        ({"StoreArn": f"{STORE_ARN}/keys"}, "not a KeyValueStore ARN"),
+        ({"StoreArn": STORE_ARN, "Issuer": "urn:x"}, "unknown properties: Issuer"),
+    ],
+)
+def test_properties_it_cannot_act_on_fail_before_any_call(
+    request_type: str, properties: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(CustomResourceError, match=message):
+        apply(None, None, request(request_type, properties))  # type: ignore[arg-type]

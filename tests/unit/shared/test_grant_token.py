@@ -15,7 +15,7 @@ from shared.grant_token import (
     parse,
     verifies,
 )
-from testkit.signed_grants import LEARNER_SUB
+from testkit.tokens import LEARNER_SUB
 
 KEY = HmacKey("cur-2026", "jlN5lIGMiP8DvGFzFTpovdtgVzoTEFuX9HdRpUXrMKE")
 NOW = 1_767_225_600.7

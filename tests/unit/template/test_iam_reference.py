@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.support.iam_reference import Statement, problems, template_statements
+from tests.support.representative_arns import GRANT_STORE_ARN
 from tests.support.template import resources_of_type, transformed_template
 
 STATEMENTS = template_statements(transformed_template())
@@ -97,4 +98,33 @@ def test_log_group_arns_with_the_stream_wildcard_are_log_group_arns() -> None:
 def test_a_wildcard_in_the_account_field_cannot_stand_for_a_resource_part() -> None:
     """Fields before the resource part hold no ':'; a bucket ARN is not a function ARN."""
     [problem] = problems(grant("lambda:GetFunction", "arn:aws:s3:::bucket/*"))
+    assert "is no ARN of a type" in problem
+
+
+KEY_VALUE_STORE_ARN = f"{ACCOUNT_ARN}:key-value-store/*"
+
+
+@pytest.mark.parametrize(
+    "action", ["DescribeKeyValueStore", "GetKey", "ListKeys", "UpdateKeys", "PutKey", "DeleteKey"]
+)
+def test_key_value_store_data_actions_are_granted_on_store_arns_only(action: str) -> None:
+    """The cloudfront-keyvaluestore service (what writes and reads keys): its actions act on
+    the key-value-store resource type, so "*" is flagged and a store's ARN passes."""
+    granted = f"cloudfront-keyvaluestore:{action}"
+    assert not problems(grant(granted, KEY_VALUE_STORE_ARN))
+    assert not problems(grant(granted, GRANT_STORE_ARN))
+    [problem] = problems(grant(granted, "*"))
+    assert "supports resource types" in problem
+    assert problems(grant(granted, f"{ACCOUNT_ARN}:distribution/E1EXAMPLE2ABCD"))
+
+
+def test_creating_a_function_or_a_store_supports_no_resource_type() -> None:
+    for action in ("cloudfront:CreateFunction", "cloudfront:CreateKeyValueStore"):
+        assert not problems(grant(action, "*"))
+        assert problems(grant(action, f"{ACCOUNT_ARN}:function/*"))
+
+
+def test_publishing_a_function_is_granted_on_its_arn() -> None:
+    assert not problems(grant("cloudfront:PublishFunction", f"{ACCOUNT_ARN}:function/grant-check"))
+    [problem] = problems(grant("cloudfront:PublishFunction", KEY_VALUE_STORE_ARN))
     assert "is no ARN of a type" in problem

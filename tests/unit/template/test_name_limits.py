@@ -55,6 +55,8 @@ def test_every_limited_string_fits_with_the_longest_stack_name(limited: LimitedS
         # derived from the stack's name or ID.
         "OriginAccessControl.OriginAccessControlConfig.Name",
         "ResponseHeadersPolicy.ResponseHeadersPolicyConfig.Name",
+        "GrantStore.Name",
+        "GrantCheckFunction.Name",
         "Distribution.DistributionConfig.Comment",
         "UserPool.UserPoolName",
         "UserPoolDomain.Domain",

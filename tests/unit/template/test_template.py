@@ -19,6 +19,8 @@ import yaml
 
 from content_delivery.settings import MIN_GRANT_LIFETIME_SECONDS
 from grant_key.resource import secret_name
+from grant_key.schedule import CLEAN_UP, ROTATE, action_of
+from shared.grant_keys import KEY_PROPAGATION_SECONDS, VERIFY_FOR_SECONDS
 from shared.grant_layout import MAX_LIFETIME_SECONDS
 from tests.support.dependencies import waits_for
 from tests.support.representative_arns import ACCOUNT, PSEUDO_PARAMETERS, REGION, Resolver
@@ -29,9 +31,9 @@ CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 
 # Resource types the Serverless Application Repository accepts, for the types this kind of
 # stack could use (https://docs.aws.amazon.com/serverlessrepo/latest/devguide/
-# list-supported-resources.html). AWS::CloudFront::OriginAccessControl and
-# ResponseHeadersPolicy are missing from it (SAM issues #3681, #2281), and Custom::<Name> types
-# are rejected too (aws-sam-cli #955), hence AWS::CloudFormation::CustomResource.
+# list-supported-resources.html). AWS::CloudFront::OriginAccessControl, ResponseHeadersPolicy,
+# KeyValueStore and Function are missing from it (SAM issues #3681, #2281), and Custom::<Name>
+# types are rejected too (aws-sam-cli #955), hence AWS::CloudFormation::CustomResource.
 SAR_SUPPORTED = {
     "AWS::ApiGateway::Account",
     "AWS::ApiGateway::Authorizer",
@@ -52,6 +54,9 @@ SAR_SUPPORTED = {
     "AWS::Cognito::UserPoolDomain",
     "AWS::Cognito::UserPoolGroup",
     "AWS::DynamoDB::Table",
+    # Listed since the first version of SAR's list (aws-serverlessrepo-developer-guide
+    # @121ce43); SAM's Schedule events make it.
+    "AWS::Events::Rule",
     "AWS::IAM::ManagedPolicy",
     "AWS::IAM::Policy",
     "AWS::IAM::Role",
@@ -123,6 +128,7 @@ FUNCTIONS = [
     "LogRetentionFunction",
     "ContentDeliveryFunction",
     "GrantKeyFunction",
+    "GrantKeyScheduleFunction",
 ]
 REGIONAL_FUNCTIONS = FUNCTIONS[1:]
 
@@ -277,12 +283,32 @@ def test_the_edge_config_role_may_call_what_its_waiters_poll(resources: dict[str
     assert polled <= granted
 
 
-@pytest.mark.parametrize("prop", ["FunctionVersionArn", "Pools", "CookieName", "Grants"])
+@pytest.mark.parametrize("prop", ["FunctionVersionArn", "Pools", "CookieName"])
 def test_the_edge_config_resource_gets_every_input_it_renders(
     resources: dict[str, Any], prop: str
 ) -> None:
     """Any change to one of these must re-run the resource, so each must be a property."""
     assert prop in props(resources, "EdgeConfig")
+
+
+def test_the_edge_config_resource_passes_only_what_it_renders_and_no_grant_key(
+    resources: dict[str, Any],
+) -> None:
+    """Grants are checked by the CloudFront Function: no grant key or issuer goes to the
+    Lambda@Edge config. Each property is one the handler reads, or ``EdgeFunctionSettings``
+    (read by nobody: there to re-run the resource)."""
+    assert set(props(resources, "EdgeConfig")) == {
+        "ServiceToken",
+        "ServiceTimeout",
+        "FunctionVersionArn",
+        "EdgeFunctionSettings",
+        "Pools",
+        "CookieName",
+        "CorsAllowedOrigins",
+        "ServiceName",
+        "MetricsNamespace",
+        "LogLevel",
+    }
 
 
 def test_the_edge_trusts_the_stack_s_own_user_pool_by_id_only(resources: dict[str, Any]) -> None:
@@ -324,16 +350,73 @@ def behaviors(resources: dict[str, Any]) -> list[dict[str, Any]]:
     return [config["DefaultCacheBehavior"], *config.get("CacheBehaviors", [])]
 
 
-def test_every_behavior_runs_the_configured_edge_version_on_viewer_request(
+def grant_behavior(resources: dict[str, Any]) -> dict[str, Any]:
+    config = props(resources, "Distribution")["DistributionConfig"]
+    [behavior] = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "/g/*"]
+    return behavior  # type: ignore[no-any-return]
+
+
+def viewer_request_checks(behavior: dict[str, Any]) -> list[dict[str, Any]]:
+    """The Lambda@Edge and CloudFront Function associations a viewer request runs."""
+    return [
+        association
+        for association in [
+            *behavior.get("LambdaFunctionAssociations", []),
+            *behavior.get("FunctionAssociations", []),
+        ]
+        if association["EventType"] == "viewer-request"
+    ]
+
+
+def test_the_default_behavior_runs_the_configured_edge_version_on_viewer_request(
     resources: dict[str, Any],
 ) -> None:
-    for behavior in behaviors(resources):
-        [association] = [
-            a for a in behavior["LambdaFunctionAssociations"] if a["EventType"] == "viewer-request"
-        ]
-        assert association["LambdaFunctionARN"] == {
-            "Fn::GetAtt": ["EdgeConfig", "FunctionVersionArn"]
+    default = props(resources, "Distribution")["DistributionConfig"]["DefaultCacheBehavior"]
+    [association] = viewer_request_checks(default)
+    assert association["LambdaFunctionARN"] == {"Fn::GetAtt": ["EdgeConfig", "FunctionVersionArn"]}
+    assert "FunctionAssociations" not in default
+
+
+def test_grant_urls_are_checked_by_the_cloudfront_function_and_by_no_lambda_edge_function(
+    resources: dict[str, Any],
+) -> None:
+    behavior = grant_behavior(resources)
+    assert behavior["FunctionAssociations"] == [
+        {
+            "EventType": "viewer-request",
+            "FunctionARN": {"Fn::GetAtt": ["GrantCheckFunction", "FunctionARN"]},
         }
+    ]
+    assert "LambdaFunctionAssociations" not in behavior
+
+
+def test_every_behavior_checks_each_viewer_request_exactly_once(
+    resources: dict[str, Any],
+) -> None:
+    """No path reaches the bucket unchecked; none pays for two checks."""
+    for behavior in behaviors(resources):
+        assert len(viewer_request_checks(behavior)) == 1, behavior.get("PathPattern", "default")
+
+
+def test_the_only_other_behavior_is_the_grant_urls(resources: dict[str, Any]) -> None:
+    config = props(resources, "Distribution")["DistributionConfig"]
+    assert [b["PathPattern"] for b in config["CacheBehaviors"]] == ["/g/*"]
+
+
+def test_grant_urls_read_the_same_origin_with_the_same_policies_as_the_default(
+    resources: dict[str, Any],
+) -> None:
+    """The object is cached once for every viewer (the cache key holds the rewritten URI
+    alone), and S3 gets the CORS headers it needs to answer a preflight, as on the default
+    behavior."""
+    behavior = grant_behavior(resources)
+    default = props(resources, "Distribution")["DistributionConfig"]["DefaultCacheBehavior"]
+    assert behavior["TargetOriginId"] == default["TargetOriginId"] == "content"
+    assert behavior["AllowedMethods"] == ["GET", "HEAD", "OPTIONS"]
+    assert behavior["CachedMethods"] == ["GET", "HEAD"]
+    assert "ForwardedValues" not in behavior
+    for policy in ("CachePolicyId", "OriginRequestPolicyId", "ResponseHeadersPolicyId"):
+        assert behavior[policy] == default[policy]
 
 
 def test_every_behavior_redirects_to_https_and_compresses(resources: dict[str, Any]) -> None:
@@ -783,22 +866,18 @@ def test_content_delivery_signs_grants_with_the_stack_s_grant_key(
 ) -> None:
     variables = props(resources, "ContentDeliveryFunction")["Environment"]["Variables"]
     assert variables["GRANT_SECRET_ID"] == {"Fn::GetAtt": ["GrantKey", "SecretArn"]}
-    assert variables["GRANT_ISSUER"] == {"Fn::GetAtt": ["GrantKey", "Issuer"]}
     assert variables["GRANT_LIFETIME_SECONDS"] == {"Ref": "GrantLifetimeSeconds"}
 
 
-def test_the_edge_trusts_the_grant_key_s_public_key_and_the_api_s_issuer(
-    resources: dict[str, Any],
-) -> None:
-    grants = props(resources, "EdgeConfig")["Grants"]
-    assert grants["PublicKeys"] == [{"Fn::GetAtt": ["GrantKey", "PublicJwk"]}]
-    variables = props(resources, "ContentDeliveryFunction")["Environment"]["Variables"]
-    assert grants["Issuer"] == variables["GRANT_ISSUER"]
+def test_the_first_grant_key_goes_into_the_stack_s_grant_store(resources: dict[str, Any]) -> None:
+    assert props(resources, "GrantKey")["StoreArn"] == {"Fn::GetAtt": ["GrantStore", "Arn"]}
 
 
-def test_the_grant_issuer_names_the_stack_and_no_user_pool(resources: dict[str, Any]) -> None:
-    issuer = Resolver({"Resources": resources}).resolve(props(resources, "GrantKey")["Issuer"])
-    assert issuer == f"urn:private-content:{PSEUDO_PARAMETERS['AWS::StackName']}:grants"
+def test_the_edge_config_holds_no_grant_key(resources: dict[str, Any]) -> None:
+    """Grants are checked by the CloudFront Function against the grant store: no public key
+    (nor anything else of the grant key) reaches the Lambda@Edge package."""
+    assert "Grants" not in props(resources, "EdgeConfig")
+    assert "GrantKey" not in json.dumps(props(resources, "EdgeConfig"))
 
 
 def test_grant_urls_last_a_few_hours_by_default_and_never_beyond_what_grants_allow(
@@ -810,23 +889,107 @@ def test_grant_urls_last_a_few_hours_by_default_and_never_beyond_what_grants_all
     assert 2 * 3600 <= lifetime["Default"] <= 8 * 3600
 
 
-def test_the_grant_key_function_may_only_manage_its_own_secret(cfn: dict[str, Any]) -> None:
-    """No GetSecretValue (it never reads the private key back), and only the secret name
-    ``grant_key.resource.secret_name`` gives this stack."""
-    [statement] = all_policy_statements(policies_of_role(cfn["Resources"], "GrantKeyFunctionRole"))
-    assert set(statement["Action"]) == {
+KEY_VALUE_STORE_ACTIONS = {
+    "cloudfront-keyvaluestore:DescribeKeyValueStore",
+    "cloudfront-keyvaluestore:GetKey",
+    "cloudfront-keyvaluestore:ListKeys",
+    "cloudfront-keyvaluestore:UpdateKeys",
+}
+GRANT_STORE = {"Fn::GetAtt": ["GrantStore", "Arn"]}
+
+
+def test_the_grant_key_function_may_only_manage_its_own_secret_and_the_grant_store(
+    cfn: dict[str, Any],
+) -> None:
+    """No GetSecretValue (it never reads a key back), only the secret name
+    ``grant_key.resource.secret_name`` gives this stack, and the stack's grant store."""
+    statements = all_policy_statements(policies_of_role(cfn["Resources"], "GrantKeyFunctionRole"))
+    [secret] = [s for s in statements if s["Resource"] != GRANT_STORE]
+    assert set(secret["Action"]) == {
         "secretsmanager:CreateSecret",
         "secretsmanager:PutSecretValue",
         "secretsmanager:DescribeSecret",
         "secretsmanager:TagResource",
         "secretsmanager:DeleteSecret",
     }
-    granted = Resolver(cfn).resolve(statement["Resource"])
+    granted = Resolver(cfn).resolve(secret["Resource"])
     prefix = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:"
     ours = secret_name(PSEUDO_PARAMETERS["AWS::StackId"])
     assert fnmatch.fnmatchcase(f"{prefix}{ours}-AbCdEf", granted)
     for other in ("private-content-2/grant-key-x-AbCdEf", "private-content/db-AbCdEf"):
         assert not fnmatch.fnmatchcase(f"{prefix}{other}", granted), other
+    [store] = [s for s in statements if s["Resource"] == GRANT_STORE]
+    assert set(store["Action"]) == KEY_VALUE_STORE_ACTIONS
+
+
+def test_the_grant_key_schedule_may_only_write_the_grant_key_and_the_grant_store(
+    resources: dict[str, Any],
+) -> None:
+    """It rotates: a new value into the one secret (never reading it), and the store."""
+    assert granted_actions(resources, "GrantKeyScheduleFunction") == {
+        "secretsmanager:PutSecretValue": [{"Fn::GetAtt": ["GrantKey", "SecretArn"]}],
+        **{action: [GRANT_STORE] for action in KEY_VALUE_STORE_ACTIONS},
+    }
+
+
+def test_the_grant_key_schedule_acts_on_the_stack_s_secret_and_store(
+    resources: dict[str, Any],
+) -> None:
+    variables = props(resources, "GrantKeyScheduleFunction")["Environment"]["Variables"]
+    assert variables["GRANT_SECRET_ID"] == {"Fn::GetAtt": ["GrantKey", "SecretArn"]}
+    assert variables["GRANT_STORE_ARN"] == GRANT_STORE
+    assert props(resources, "GrantKeyScheduleFunction")["Handler"] == "grant_key.schedule.handler"
+
+
+def test_the_grant_key_schedule_has_time_for_the_rotation_s_wait_and_its_calls(
+    resources: dict[str, Any],
+) -> None:
+    assert props(resources, "GrantKeyScheduleFunction")["Timeout"] >= 2 * KEY_PROPAGATION_SECONDS
+
+
+def schedules(resources: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The EventBridge rules invoking the schedule function, by their input's action."""
+    target = {"Fn::GetAtt": ["GrantKeyScheduleFunction", "Arn"]}
+    found = {}
+    for rule in resources_of_type({"Resources": resources}, "AWS::Events::Rule").values():
+        [invoked] = rule["Properties"]["Targets"]
+        assert invoked["Arn"] == target
+        found[json.loads(invoked["Input"])["action"]] = rule["Properties"]
+    return found
+
+
+def test_the_grant_key_rotates_every_rotation_days_and_the_store_is_cleaned_up_hourly(
+    resources: dict[str, Any],
+) -> None:
+    rules = schedules(resources)
+    assert set(rules) == {ROTATE, CLEAN_UP}
+    assert rules[ROTATE]["ScheduleExpression"] == {"Fn::Sub": "rate(${GrantKeyRotationDays} days)"}
+    assert rules[CLEAN_UP]["ScheduleExpression"] == "rate(1 hour)"
+    for rule in rules.values():
+        assert rule.get("State", "ENABLED") == "ENABLED"
+        assert action_of(json.loads(rule["Targets"][0]["Input"])) in (ROTATE, CLEAN_UP)
+
+
+def test_the_rotation_interval_is_a_parameter_rate_can_say_in_days(cfn: dict[str, Any]) -> None:
+    """EventBridge's rate() takes "1 day" but "<n> days" for more: the bound keeps n >= 2."""
+    days = cfn["Parameters"]["GrantKeyRotationDays"]
+    assert (days["MinValue"], days["MaxValue"], days["Default"]) == (2, 365, 30)
+
+
+def test_even_the_shortest_rotation_interval_outlasts_the_previous_key(cfn: dict[str, Any]) -> None:
+    """A rotation keeps the key it demotes VERIFY_FOR_SECONDS, a day and some minutes: the next
+    rotation finds it past its notAfter and retires it, so the store holds one previous key at
+    most."""
+    shortest = cfn["Parameters"]["GrantKeyRotationDays"]["MinValue"] * 86400
+    assert shortest > VERIFY_FOR_SECONDS
+
+
+def test_the_schedule_events_use_only_properties_sam_has_had_since_2016() -> None:
+    """SAR translates with an older SAM: Schedule and Input only."""
+    events = source_template()["Resources"]["GrantKeyScheduleFunction"]["Properties"]["Events"]
+    for event in events.values():
+        assert event["Type"] == "Schedule"
+        assert set(event["Properties"]) == {"Schedule", "Input"}
 
 
 def test_only_content_delivery_may_read_a_secret(resources: dict[str, Any]) -> None:
@@ -970,6 +1133,7 @@ def test_operations_are_alarmed(resources: dict[str, Any], namespace: str, metri
         "AppOriginList",
         "ContentBucketName",
         "CatalogTableName",
+        "GrantStoreArn",
     ],
 )
 def test_the_stack_outputs_what_clients_and_operators_need(

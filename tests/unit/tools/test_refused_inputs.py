@@ -285,3 +285,21 @@ def test_a_valid_set_does_go_on_to_aws() -> None:
     code, _, err = cli(*add_dir(SAMPLE_DIR / "intro-hls"))
     assert code == 1
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["grant-key"], "error: the following arguments are required: rotate|retire\n"),
+        (["grant-key", "spin"], "error: argument rotate|retire: invalid choice: 'spin' (choose"),
+        (["grant-key", "rotate", "--kid", "x"], "error: unrecognized arguments: --kid x\n"),
+        (["grant-key", "retire", "now"], "error: unrecognized arguments: now\n"),
+    ],
+)
+def test_a_grant_key_command_it_cannot_read_is_one_line_and_exit_status_2(
+    args: list[str], message: str
+) -> None:
+    code, out, err = cli(*args)
+    assert (code, out) == (2, "")
+    assert err.startswith(message)
+    assert err.count("\n") == 1

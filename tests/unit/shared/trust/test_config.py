@@ -11,7 +11,6 @@ import pytest
 from edge_auth import config as config_file
 from shared.trust import config
 from shared.trust.errors import ConfigError
-from testkit.signed_grants import GRANT_KID, TEST_GRANT_ISSUER, grants_config
 from testkit.tokens import TEST_CONFIG_PATH, TEST_ISSUER, SigningKey
 
 UPDATED_ISSUER = TEST_ISSUER.replace("https://cognito-idp.", "https://issuer-cognito-idp.")
@@ -277,54 +276,20 @@ def test_a_course_group_prefix_is_an_unknown_key_now(
         config.parse_config({**config_dict, "course_group_prefix": prefix})
 
 
-def test_grants_name_their_issuer_and_keys(config_dict: dict[str, Any]) -> None:
-    grant_key = SigningKey.generate(kid=GRANT_KID)
-    settings = config.parse_config({**config_dict, "grants": grants_config(grant_key)})
-    assert settings.grants is not None
-    assert settings.grants.issuer == TEST_GRANT_ISSUER
-    assert set(settings.grants.keys) == {GRANT_KID}
+#: The ``grants`` entry this function accepted until grants moved to the CloudFront Function.
+RS256_GRANTS = {
+    "issuer": "urn:private-content:test-stack:grants",
+    "jwks": {"keys": [SigningKey.generate(kid="grant-test-1").public_jwk()]},
+}
 
 
-def test_without_grants_the_edge_trusts_no_grant_key(config_dict: dict[str, Any]) -> None:
-    assert config.parse_config(config_dict).grants is None
-
-
-def test_a_pool_s_key_may_not_be_a_grant_key(
-    config_dict: dict[str, Any], test_key: SigningKey
+@pytest.mark.parametrize("grants", [RS256_GRANTS, {}, None], ids=["rs256-keys", "empty", "null"])
+def test_grants_are_an_unknown_key_now_in_either_format(
+    config_dict: dict[str, Any], grants: Any
 ) -> None:
-    renamed = SigningKey(test_key.private_key, GRANT_KID)
-    with pytest.raises(ConfigError, match="also a user pool's key"):
-        config.parse_config({**config_dict, "grants": grants_config(renamed)})
-
-
-def test_a_grant_key_may_not_reuse_a_pool_key_s_kid(
-    config_dict: dict[str, Any], test_key: SigningKey
-) -> None:
-    same_kid = SigningKey.generate(kid=test_key.kid)
-    with pytest.raises(ConfigError, match="also a user pool's key"):
-        config.parse_config({**config_dict, "grants": grants_config(same_kid)})
-
-
-@pytest.mark.parametrize(
-    "grants",
-    [
-        [],
-        {"issuer": TEST_GRANT_ISSUER},
-        {"issuer": TEST_ISSUER, "jwks": "KEYS"},
-        {"issuer": "has space", "jwks": "KEYS"},
-        {"issuer": TEST_GRANT_ISSUER, "jwks": {"keys": []}},
-        {"issuer": TEST_GRANT_ISSUER, "jwks": "KEYS", "typo": 1},
-    ],
-)
-def test_an_invalid_grants_entry_is_an_error(config_dict: dict[str, Any], grants: Any) -> None:
-    jwks = grants_config(SigningKey.generate(kid=GRANT_KID))["jwks"]
-    if isinstance(grants, dict) and grants.get("jwks") == "KEYS":
-        grants = {**grants, "jwks": jwks}
-    with pytest.raises(ConfigError):
+    """Grants are checked by the CloudFront Function: no configuration may give this function
+    a grant key, nor even say that it has none."""
+    with pytest.raises(ConfigError, match=r"unknown: \['grants'\]"):
         config.parse_config({**config_dict, "grants": grants})
-
-
-def test_more_grant_keys_than_a_rotation_needs_is_an_error(config_dict: dict[str, Any]) -> None:
-    keys = [SigningKey.generate(kid=f"grant-{i}") for i in range(config.MAX_GRANT_KEYS + 1)]
-    with pytest.raises(ConfigError, match="more than"):
-        config.parse_config({**config_dict, "grants": grants_config(*keys)})
+    with pytest.raises(ConfigError, match=r"unknown: \['grants'\]"):
+        config.parse_config({"pools": [pool_entry(config_dict)], "grants": grants})

@@ -1,6 +1,6 @@
 // A stand-in for CloudFront Functions' JavaScript runtime 2.0, in Node, for one function file.
 //
-//   node --experimental-vm-modules testkit/cloudfront_function_runtime.mjs <function.js>
+//   node --experimental-vm-modules local/cloudfront_function_runtime.mjs <function.js>
 //
 // The file is compiled as written (an ES module, strict, as the runtime treats it), followed
 // by one line, `export { handler };`, the hand-over the runtime does by calling `handler`.

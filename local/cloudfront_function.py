@@ -1,12 +1,14 @@
 """Run a CloudFront Function file in Node, in the runtime 2.0 stand-in
-(``testkit/cloudfront_function_runtime.mjs``), from Python: for the tests, the bench and the
-local stack. One Node process per ``FunctionRuntime``, many requests."""
+(``local/cloudfront_function_runtime.mjs``), from Python: for the local CloudFront's ``/g/*``
+behavior, the tests and the bench. One Node process per ``FunctionRuntime``, many requests,
+one at a time (the local CloudFront serves viewers from several threads)."""
 
 from __future__ import annotations
 
 import json
 import shutil
 import subprocess
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
@@ -54,21 +56,23 @@ class FunctionRuntime:
         node = shutil.which("node")
         if node is None:
             raise RuntimeError("node is not installed")
-        self._process = subprocess.Popen(
+        self._process = subprocess.Popen(  # noqa: S603 - node and files of this repository
             [node, "--experimental-vm-modules", "--no-warnings", str(RUNTIME), str(path)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
+        self._lock = threading.Lock()
 
     def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
         stdin, stdout = self._process.stdin, self._process.stdout
-        assert stdin is not None
-        assert stdout is not None
-        stdin.write(json.dumps(request) + "\n")
-        stdin.flush()
-        line = stdout.readline()
+        if stdin is None or stdout is None:
+            raise RuntimeError("the function runtime has no pipes")
+        with self._lock:
+            stdin.write(json.dumps(request) + "\n")
+            stdin.flush()
+            line = stdout.readline()
         if not line:
             stderr = self._process.stderr.read() if self._process.stderr else ""
             raise RuntimeError(f"the function runtime stopped: {stderr}")

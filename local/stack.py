@@ -192,7 +192,7 @@ class LocalStack:
         )
         self._serve_cloudfront(servers, aws, edge_config_path, grant_store)
         admin = new_admin()
-        self._serve_api(servers, aws, pool, jwks, grants, admin)
+        self._serve_api(servers, aws, pool, jwks, grants, admin, self._grant_writer(grant_store))
         self._serve_login(servers, aws, pool, login_key, jwks)
         self._serve_demo(servers, pool)
         info = self._stack_info(servers, aws, pool, grants, edge_config_path, published)
@@ -274,9 +274,11 @@ class LocalStack:
         jwks: dict[str, Any],
         grants: GrantSettings,
         admin: Principal,
+        grant_store: KeyValueStore,
     ) -> None:
         """The Content Delivery and Enrolment functions' routes, configured as template.yaml
-        configures them, behind API Gateway's two kinds of authorization."""
+        configures them, behind API Gateway's two kinds of authorization; both revoke grants
+        in ``grant_store``."""
         settings = Settings(
             catalog_table=TABLE,
             content_base_url=servers.cloudfront.url,
@@ -293,8 +295,10 @@ class LocalStack:
         servers.api.serve(
             LocalApi(
                 {
-                    "ContentDeliveryFunction": build_app(settings, catalog, enrolments, signer),
-                    "EnrolmentFunction": build_enrolment_app(enrolments, catalog),
+                    "ContentDeliveryFunction": build_app(
+                        settings, catalog, enrolments, signer, grant_store=grant_store
+                    ),
+                    "EnrolmentFunction": build_enrolment_app(enrolments, catalog, grant_store),
                 },
                 CognitoAuthorizer(pool.issuer, jwks),
                 SigV4Verifier(REGION, {admin.access_key_id: admin}),

@@ -67,7 +67,12 @@ def test_no_package_carries_a_config_json(build: Path, name: str) -> None:
 KEY_HOLDERS = {"ContentDeliveryFunction"}
 #: The functions that write the grant KeyValueStore, whose API botocore signs with SigV4A only
 #: through the AWS CRT, which the Lambda runtime does not provide.
-GRANT_STORE_WRITERS = {"ContentDeliveryFunction", "GrantKeyFunction", "GrantKeyScheduleFunction"}
+GRANT_STORE_WRITERS = {
+    "ContentDeliveryFunction",
+    "EnrolmentFunction",
+    "GrantKeyFunction",
+    "GrantKeyScheduleFunction",
+}
 LAMBDA_ZIPPED_LIMIT = 50 * ONE_MB
 
 

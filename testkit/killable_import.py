@@ -3,11 +3,11 @@ there.
 
 Usage: python -m testkit.killable_import <k> <bin/content arguments...>
 A write is a course's creation (one transaction in the catalog), one BatchWriteItem call of up
-to 25 enrolments, one grant-store step of up to 50 revocations (``KeyValueStore``'s batch: its
-UpdateKeys, or nothing when every revocation is there already, as a confirmation in the same
-second finds) or a replacement's settling (UpdateItem). Once the k-th has taken effect, the
-process prints ``write done`` and waits to be killed (SIGKILL: no handler, no clean-up, as when
-a machine dies mid-import).
+to 25 enrolments, a batch's revocations or their confirmation (``RevokingEnrolments``' two
+grant-store steps; a confirmation in the revocation's own second writes nothing, and counts
+all the same, so that the count does not depend on the clock) or a replacement's settling
+(UpdateItem). Once the k-th has taken effect, the process prints ``write done`` and waits to be
+killed (SIGKILL: no handler, no clean-up, as when a machine dies mid-import).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import sys
 import time
 from typing import Any
 
+from shared.enrolments.revoking import RevokingEnrolments
 from shared.enrolments.store import EnrolmentStore
-from shared.key_value_store import KeyValueStore
 from tools.content import main
 from tools.publishing.writes import CatalogWriter
 
@@ -41,7 +41,8 @@ def _stop_after(writes: int) -> None:
     counted(CatalogWriter, "put_course")
     counted(EnrolmentStore, "_write_chunk")
     counted(EnrolmentStore, "settle")
-    counted(KeyValueStore, "_update_batch")
+    counted(RevokingEnrolments, "_revoke")
+    counted(RevokingEnrolments, "_confirm")
 
 
 if __name__ == "__main__":

@@ -16,8 +16,9 @@ Such a change is written in this order:
 
 1. the revocation. If it cannot be written (``KeyValueStoreError``), nothing else is;
 2. the enrolment's change;
-3. the revocation again, confirming it: a grant the API issued from a read of the old record
-   between 1 and 2, in a later second than 1's, is revoked too.
+3. the revocation again, confirming it, if the clock has moved past 1's second since: a grant
+   the API issued from a read of the old record between 1 and 2, in a later second than 1's,
+   is revoked too (one issued in 1's second is already).
 
 Stopped after 1, the learner is revoked but the record unchanged, and running the change again
 makes it. A deletion run again repeats all three. A replacement writes its record with
@@ -83,10 +84,20 @@ class RevokingEnrolments:
         self.grants = grants
         self.clock = clock
 
-    def _revoke(self, keys: Collection[Key]) -> None:
+    def _revoke(self, keys: Collection[Key]) -> int:
+        """Revoke ``keys`` now; the second written."""
         if self.grants is None:
             raise NoGrantStoreError()
-        revoke_many(self.grants, keys, self.clock())
+        now = self.clock()
+        revoke_many(self.grants, keys, now)
+        return int(now)
+
+    def _confirm(self, keys: Collection[Key], revoked: int) -> None:
+        """Revoke ``keys`` again, after the change, unless it is still the second ``revoked``:
+        that one covers every grant issued up to now already."""
+        now = self.clock()
+        if int(now) > revoked and self.grants is not None:
+            revoke_many(self.grants, keys, now)
 
     def put(self, enrolment: Enrolment, courses: Collection[str]) -> None:
         """Create or replace ``enrolment``, into one of ``courses`` (else
@@ -98,18 +109,18 @@ class RevokingEnrolments:
         if not owes_revocation(held, enrolment.window, self.clock()):
             self.enrolments.put(enrolment, courses)
             return
-        self._revoke([key])
+        revoked = self._revoke([key])
         self.enrolments.put(enrolment, courses, revocation_pending=True)
-        self._revoke([key])
+        self._confirm([key], revoked)
         self.enrolments.settle(enrolment)
 
     def delete(self, learner: str, course_id: str) -> bool:
         """Delete the enrolment, revoking the learner's grants for the course before and after;
         False when there was none (the revocation is written all the same: a run that stopped
         after its delete looks just like that)."""
-        self._revoke([(learner, course_id)])
+        revoked = self._revoke([(learner, course_id)])
         existed = self.enrolments.delete(learner, course_id)
-        self._revoke([(learner, course_id)])
+        self._confirm([(learner, course_id)], revoked)
         return existed
 
     def apply(
@@ -120,9 +131,10 @@ class RevokingEnrolments:
         of its own (the others go on)."""
         items = batch_items(puts, deletes, courses)
         revoking = self._revoking([item for item in items if item.outcome is None])
+        revoked = 0
         if revoking:
             try:
-                self._revoke([item.key for item in revoking])
+                revoked = self._revoke([item.key for item in revoking])
             except KeyValueStoreError:
                 for item in revoking:
                     item.decide(503, NOT_REVOKED)
@@ -131,7 +143,7 @@ class RevokingEnrolments:
         written = [item for item in revoking if item.outcome and item.outcome.status < 300]
         if written:
             try:
-                self._revoke([item.key for item in written])
+                self._confirm([item.key for item in written], revoked)
             except KeyValueStoreError:
                 for item in written:
                     item.decide(503, NOT_CONFIRMED)

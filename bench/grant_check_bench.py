@@ -1,7 +1,8 @@
 """Benchmark of the grant check (``make bench``): the CloudFront Function
-``functions/grant_check/index.js``, time per decision in Node. The Lambda@Edge function no
-longer checks grants: its grant path's figures, from before the move, are in
-docs/benchmarks.md; ``make bench`` prints its token figures (``bench/edge_bench.py``) first.
+``functions/grant_check/index.js``, time per decision in Node, printed next to the Lambda@Edge
+handler's per-request figures measured in the same run (``edge_bench.handler_times``: the
+default behavior's token path). The Lambda@Edge function no longer checks grants: its grant
+path's figures, from before the move, are in docs/benchmarks.md.
 
 The function runs in the runtime 2.0 stand-in (``local/cloudfront_function_runtime.mjs``)
 and is timed there, around the handler alone, with the KeyValueStore in memory: the numbers
@@ -23,10 +24,12 @@ import statistics
 import subprocess
 import sys
 
+from edge_bench import handler_times
+
 from local.cloudfront_function import GRANT_CHECK, FunctionRuntime, decision, function_event
 from shared.grant_store import revocation_name
 from testkit import grant_cases
-from testkit.tokens import LEARNER_SUB
+from testkit.tokens import LEARNER_SUB, SigningKey, cognito_claims
 
 ROUNDS = 7
 CALLS = 20_000
@@ -83,6 +86,14 @@ def main() -> None:
     print("CloudFront Function, time per decision in Node (KeyValueStore in memory):")
     for name, value in function.items():
         print(f"  {name:<50} {value:>8.2f} µs")
+    key = SigningKey.test_only()
+    edge = handler_times(key, key.sign(cognito_claims()))
+    print("next to it, the Lambda@Edge handler in this run (Python, default behavior):")
+    for name in (
+        "handler, cached token, browser request",
+        "handler, first-seen token (RS256 verify)",
+    ):
+        print(f"  {name:<50} {edge[name]:>8.2f} µs")
     size = len(GRANT_CHECK.read_bytes())
     print(f"\n{'index.js, as deployed':<52} {size:>8} bytes (limit {SIZE_LIMIT:,})")
     allowed = function["allowed grant (key, HMAC, 2 revocation lookups)"]

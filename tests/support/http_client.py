@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-
-#: How long a revocation may take to reach the local CloudFront before a test gives up.
-REVOCATION_PATIENCE_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -29,15 +25,3 @@ def http(url: str, *, method: str = "GET", headers: dict[str, str] | None = None
             return HttpAnswer(response.status, dict(response.headers), response.read())
     except urllib.error.HTTPError as error:
         return HttpAnswer(error.code, dict(error.headers), error.read())
-
-
-def refused(url: str) -> int:
-    """The status ``url`` answers once it stops answering 200 (a revocation reaching the
-    local CloudFront is waited for, never timed), or 200 if it never does within
-    ``REVOCATION_PATIENCE_SECONDS``."""
-    deadline = time.monotonic() + REVOCATION_PATIENCE_SECONDS
-    while True:
-        status = http(url).status
-        if status != 200 or time.monotonic() > deadline:
-            return status
-        time.sleep(0.1)

@@ -133,3 +133,29 @@ def test_the_token_header_opens_the_plain_url_for_the_all_access_group_only(
     assert answer.status == 200
     assert hashlib.sha256(answer.body).hexdigest() == stack["content"][0]["sha256"]
     assert http(url, headers={"Authorization": f"Bearer {learner_token}"}).status == 403
+
+
+@pytest.mark.parametrize(
+    "escape",
+    [
+        "/../{other}",  # sent as written: urllib does not normalize the path
+        "/%2e%2e/{other}",
+        "/..%2f{other}",
+        "%2f..%2f{other}",
+        "/./{other}",
+        "//{other}",
+        "\\..\\{other}",
+    ],
+)
+def test_a_path_escaping_the_grant_s_course_gets_no_bytes(
+    stack: dict[str, Any], listing: list[dict[str, Any]], escape: str
+) -> None:
+    """From the grant's course folder towards the other course's object: 401 or 403, never
+    its bytes, however the climb is spelled."""
+    url = listing[0]["url"]
+    course_root = url.split(f"/courses/{stack['course_id']}/", 1)[0]
+    other = stack["other_content"][0]["key"].removeprefix("courses/")
+    escaping = f"{course_root}/courses/{stack['course_id']}" + escape.format(other=other)
+    answer = http(escaping)
+    assert answer.status in (401, 403)
+    assert answer.body == b""

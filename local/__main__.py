@@ -63,7 +63,8 @@ def describe(info: StackInfo) -> str:
         f"  Demo page        {info.callback_url}",
         f"  Managed login    {info.auth_url}   (stand-in: /oauth2/authorize, /oauth2/token, "
         "/oauth2/revoke, /logout)",
-        f"  CloudFront       {info.cloudfront_url}   (grant function on /g/*, edge function on the rest, then the private bucket)",
+        f"  CloudFront       {info.cloudfront_url}   (grant function on /g/*, edge function on the "
+        "rest, then the private bucket)",
         f"  Content API      {info.api_url}   (Cognito authorizer)",
         f"  Enrolment API    {info.api_url}/enrolments   (SigV4 with stack.json's "
         "admin_credentials)",

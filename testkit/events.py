@@ -101,6 +101,7 @@ def api_request(
     path_parameters: dict[str, str],
     request_id: str,
     groups: tuple[str, ...] = ("students",),
+    method: str = "GET",
 ) -> dict[str, Any]:
     """An API Gateway REST proxy event after the Cognito authorizer accepted an ID token."""
     headers = {
@@ -124,7 +125,7 @@ def api_request(
         }
     )
     return api_proxy_event(
-        method="GET",
+        method=method,
         resource=resource,
         path=path,
         path_parameters=path_parameters,
@@ -151,6 +152,8 @@ def api_events() -> dict[str, dict[str, Any]]:
             course, "/courses/aws-101/content", {"courseId": "aws-101"}, "course"
         ),
         "api_list_courses": api_request("/courses", "/courses", {}, "courses"),
+        # The caller revokes every content URL they were given (the demo page's sign-out).
+        "api_me_revoke": api_request("/me/revoke", "/me/revoke", {}, "revoke", method="POST"),
         # A learner enrolled in another course only (API Gateway joins the groups with commas).
         "api_get_content_forbidden": api_request(
             content,

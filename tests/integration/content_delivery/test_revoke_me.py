@@ -57,11 +57,8 @@ def signer() -> GrantSigner:
 def revoke_event(load_event: LoadEvent, sub: str | None, method: str = "POST") -> dict[str, Any]:
     """``POST /me/revoke`` from the app, as API Gateway passes it after the authorizer (no
     claims when ``sub`` is None)."""
-    event = copy.deepcopy(load_event("api_list_courses"))
-    event["path"] = event["requestContext"]["path"] = "/me/revoke"
-    event["resource"] = event["requestContext"]["resourcePath"] = "/me/revoke"
+    event = copy.deepcopy(load_event("api_me_revoke"))  # events/, as `sam local invoke` takes
     event["httpMethod"] = event["requestContext"]["httpMethod"] = method
-    event["queryStringParameters"] = event["multiValueQueryStringParameters"] = None
     if sub is None:
         del event["requestContext"]["authorizer"]
     else:

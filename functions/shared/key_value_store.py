@@ -68,6 +68,11 @@ class KeyValueStore:
 
     def keys(self, prefix: str = "") -> Iterator[str]:
         """Every key that starts with ``prefix`` (the API lists all; this filters)."""
+        return (key for key, _ in self.items(prefix))
+
+    def items(self, prefix: str = "") -> Iterator[tuple[str, str]]:
+        """Every entry whose key starts with ``prefix``, as ListKeys pages them (50 a call):
+        a listing, not a snapshot; a plan judges each value again before it is changed."""
         token: dict[str, str] = {}
         while True:
             try:
@@ -76,7 +81,7 @@ class KeyValueStore:
                 raise KeyValueStoreError(describe(exc, "CloudFront KeyValueStore")) from None
             for item in page.get("Items", []):
                 if item["Key"].startswith(prefix):
-                    yield item["Key"]
+                    yield item["Key"], item["Value"]
             if "NextToken" not in page:
                 return
             token = {"NextToken": page["NextToken"]}

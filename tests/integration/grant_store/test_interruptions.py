@@ -65,7 +65,7 @@ def fresh(endpoint: LocalKeyValueStores) -> Callable[[], KeyValueStoreData]:
 
 
 @pytest.mark.parametrize("after", [False, True], ids=["before", "after"])
-@pytest.mark.parametrize("at", [1, 2, 3])
+@pytest.mark.parametrize("at", [1, 2])
 def test_a_cleanup_stopped_at_any_batch_leaves_whole_batches_and_converges(
     client: CloudFrontKeyValueStoreClient,
     fresh: Callable[[], KeyValueStoreData],
@@ -78,9 +78,11 @@ def test_a_cleanup_stopped_at_any_batch_leaves_whole_batches_and_converges(
     assert clean_up(KeyValueStore(client, reference.arn), LATER) == 60
 
     left = interrupted(client, store, lambda kvs: clean_up(kvs, LATER), at, after)
+    # The cleanup writes only the expired ones, 50 to a batch: 60 here, two batches.
     names = sorted(revocation_name(sub) for sub in LEARNERS)
+    expired = [name for name in names if name not in reference.entries()]
     done = at if after else at - 1
-    deleted = {name for name in names[: done * BATCH_SIZE] if name not in reference.entries()}
+    deleted = set(expired[: done * BATCH_SIZE])
     assert set(left) == {revocation_name(sub) for sub in LEARNERS} - deleted
 
     assert clean_up(KeyValueStore(client, store.arn), LATER) == 60 - len(deleted)

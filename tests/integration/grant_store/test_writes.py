@@ -30,6 +30,7 @@ from shared.grant_store_writes import (
 from shared.grant_token import generate_key, mint
 from shared.key_value_store import BATCH_SIZE, KeyValueStore, KeyValueStoreError
 from testkit.tokens import LEARNER_SUB
+from tests.support.aws_calls import calls_to
 from tests.support.key_value_store import Racing
 
 if TYPE_CHECKING:
@@ -184,6 +185,23 @@ def test_the_cleanup_deletes_exactly_the_revocations_nothing_can_need(
         if key.startswith("r:")
     )
     assert clean_up(kvs, later) == 0
+
+
+def test_the_cleanup_reads_only_the_expired_revocations_the_listing_shows(
+    kvs: KeyValueStore,
+) -> None:
+    """A full store holds tens of thousands of revocations and an hour expires a 25th of them:
+    the hourly cleanup pays a ListKeys per 50 entries and a read only of what it deletes."""
+    values = {
+        f"r:learner-{i:04d}": str(NOW if i < 10 else NOW + MAX_LIFETIME_SECONDS) for i in range(500)
+    }
+    kvs.update(values, lambda current: {name: values[name] for name in current})
+    with calls_to("cloudfront-keyvaluestore") as made:
+        assert clean_up(kvs, NOW + MAX_LIFETIME_SECONDS + 1) == 10
+    operations = [operation for operation, _ in made]
+    assert operations.count("ListKeys") == 10
+    assert operations.count("GetKey") == 10
+    assert operations.count("UpdateKeys") == 1
 
 
 def test_changes_are_written_in_batches_of_at_most_50(

@@ -104,8 +104,16 @@ class Enrolling:
 
     @property
     def changes(self) -> RevokingEnrolments:
-        """Enrolment writes that revoke what they must."""
-        return RevokingEnrolments(self.store, self.grants, self.clock)
+        """Enrolment writes that revoke what they must, at ``revocation_time``."""
+        return RevokingEnrolments(self.store, self.grants, self.revocation_time)
+
+    def revocation_time(self) -> float:
+        """This machine's time, moved ahead by the most ``check_clock`` lets it lag AWS's (and
+        the second AWS's ``Date`` rounds off) when the clock is checked: a machine that far
+        behind still revokes every grant the API issued up to AWS's now. Grants issued in those
+        few seconds after it are refused too; the app asks for new ones."""
+        ahead = 0 if self.aws_clock is None else MAX_CLOCK_SKEW_SECONDS + 1
+        return self.clock() + ahead
 
     def check_clock(self) -> None:
         """``ClockSkewError`` unless this machine's clock is within ``MAX_CLOCK_SKEW_SECONDS``

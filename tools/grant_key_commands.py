@@ -67,9 +67,20 @@ def _rotate(stores: GrantKeyStores, out: TextIO, err: TextIO) -> None:
     changed = rotate_key(
         stores.store, stores.write_secret, propagation_seconds=stores.propagation_seconds
     )
-    [new] = [c.kid for c in changed if c.before is None and _status(c) is KeyStatus.CURRENT]
-    out.write(f"rotated: {new} is the current key; the API signs with it within 60 s\n")
+    out.write(rotated_line(changed) + "\n")
     _changes(changed, out)
+
+
+def rotated_line(changed: list[KeyChange]) -> str:
+    """What a rotation says it did: the key it made current, or the keys two rotations at
+    once made current (the next rotation demotes the one the secret does not hold)."""
+    new = [c.kid for c in changed if c.before is None and _status(c) is KeyStatus.CURRENT]
+    if len(new) == 1:
+        return f"rotated: {new[0]} is the current key; the API signs with it within 60 s"
+    return (
+        f"rotated: {', '.join(new) or 'no new key'} current (another rotation ran at the same "
+        "time); the API signs with the one its secret holds within 60 s"
+    )
 
 
 def _retire(stores: GrantKeyStores, out: TextIO) -> None:

@@ -239,3 +239,22 @@ def test_a_machine_whose_clock_is_off_aws_s_may_not_revoke(
         return
     with pytest.raises(ClockSkewError, match=refused):
         enrolling.check_clock()
+
+
+def test_a_machine_just_inside_the_skew_allowed_still_revokes_every_grant_issued_up_to_aws_s_now(
+    aws: dict[str, Any], enrolment_store: EnrolmentStore
+) -> None:
+    """AWS's Date says whole seconds: at 1800000000.999 it says 1800000000, and a machine 2.95 s
+    behind (1799999998.049) passes the check. The revocation it writes still covers a grant the
+    API issued in AWS's second 1800000000."""
+    aws_second = 1_800_000_000
+    enrolling = Enrolling(
+        enrolment_store,
+        CatalogWriter(aws["dynamodb"], "catalog"),
+        None,
+        identity=lambda: "arn:aws:iam::123456789012:user/test",
+        clock=lambda: aws_second + 0.999 - 2.95,
+        aws_clock=lambda: aws_second,
+    )
+    enrolling.check_clock()
+    assert int(enrolling.revocation_time()) >= aws_second

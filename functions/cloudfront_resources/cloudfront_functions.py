@@ -25,7 +25,7 @@ from shared.custom_resource import properties as props
 from shared.custom_resource.protocol import CustomResourceError, Outcome, Request
 
 from . import function_code
-from .deletion import delete_until_deadline
+from .deletion import delete_named
 from .names import name_of, replaced, to_delete
 from .shapes import to_api
 
@@ -79,16 +79,13 @@ class CloudFrontFunctions:
 
     def delete(self, client: CloudFrontClient, request: Request) -> Outcome:
         name = to_delete(request)
-
-        def attempt() -> None:
-            try:
-                etag = client.describe_function(Name=name)["ETag"]
-                client.delete_function(Name=name, IfMatch=etag)
-            except ClientError as exc:
-                if error_code(exc) != MISSING:
-                    raise
-
-        delete_until_deadline(attempt, IN_USE, request.deadline)
+        delete_named(
+            client.describe_function,
+            client.delete_function,
+            name,
+            (MISSING, IN_USE),
+            request.deadline,
+        )
         return Outcome(request.physical_resource_id or name)
 
 

@@ -11,6 +11,7 @@ refusal.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from botocore.exceptions import ClientError
 
@@ -34,3 +35,27 @@ def delete_until_deadline(attempt: Callable[[], None], in_use: str, deadline: fl
         raise CustomResourceError(f"{said} ({exc.summary})") from exc
     except ClientError as exc:
         raise CustomResourceError(describe(exc, "CloudFront")) from exc
+
+
+def delete_named(
+    describe_named: Callable[..., Any],
+    delete_named_with: Callable[..., Any],
+    name: str,
+    errors: tuple[str, str],
+    deadline: float,
+) -> None:
+    """Delete the object ``name`` as ``delete_until_deadline`` does: read its current ETag
+    (``describe_named(Name=...)``), delete with it (``delete_named_with(Name=..., IfMatch=...)``).
+    ``errors`` are CloudFront's codes for (missing, in use): a missing object is deleted
+    already (a retried Delete), one in use is tried again."""
+    missing, in_use = errors
+
+    def attempt() -> None:
+        try:
+            etag = describe_named(Name=name)["ETag"]
+            delete_named_with(Name=name, IfMatch=etag)
+        except ClientError as exc:
+            if error_code(exc) != missing:
+                raise
+
+    delete_until_deadline(attempt, in_use, deadline)

@@ -20,7 +20,7 @@ from shared.custom_resource import properties as props
 from shared.custom_resource.protocol import CustomResourceError, Outcome, Request
 from shared.custom_resource.retry import OutOfTimeError, until_deadline
 
-from .deletion import delete_until_deadline
+from .deletion import delete_named
 from .names import name_of, replaced, to_delete
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -70,16 +70,13 @@ class KeyValueStores:
 
     def delete(self, client: CloudFrontClient, request: Request) -> Outcome:
         name = to_delete(request)
-
-        def attempt() -> None:
-            try:
-                etag = client.describe_key_value_store(Name=name)["ETag"]
-                client.delete_key_value_store(Name=name, IfMatch=etag)
-            except ClientError as exc:
-                if error_code(exc) != MISSING:
-                    raise
-
-        delete_until_deadline(attempt, IN_USE, request.deadline)
+        delete_named(
+            client.describe_key_value_store,
+            client.delete_key_value_store,
+            name,
+            (MISSING, IN_USE),
+            request.deadline,
+        )
         return Outcome(request.physical_resource_id or name)
 
 

@@ -11,15 +11,13 @@ from collections.abc import Iterator
 from importlib import resources
 from typing import Any
 
-import boto3
 import jwt
 import pytest
 
 from local.cognito import sign_in
 from tests.support.artifacts import artifact
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
-from tests.support.local_stack import started_local_stack, user
-from tools.stack import LOCAL_CREDENTIALS
+from tests.support.local_stack import local_client, started_local_stack, user
 
 
 @pytest.fixture(scope="session")
@@ -50,12 +48,7 @@ def short_token_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict
 
 @pytest.fixture(scope="session")
 def cognito(stack: dict[str, Any]) -> Any:
-    return boto3.client(
-        "cognito-idp",
-        endpoint_url=stack["aws_endpoint_url"],
-        region_name=stack["region"],
-        **LOCAL_CREDENTIALS,
-    )
+    return local_client(stack, "cognito-idp")
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from botocore.credentials import Credentials
 
@@ -23,10 +22,9 @@ from tests.support.grant_keys import grant_of_url
 from tests.support.http_client import http
 from tests.support.killing import killed_after_its_write
 from tests.support.local_learners import Learner
-from tests.support.local_stack import started_local_stack
+from tests.support.local_stack import local_client, started_local_stack
 from tests.support.signed import admin, call
 from tools.content import run
-from tools.stack import LOCAL_CREDENTIALS
 
 
 @pytest.fixture(scope="module")
@@ -37,12 +35,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def cognito(stack: dict[str, Any]) -> Any:
-    return boto3.client(
-        "cognito-idp",
-        endpoint_url=stack["aws_endpoint_url"],
-        region_name=stack["region"],
-        **LOCAL_CREDENTIALS,
-    )
+    return local_client(stack, "cognito-idp")
 
 
 @pytest.fixture
@@ -218,12 +211,7 @@ def test_an_import_of_10000_enrolments_killed_midway_holds_exactly_the_file_once
         "testkit.killable_import", stack["aws_endpoint_url"], "201", *args
     )
     store = EnrolmentStore(
-        boto3.client(
-            "dynamodb",
-            endpoint_url=stack["aws_endpoint_url"],
-            region_name=stack["region"],
-            **LOCAL_CREDENTIALS,
-        ),
+        local_client(stack, "dynamodb"),
         stack["enrolment_table"],
     )
 

@@ -21,7 +21,7 @@ from shared.grant_store import KeyStatus
 from shared.key_value_store import KeyValueStore
 from tests.support.grant_keys import grant_of_url
 from tests.support.http_client import http
-from tests.support.local_stack import started_local_stack, user
+from tests.support.local_stack import local_client, started_local_stack, user
 from tools.content import run
 from tools.stack import LOCAL_CREDENTIALS, keyvaluestore_client
 
@@ -38,12 +38,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 def grant_urls(stack: dict[str, Any]) -> dict[str, tuple[str, str]]:
     """A learner's URL of the MP4 and of the HLS lecture's media playlist, each with the
     sha256 its bytes must have: signed before any rotation."""
-    cognito = boto3.client(
-        "cognito-idp",
-        endpoint_url=stack["aws_endpoint_url"],
-        region_name=stack["region"],
-        **LOCAL_CREDENTIALS,
-    )
+    cognito = local_client(stack, "cognito-idp")
     token = sign_in(cognito, stack["client_id"], user(stack, in_group=False, enrolled=True))
     answer = http(
         f"{stack['api_url']}/courses/{stack['course_id']}/content",

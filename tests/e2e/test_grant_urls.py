@@ -10,15 +10,13 @@ import time
 from typing import Any
 from urllib.parse import quote
 
-import boto3
 import pytest
 
 from local.cognito import sign_in
 from shared.grant_secret import parse_secret
 from shared.grant_token import mint, parse
 from tests.support.http_client import http
-from tests.support.local_stack import user
-from tools.stack import LOCAL_CREDENTIALS
+from tests.support.local_stack import local_client, user
 
 pytestmark = pytest.mark.slow
 
@@ -100,12 +98,7 @@ def test_an_expired_grant_is_401_and_no_bytes(
 ) -> None:
     """Signed with this run's own grant key (from moto's Secrets Manager): only ``exp`` is
     wrong."""
-    secrets = boto3.client(
-        "secretsmanager",
-        endpoint_url=stack["aws_endpoint_url"],
-        region_name=stack["region"],
-        **LOCAL_CREDENTIALS,
-    )
+    secrets = local_client(stack, "secretsmanager")
     key = parse_secret(secrets.get_secret_value(SecretId=stack["grant_secret_id"])["SecretString"])
     url = listing[0]["url"]
     grant = parse(grant_in(url))

@@ -16,16 +16,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from tests.support.browser import sign_in, storage_and_cookies
 from tests.support.http_client import http
 from tests.support.local_learners import Learner
-from tests.support.local_stack import started_local_stack
+from tests.support.local_stack import local_client, started_local_stack
 from tests.support.signed import admin, call
 from tools.content import run
-from tools.stack import LOCAL_CREDENTIALS
 
 pytestmark = pytest.mark.slow
 
@@ -41,12 +39,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def cognito(stack: dict[str, Any]) -> Any:
-    return boto3.client(
-        "cognito-idp",
-        endpoint_url=stack["aws_endpoint_url"],
-        region_name=stack["region"],
-        **LOCAL_CREDENTIALS,
-    )
+    return local_client(stack, "cognito-idp")
 
 
 def enrolled(stack: dict[str, Any], cognito: Any, *courses: str) -> Learner:

@@ -1,5 +1,5 @@
-"""The local stack (`make local`'s entry point) started on free ports in a subprocess, and
-what its stack.json says: its users and content."""
+"""The local stack (`make local`'s entry point) started on free ports in a subprocess, what
+its stack.json says (its users and content), and clients of its AWS stand-ins."""
 
 from __future__ import annotations
 
@@ -15,12 +15,23 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import boto3
 import pytest
 
 from local.cognito import DemoUser
-from tools.stack import ROOT
+from tools.stack import LOCAL_CREDENTIALS, ROOT
 
 READY_TIMEOUT_SECONDS = 60
+
+
+def local_client(stack: dict[str, Any], service: str) -> Any:
+    """A boto3 client of ``service`` in the local stack's moto (fake credentials only)."""
+    return boto3.client(  # type: ignore[call-overload]
+        service,
+        endpoint_url=stack["aws_endpoint_url"],
+        region_name=stack["region"],
+        **LOCAL_CREDENTIALS,
+    )
 
 
 @contextlib.contextmanager

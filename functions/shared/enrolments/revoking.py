@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable, Collection, Sequence
 
 from shared.grant_layout import MAX_LIFETIME_SECONDS
+from shared.grant_store import revocation_name
 from shared.grant_store_writes import revoke_many
 from shared.key_value_store import KeyValueStore, KeyValueStoreError
 
@@ -84,12 +85,16 @@ class RevokingEnrolments:
         self.grants = grants
         self.clock = clock
 
-    def _revoke(self, keys: Collection[Key]) -> int:
-        """Revoke ``keys`` now; the second written."""
+    def _store(self) -> KeyValueStore:
         if self.grants is None:
             raise NoGrantStoreError()
+        return self.grants
+
+    def _revoke(self, keys: Collection[Key]) -> int:
+        """Revoke ``keys`` now; the second written."""
+        grants = self._store()
         now = self.clock()
-        revoke_many(self.grants, keys, now)
+        revoke_many(grants, keys, now)
         return int(now)
 
     def _confirm(self, keys: Collection[Key], revoked: int) -> None:
@@ -116,9 +121,13 @@ class RevokingEnrolments:
 
     def delete(self, learner: str, course_id: str) -> bool:
         """Delete the enrolment, revoking the learner's grants for the course before and after;
-        False when there was none (the revocation is written all the same: a run that stopped
-        after its delete looks just like that)."""
-        revoked = self._revoke([(learner, course_id)])
+        False when there was none. With no enrolment and no revocation either, nothing is
+        written at all (see ``_owed``); with a revocation but no enrolment (a run that stopped
+        after its delete) the three steps run again."""
+        key = (learner, course_id)
+        if not self._owed([key], self.enrolments.held([key])):
+            return False
+        revoked = self._revoke([key])
         existed = self.enrolments.delete(learner, course_id)
         self._confirm([(learner, course_id)], revoked)
         return existed
@@ -154,12 +163,40 @@ class RevokingEnrolments:
         return [item.outcome for item in items if item.outcome is not None]
 
     def _revoking(self, items: list[BatchItem]) -> list[BatchItem]:
-        """The items that must revoke: every delete, and the puts that owe it."""
+        """The items that must revoke: the deletes that are owed one (see ``_owed``; the
+        others are answered 204 here, nothing written), and the puts that owe it."""
         now = self.clock()
-        held = self.enrolments.held([item.key for item in items if item.op == "put"])
+        held = self.enrolments.held([item.key for item in items])
+        deletes = [item for item in items if item.enrolment is None]
+        try:
+            owed = self._owed([item.key for item in deletes], held)
+        except KeyValueStoreError:
+            owed = {item.key for item in deletes if item.key in held}
+            for item in deletes:
+                if item.key not in owed:
+                    item.decide(503, NOT_REVOKED)
+        for item in deletes:
+            if item.outcome is None and item.key not in owed:
+                item.decide(204)
         return [
             item
             for item in items
-            if item.enrolment is None
-            or owes_revocation(held.get(item.key), item.enrolment.window, now)
+            if (item.enrolment is None and item.key in owed)
+            or (
+                item.enrolment is not None
+                and owes_revocation(held.get(item.key), item.enrolment.window, now)
+            )
         ]
+
+    def _owed(self, keys: Collection[Key], held: Collection[Key]) -> set[Key]:
+        """The deletions among ``keys`` that must run: the learner is enrolled (``held``), or a
+        revocation for the course is in the store (an earlier run stopped after its delete).
+        Neither: no grant of that learner for the course can be unexpired and unrevoked, so
+        nothing is written, and a caller cannot fill the grant store with revocations of
+        learners who were never enrolled."""
+        owed = {key for key in keys if key in held}
+        rest = [key for key in keys if key not in held]
+        if rest:
+            grants = self._store()
+            owed |= {key for key in rest if grants.get(revocation_name(*key)) is not None}
+        return owed

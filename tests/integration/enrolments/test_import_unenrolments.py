@@ -130,6 +130,7 @@ def test_the_last_line_for_a_learner_and_course_wins_enrol_or_unenrol(
     deployed: Stack, store: EnrolmentStore, grant_store: GrantStore, tmp_path: Path
 ) -> None:
     kept, gone = new_learner(), new_learner()
+    enrol(store, gone, "imp-a")  # enrolled before the file: its last line takes it away
     lines = [
         LINES[0],
         json.dumps({"unenrol": {"course": "imp-a", "learner": kept}}),

@@ -16,6 +16,7 @@ from shared.enrolments.model import Change, Enrolment, Window
 from shared.enrolments.revoking import NOT_CONFIRMED, NOT_REVOKED, RevokingEnrolments
 from shared.enrolments.store import REVOCATION_PENDING, EnrolmentStore, enrolment_key
 from shared.grant_layout import MAX_LIFETIME_SECONDS
+from shared.grant_store_writes import revoke
 from shared.key_value_store import KeyValueStore, KeyValueStoreError
 from tests.support.enrolments import new_learner
 from tests.support.publishing import Fault, Faulty, ProcessDied
@@ -121,12 +122,29 @@ def test_a_grant_issued_between_the_revocation_and_the_deletion_is_revoked_too(
     assert grant_store.decision(learner, "aws-101", in_between) == "revoked"
 
 
-def test_deleting_what_is_not_there_is_false_and_still_revokes(
+def test_deleting_a_learner_never_enrolled_nor_revoked_writes_nothing(
     enrolment_store: EnrolmentStore, grant_store: GrantStore
 ) -> None:
+    """No grant of theirs for the course can be unexpired and unrevoked: a revocation would
+    only fill the grant store (a caller could fill it with made-up learners)."""
     learner = new_learner()
+    before = grant_store.data.entries()
     assert revoking(enrolment_store, grant_store.kvs).delete(learner, "aws-101") is False
-    assert grant_store.revoked_at(learner, "aws-101") is not None
+    assert grant_store.data.entries() == before
+
+
+def test_deleting_what_a_stopped_run_already_deleted_confirms_its_revocation(
+    enrolment_store: EnrolmentStore, grant_store: GrantStore
+) -> None:
+    """Revoked, then deleted, then stopped before the confirmation: the learner is no longer
+    enrolled, but the revocation in the store says the deletion is owed its last step."""
+    learner = new_learner()
+    revoke(grant_store.kvs, learner, NOW, "aws-101")
+    changes = revoking(enrolment_store, grant_store.kvs, Ticking(NOW + 5))
+    assert changes.delete(learner, "aws-101") is False
+    revoked_at = grant_store.revoked_at(learner, "aws-101")
+    assert revoked_at is not None
+    assert revoked_at >= NOW + 5  # written again, later
 
 
 @pytest.mark.parametrize("after", [False, True], ids=["before", "after"])
@@ -308,6 +326,21 @@ def test_a_batch_revokes_its_deletes_and_narrowings_in_one_write_and_nothing_els
     assert fault.writes == ["update_keys"]  # the confirmation, in the same second, writes none
     assert set(grant_store.revocations()) == {f"r:{gone}:aws-101", f"r:{narrowed}:aws-101"}
     assert not pending(enrolment_store, narrowed)
+
+
+def test_a_batch_of_deletes_of_learners_never_enrolled_writes_nothing_to_the_grant_store(
+    enrolment_store: EnrolmentStore, grant_store: GrantStore
+) -> None:
+    """What the store holds is bounded by real unenrolments, not by what a caller names."""
+    gone, strangers = new_learner(), [new_learner() for _ in range(5)]
+    enrolment_store.put(enrolment(gone), COURSES)
+
+    outcomes = revoking(enrolment_store, grant_store.kvs).apply(
+        [], [(sub, "aws-101") for sub in (gone, *strangers)], COURSES
+    )
+
+    assert [o.status for o in outcomes] == [204] * 6
+    assert set(grant_store.revocations()) == {f"r:{gone}:aws-101"}
 
 
 def test_a_batch_whose_revocations_cannot_be_written_refuses_those_items_only(

@@ -12,7 +12,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from local.cognito import CognitoPool, create_cognito_pool
-from local.keyvaluestore import LocalKeyValueStores
+from local.keyvaluestore import KeyValueStoreData, LocalKeyValueStores
 from local.resources import create_enrolment_table
 from shared.enrolments.store import EnrolmentStore
 from tests.support.key_value_store import reach_stand_ins
@@ -104,6 +104,12 @@ def key_value_stores() -> Iterator[LocalKeyValueStores]:
     endpoint = LocalKeyValueStores()
     yield endpoint
     endpoint.stop()
+
+
+@pytest.fixture
+def store(key_value_stores: LocalKeyValueStores) -> KeyValueStoreData:
+    """An empty KeyValueStore of the test's own, on the session's endpoint."""
+    return key_value_stores.create(f"grants-{uuid.uuid4().hex[:12]}")
 
 
 @pytest.fixture

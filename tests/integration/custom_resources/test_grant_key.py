@@ -38,20 +38,8 @@ WRITES = frozenset(
 
 
 @pytest.fixture(scope="module")
-def endpoint() -> Iterator[LocalKeyValueStores]:
-    local = LocalKeyValueStores()
-    yield local
-    local.stop()
-
-
-@pytest.fixture(scope="module")
-def kvs(endpoint: LocalKeyValueStores, session: boto3.Session) -> Any:
-    return endpoint.client(session)
-
-
-@pytest.fixture
-def store(endpoint: LocalKeyValueStores) -> KeyValueStoreData:
-    return endpoint.create(f"grants-{uuid.uuid4().hex[:12]}")
+def kvs(key_value_stores: LocalKeyValueStores, session: boto3.Session) -> Any:
+    return key_value_stores.client(session)
 
 
 @pytest.fixture
@@ -217,14 +205,14 @@ def test_a_new_store_gets_a_first_key_the_same_secret_names(
     secrets: Any,
     kvs: Any,
     store: KeyValueStoreData,
-    endpoint: LocalKeyValueStores,
+    key_value_stores: LocalKeyValueStores,
     make_request: Callable[..., Request],
     stack_id: str,
 ) -> None:
     """A replaced store (or a stack of the RS256 era, whose GrantKey had an Issuer and no
     store): its grants verify only with a key it holds, so it gets one, as on a Create."""
     created = apply(secrets, kvs, make_request("Create"))
-    replacement = endpoint.create(f"grants-{uuid.uuid4().hex[:12]}")
+    replacement = key_value_stores.create(f"grants-{uuid.uuid4().hex[:12]}")
     for old in ({"StoreArn": store.arn}, {"Issuer": "urn:private-content:grant-test:grants"}):
         updated = apply(
             secrets,
@@ -421,7 +409,7 @@ def test_a_create_stopped_then_rolled_back_leaves_no_secret(
 def test_a_create_killed_after_a_write_converges_when_lambda_retries_it(
     secrets: Any,
     kvs: Any,
-    endpoint: LocalKeyValueStores,
+    key_value_stores: LocalKeyValueStores,
     store: KeyValueStoreData,
     make_request: Callable[..., Request],
     stack_id: str,
@@ -432,7 +420,7 @@ def test_a_create_killed_after_a_write_converges_when_lambda_retries_it(
     if write == "put_secret_value":  # the retry of an attempt that had made the secret
         apply(secrets, kvs, make_request("Create"))
     line = killed_after_its_write(
-        "testkit.killable_grant_key", moto_url, write, stack_id, store.arn, endpoint.url
+        "testkit.killable_grant_key", moto_url, write, stack_id, store.arn, key_value_stores.url
     )
     assert line == f"{write} done\n"
 

@@ -60,8 +60,8 @@ def interrupted(
 
 
 @pytest.fixture
-def fresh(endpoint: LocalKeyValueStores) -> Callable[[], KeyValueStoreData]:
-    return lambda: endpoint.create(f"grants-{uuid.uuid4().hex[:12]}")
+def fresh(key_value_stores: LocalKeyValueStores) -> Callable[[], KeyValueStoreData]:
+    return lambda: key_value_stores.create(f"grants-{uuid.uuid4().hex[:12]}")
 
 
 @pytest.mark.parametrize("after", [False, True], ids=["before", "after"])

@@ -89,14 +89,14 @@ class Rotating:
 @pytest.fixture
 def rotating(
     client: CloudFrontKeyValueStoreClient,
-    endpoint: LocalKeyValueStores,
+    key_value_stores: LocalKeyValueStores,
     session: boto3.Session,
     moto_url: str,
 ) -> Rotating:
     secrets = SecretHistory(
         session.client("secretsmanager", endpoint_url=moto_url), FakeClock(DEPLOYED)
     )
-    return Rotating(client, endpoint.create(f"grants-{uuid.uuid4().hex[:12]}"), secrets)
+    return Rotating(client, key_value_stores.create(f"grants-{uuid.uuid4().hex[:12]}"), secrets)
 
 
 def test_the_matrix_covers_every_write_of_a_rotation(rotating: Rotating) -> None:

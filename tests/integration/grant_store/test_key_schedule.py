@@ -70,7 +70,7 @@ def test_the_hourly_clean_up_runs_as_lambda_invokes_it_and_logs_what_it_changed(
     settings: ScheduleSettings,
     secrets: Any,
     client: CloudFrontKeyValueStoreClient,
-    endpoint: LocalKeyValueStores,
+    key_value_stores: LocalKeyValueStores,
     store: KeyValueStoreData,
     moto_url: str,
     monkeypatch: pytest.MonkeyPatch,
@@ -87,7 +87,7 @@ def test_the_hourly_clean_up_runs_as_lambda_invokes_it_and_logs_what_it_changed(
         pause=lambda _: None,
     )
     new = secret_key(secrets, settings.secret_id)
-    reach_stand_ins(monkeypatch, moto_url, endpoint.url)
+    reach_stand_ins(monkeypatch, moto_url, key_value_stores.url)
     monkeypatch.setenv("GRANT_SECRET_ID", settings.secret_id)
     monkeypatch.setenv("GRANT_STORE_ARN", settings.store_arn)
 

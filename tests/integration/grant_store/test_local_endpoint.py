@@ -174,9 +174,9 @@ def test_another_store_s_arn_is_not_found(client: CloudFrontKeyValueStoreClient)
 
 
 def test_a_request_not_signed_with_sigv4a_is_refused(
-    endpoint: LocalKeyValueStores, store: KeyValueStoreData
+    key_value_stores: LocalKeyValueStores, store: KeyValueStoreData
 ) -> None:
-    url = f"{endpoint.url}/key-value-stores/{quote(store.arn, safe='')}"
+    url = f"{key_value_stores.url}/key-value-stores/{quote(store.arn, safe='')}"
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(url)  # noqa: S310 - loopback
     assert refused.value.code == 403

@@ -8,7 +8,6 @@ import io
 import json
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,18 +33,6 @@ from tools.content import run
 from tools.grant_key_commands import LOCAL_PROPAGATION_SECONDS
 
 
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[LocalKeyValueStores]:
-    local = LocalKeyValueStores()
-    yield local
-    local.stop()
-
-
-@pytest.fixture
-def store(endpoint: LocalKeyValueStores) -> KeyValueStoreData:
-    return endpoint.create(f"grants-{uuid.uuid4().hex[:12]}")
-
-
 @pytest.fixture
 def secrets(session: boto3.Session, moto_url: str) -> Any:
     return session.client("secretsmanager", endpoint_url=moto_url)
@@ -53,13 +40,16 @@ def secrets(session: boto3.Session, moto_url: str) -> Any:
 
 @pytest.fixture
 def secret_id(
-    endpoint: LocalKeyValueStores, store: KeyValueStoreData, secrets: Any, session: boto3.Session
+    key_value_stores: LocalKeyValueStores,
+    store: KeyValueStoreData,
+    secrets: Any,
+    session: boto3.Session,
 ) -> str:
     """The stack's grant key secret, its first key made as a deploy or `make local` makes it."""
     arn: str = secrets.create_secret(
         Name=f"grant-key-{uuid.uuid4().hex[:12]}", SecretString="placeholder"
     )["ARN"]
-    first_key(KeyValueStore(endpoint.client(session), store.arn), writes_to(secrets, arn))
+    first_key(KeyValueStore(key_value_stores.client(session), store.arn), writes_to(secrets, arn))
     return arn
 
 
@@ -82,7 +72,7 @@ def local_state(tmp_path: Path, moto_url: str, **grant_store: str) -> Path:
 def state(
     tmp_path: Path,
     moto_url: str,
-    endpoint: LocalKeyValueStores,
+    key_value_stores: LocalKeyValueStores,
     store: KeyValueStoreData,
     secret_id: str,
 ) -> Path:
@@ -91,7 +81,7 @@ def state(
         moto_url,
         grant_store_arn=store.arn,
         grant_secret_id=secret_id,
-        keyvaluestore_url=endpoint.url,
+        keyvaluestore_url=key_value_stores.url,
     )
 
 
@@ -186,7 +176,11 @@ def test_a_local_stack_without_a_grant_store_is_one_line_and_exit_1(
 
 
 def test_a_store_that_cannot_be_written_is_one_line_and_exit_1(
-    tmp_path: Path, moto_url: str, endpoint: LocalKeyValueStores, secret_id: str, secrets: Any
+    tmp_path: Path,
+    moto_url: str,
+    key_value_stores: LocalKeyValueStores,
+    secret_id: str,
+    secrets: Any,
 ) -> None:
     gone = "arn:aws:cloudfront::123456789012:key-value-store/no-such-store"
     state = local_state(
@@ -194,7 +188,7 @@ def test_a_store_that_cannot_be_written_is_one_line_and_exit_1(
         moto_url,
         grant_store_arn=gone,
         grant_secret_id=secret_id,
-        keyvaluestore_url=endpoint.url,
+        keyvaluestore_url=key_value_stores.url,
     )
     before = secret_key(secrets, secret_id)
     code, out, err = local(state, "rotate")
@@ -208,7 +202,7 @@ def test_a_store_that_cannot_be_written_is_one_line_and_exit_1(
 
 def test_a_deployed_stack_s_store_and_secret_come_from_its_outputs(
     aws: dict[str, Any],
-    endpoint: LocalKeyValueStores,
+    key_value_stores: LocalKeyValueStores,
     store: KeyValueStoreData,
     secrets: Any,
     secret_id: str,
@@ -219,10 +213,10 @@ def test_a_deployed_stack_s_store_and_secret_come_from_its_outputs(
     environment brings them to moto and the store stand-in). A rotation first, made here:
     the CLI's would wait a minute for CloudFront."""
     old = secret_key(secrets, secret_id)
-    kvs = KeyValueStore(endpoint.client(), store.arn)
+    kvs = KeyValueStore(key_value_stores.client(), store.arn)
     rotate_key(kvs, writes_to(secrets, secret_id), pause=lambda _: None)
     stack = deploy_content_stack(aws, {"GrantStoreArn": store.arn, "GrantSecretArn": secret_id})
-    reach_stand_ins(monkeypatch, moto_url, endpoint.url)
+    reach_stand_ins(monkeypatch, moto_url, key_value_stores.url)
 
     code, out, err = cli("--stack", stack.name, "--region", "us-east-1", "grant-key", "retire")
 
